@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import sys
+import time
 
 import click
 
@@ -14,6 +17,23 @@ from .seeds import SeedList, parse_seeds, summary_line
 
 class _Group(click.Group):
     """Turns graphkit errors into one line on stderr (exit 1) and Ctrl-C into exit 130 — never a traceback."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as e:  # one line, click's exit code 2
+            where = e.ctx.command_path if e.ctx is not None else "graphkit"
+            click.echo(f"graphkit: error: {e.format_message()} (see '{where} --help')", err=True)
+            sys.exit(e.exit_code)
+        except click.Abort:
+            click.echo("graphkit: aborted", err=True)
+            sys.exit(1)
+        except click.ClickException as e:
+            click.echo(f"graphkit: error: {e.format_message()}", err=True)
+            sys.exit(e.exit_code)
+        sys.exit(rv if isinstance(rv, int) else 0)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -87,6 +107,256 @@ def _print_seed_table(sl: SeedList) -> None:
         for s in sl.skipped:
             click.echo(f"  {s.line:>5}  {s.reason:<28}  {s.text}")
     click.echo(summary_line(sl))
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Shared options: every command that needs the graph fetches it the same way.
+def fetch_options(f):
+    """--api-url, --cache-dir, --rps, --offline, --refresh (the key comes from S2_API_KEY only)."""
+
+    @click.option("--refresh", is_flag=True, help="Refetch everything and overwrite the cache.")
+    @click.option("--offline", is_flag=True, help="Never touch the network; use the cache only.")
+    @click.option("--rps", type=click.FloatRange(min=0), envvar="S2_RPS", default=None, show_envvar=True,
+                  help="Requests per second (default 1 with S2_API_KEY, else S2's anonymous 100 per 5 min; 0 = no pacing).")
+    @click.option("--cache-dir", type=click.Path(file_okay=False), envvar="GRAPHKIT_CACHE", default="cache",
+                  show_default=True, show_envvar=True, help="Where every S2 response is cached.")
+    @click.option("--api-url", envvar="S2_API_URL", default=None, show_envvar=True, metavar="URL",
+                  help="S2 Graph API base URL (default https://api.semanticscholar.org/graph/v1).")
+    @functools.wraps(f)
+    def wrapper(*args, api_url, cache_dir, rps, offline, refresh, **kwargs):
+        kwargs["fetch"] = {"api_url": api_url, "cache_dir": cache_dir, "rps": rps, "offline": offline,
+                           "refresh": refresh}
+        return f(*args, **kwargs)
+
+    return wrapper
+
+
+def _client(fetch: dict):
+    from .s2 import S2Client
+
+    return S2Client(
+        base_url=fetch["api_url"],
+        api_key=os.environ.get("S2_API_KEY") or None,
+        cache_dir=fetch["cache_dir"],
+        rps=fetch["rps"],
+        offline=fetch["offline"],
+        refresh=fetch["refresh"],
+    )
+
+
+class _Progress:
+    """A one-line progress bar on stderr (a line every 10% when stderr is not a terminal)."""
+
+    def __init__(self, state: dict):
+        self.state = state
+        self.tty = sys.stderr.isatty()
+        self.last_decile = -1
+        self.drawn = False
+
+    def __call__(self, ev: dict) -> None:
+        done, planned = ev.get("done", 0), max(ev.get("planned", 0), 1)
+        self.state["pages_cached"] = done
+        eta = ev.get("eta")
+        eta_s = f"ETA {int(eta) // 60}m{int(eta) % 60:02d}s" if eta else ""
+        text = (f"fetching {done}/{planned} pages · {ev.get('requests', 0)} requests · "
+                f"{ev.get('cache_hits', 0)} cached {eta_s}")
+        if self.tty:
+            width = 24
+            filled = int(width * min(done, planned) / planned)
+            click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {text}\033[K", err=True, nl=False)
+            self.drawn = True
+        else:
+            decile = int(10 * done / planned)
+            if decile != self.last_decile:
+                self.last_decile = decile
+                click.echo(text, err=True)
+
+    def close(self) -> None:
+        if self.drawn:
+            click.echo("", err=True)
+
+
+def _collect(ctx: click.Context, source: str, fetch: dict):
+    from .pipeline import collect
+
+    progress = _Progress(ctx.obj)
+    try:
+        return collect(source, _client(fetch), progress=progress)
+    finally:
+        progress.close()
+
+
+def _print_summary(s: dict, seconds: float) -> None:
+    err = functools.partial(click.echo, err=True)
+    unresolved = s["unresolved"]
+    err(f"seeds: {s['seeds']} ({s['resolved']} resolved, {len(unresolved)} unresolved)")
+    for u in unresolved:
+        err(f"  unresolved: {u['key'][:60]} — {u.get('reason') or 'unknown'}")
+    if s["short"]:
+        err(f"  {len(s['short'])} lists came back shorter than S2's counts (see --json: short)")
+    if s["citations_cut"]:
+        err(f"  {len(s['citations_cut'])} citation lists cut at S2's 10,000 cap")
+    err(f"papers: {s['papers']}  edges: {s['edges']}")
+    err(f"requests: {s['requests']} (lower bound L = {s['lower_bound']})  cache hits: {s['cache_hits']}  "
+        f"time: {seconds:.1f}s")
+    if s.get("files"):
+        err(f"wrote {len(s['files'])} files: " + ", ".join(os.path.basename(f) for f in s["files"]))
+
+
+def _chains(lineage: tuple[str, ...], lineages: str | None) -> list[list[str]]:
+    from .lineage import parse_chain, read_lineages
+
+    chains = [parse_chain(text) for text in lineage]
+    if lineages:
+        chains += read_lineages(lineages)
+    return chains
+
+
+# ----------------------------------------------------------------------------------------------------------------
+@cli.command()
+@click.argument("source", type=str)
+@click.option("-o", "--out", "outdir", type=click.Path(file_okay=False), required=True,
+              help="Output directory (created if needed).")
+@click.option("--lineages", type=click.Path(dir_okay=False), default=None,
+              help="Declared chains, one 'A -> B -> C' a line, put into the report and the map.")
+@click.option("--title", default=None, help="Page title of the map (default: the post's front-matter title).")
+@click.option("--max-nodes", type=click.IntRange(min=1), default=500, show_default=True,
+              help="Most nodes drawn in the map.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON document on stdout.")
+@fetch_options
+@click.pass_context
+def build(ctx, source, outdir, lineages, title, max_nodes, as_json, fetch):
+    """Fetch the seeds of SOURCE from Semantic Scholar and write the graph, the map and the report.
+
+    Writes OUTDIR/graph.json, graph.graphml, graph.gexf, papers.csv, missing.bib, report.md and index.html.
+    Every response is cached (--cache-dir), so a rerun resumes and a warm rebuild makes no request.
+
+    \b
+    Example:
+      export S2_API_KEY=...   # optional, for S2's keyed rate limit
+      graphkit build examples/video-classification/post.md -o site/
+    """
+    from .pipeline import analyse, summary, write_site
+
+    t0 = time.perf_counter()
+    chains = _chains((), lineages)
+    got = _collect(ctx, source, fetch)
+    results = analyse(got.graph, chains=chains)
+    site = write_site(got.graph, outdir, results, title=title or got.seeds.title, max_nodes=max_nodes)
+    s = summary(got, site)
+    _print_summary(s, time.perf_counter() - t0)
+    if as_json:
+        _dump(s)
+
+
+@cli.command()
+@click.argument("source", type=str)
+@click.option("--lineage", "lineage", multiple=True, metavar="'A -> B -> C'",
+              help="A declared chain (B builds on A); repeat for more.")
+@click.option("--lineages", type=click.Path(dir_okay=False), default=None, help="A file of chains, one a line.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+@fetch_options
+@click.pass_context
+def lineage(ctx, source, lineage, lineages, as_json, fetch):
+    """Check declared lines of descent and show the lineage the data reveals (backbone, main path).
+
+    \b
+    Example:
+      graphkit lineage examples/video-classification/post.md \\
+        --lineages examples/video-classification/lineages.txt --lineage "C3D -> I3D"
+    """
+    from .graph import node_label
+    from .lineage import backbone, check_declared, main_path
+    from .pipeline import lineage_json
+
+    chains = _chains(lineage, lineages)
+    got = _collect(ctx, source, fetch)
+    G = got.graph
+    declared = check_declared(G, chains) if chains else []
+    bb = backbone(G)
+    main = main_path(G)
+    doc = lineage_json(G, declared, bb, main)
+    if as_json:
+        _dump(doc)
+        return
+    lab = functools.partial(node_label, G)
+    if declared:
+        click.echo("declared lineage")
+        click.echo(f"  {'from':<20} {'to':<20} {'status':<9} {'infl.':<6} via")
+        for d in declared:
+            via = " <- ".join(lab(n) for n in d.get("path") or [])
+            infl = {True: "yes", False: "no", None: "-"}[d.get("influential")]
+            click.echo(f"  {lab(d['from'])[:20]:<20} {lab(d['to'])[:20]:<20} {d['status']:<9} {infl:<6} {via}")
+    click.echo(f"main path (search path count; {main.get('dropped_edges', 0)} cycle edges dropped)")
+    for path in main.get("paths", []):
+        click.echo("  " + " -> ".join(lab(n) for n in path))
+    click.echo(f"backbone ({len(bb)} links among seeds after transitive reduction)")
+    for a, b in bb:
+        click.echo(f"  {lab(a)} -> {lab(b)}")
+
+
+@cli.command()
+@click.argument("source", type=str)
+@click.option("--top", type=int, default=20, show_default=True, help="How many of each kind.")
+@click.option("--kind", type=click.Choice(["foundations", "followups", "all"]), default="all", show_default=True)
+@click.option("--since", default=None, metavar="YYYY-MM-DD",
+              help="Follow-ups published after this date (default: the post's front-matter date).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+@fetch_options
+@click.pass_context
+def missing(ctx, source, top, kind, since, as_json, fetch):
+    """Influential papers the list lacks: foundations many seeds cite, follow-ups that cite many seeds.
+
+    \b
+    Example:
+      graphkit missing examples/video-classification/post.md --top 10 --kind foundations
+    """
+    if top < 1:
+        raise click.BadParameter(f"{top} is not a positive number; give --top 1 or more", param_hint="--top")
+    if since is not None:
+        import datetime
+
+        try:
+            datetime.date.fromisoformat(since)
+        except ValueError:
+            raise click.BadParameter(f"{since!r} is not a date; write it as YYYY-MM-DD", param_hint="--since") from None
+    from .discover import find_missing
+
+    got = _collect(ctx, source, fetch)
+    kinds = {"foundations": "foundation", "followups": "followup", "all": "all"}
+    found = find_missing(got.graph, kind=kinds[kind], top=top, since=since)
+    if as_json:
+        _dump(found)
+        return
+    if not found:
+        click.echo("no missing papers found")
+    click.echo(f"  {'#':>3}  {'kind':<10} {'score':>6}  {'year':<4}  title — reason")
+    for i, m in enumerate(found, 1):
+        title = (m.get("title") or "")[:70]
+        click.echo(f"  {i:>3}  {m['kind']:<10} {m['score']:>6}  {m.get('year') or '':<4}  {title} — {m['reason']}")
+
+
+@cli.command()
+@click.argument("outdir", type=click.Path(file_okay=False))
+@click.option("--height", type=click.IntRange(min=200), default=640, show_default=True)
+@click.option("--asset-path", default="/assets/graphkit/index.html", show_default=True,
+              help="Where the page will live on the blog.")
+def embed(outdir, height, asset_path):
+    """Print the snippet that embeds OUTDIR/index.html in a Jekyll post.
+
+    \b
+    Example:
+      graphkit embed site/
+    """
+    from pathlib import Path
+
+    from .errors import OutputError
+    from .render import embed_snippet
+
+    page = Path(outdir) / "index.html"
+    if not page.is_file():
+        raise OutputError(f"{page} does not exist; run `graphkit build SOURCE -o {outdir}` first")
+    click.echo(embed_snippet(outdir, height=height, asset_path=asset_path))
 
 
 def main() -> None:

@@ -1,0 +1,149 @@
+"""The stages joined: source -> seeds -> corpus (S2, cached) -> graph -> analyses -> files.
+
+The CLI calls these; so can a notebook. Nothing here prints: progress goes through a callback.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from .errors import OutputError
+from .graph import build_graph, node_key, save_graph
+from .seeds import SeedList, parse_seeds
+
+
+@dataclass
+class Collected:
+    seeds: SeedList
+    corpus: dict
+    graph: nx.DiGraph
+    timings: dict = field(default_factory=dict)
+
+
+def collect(source: str, client, progress: Callable[[dict], None] | None = None) -> Collected:
+    """Parse SOURCE, fetch (or read from the cache) what S2 knows of its seeds, and build the graph."""
+    from .fetch import fetch_corpus
+
+    t0 = time.perf_counter()
+    sl = parse_seeds(source)
+    t1 = time.perf_counter()
+    corpus = fetch_corpus(sl, client, progress=progress)
+    t2 = time.perf_counter()
+    G = build_graph(corpus)
+    t3 = time.perf_counter()
+    return Collected(sl, corpus, G, {"seeds": t1 - t0, "fetch": t2 - t1, "graph": t3 - t2})
+
+
+def analyse(G: nx.DiGraph, *, chains: list[list[str]] = (), top: int = 20) -> dict:
+    """Declared lineage, backbone, main path and missing papers of a graph."""
+    from .discover import find_missing
+    from .lineage import backbone, check_declared, main_path
+
+    t0 = time.perf_counter()
+    declared = check_declared(G, chains) if chains else []
+    t1 = time.perf_counter()
+    bb = backbone(G)
+    t2 = time.perf_counter()
+    main = main_path(G)
+    t3 = time.perf_counter()
+    missing = find_missing(G, kind="all", top=top)
+    t4 = time.perf_counter()
+    return {
+        "declared": declared,
+        "backbone": bb,
+        "main_path": main,
+        "missing": missing,
+        "timings": {"declared": t1 - t0, "backbone": t2 - t1, "main_path": t3 - t2, "missing": t4 - t3},
+    }
+
+
+def lineage_json(G: nx.DiGraph, declared: list[dict], bb: list, main: dict) -> dict:
+    """The ``graphkit lineage --json`` document: papers named by their seed key."""
+    k = lambda n: node_key(G, n)  # noqa: E731
+    return {
+        "declared": [
+            {
+                "from": k(d["from"]),
+                "to": k(d["to"]),
+                "status": d["status"],
+                "path": [k(n) for n in d.get("path") or []],
+                "influential": d.get("influential"),
+                "intents": d.get("intents") or [],
+                "contexts": d.get("contexts") or [],
+            }
+            for d in declared
+        ],
+        "backbone": [[k(a), k(b)] for a, b in bb],
+        "main_path": [[k(n) for n in path] for path in main.get("paths", [])],
+        "dropped_edges": main.get("dropped_edges", 0),
+    }
+
+
+def write_site(
+    G: nx.DiGraph,
+    outdir: str | Path,
+    analyses: dict,
+    *,
+    title: str | None,
+    max_nodes: int = 500,
+) -> dict:
+    """Write every output into OUTDIR: graph.json, GraphML, GEXF, CSV, BibTeX, report.md and index.html."""
+    from .export import write_all
+    from .render import write_html
+
+    out = Path(outdir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"cannot create output directory {out}: {e.strerror}; choose another with -o") from e
+    timings = {}
+    t0 = time.perf_counter()
+    save_graph(G, out / "graph.json")
+    t1 = time.perf_counter()
+    files = write_all(G, out, declared=analyses["declared"], main=analyses["main_path"], missing=analyses["missing"])
+    t2 = time.perf_counter()
+    html = write_html(
+        G,
+        out / "index.html",
+        title=title or G.graph.get("title") or "graphkit map",
+        missing=analyses["missing"],
+        declared=analyses["declared"],
+        main_path=analyses["main_path"],
+        max_nodes=max_nodes,
+    )
+    t3 = time.perf_counter()
+    timings.update(graph_json=t1 - t0, exports=t2 - t1, html=t3 - t2)
+    return {"files": [str(out / "graph.json"), *map(str, files), str(out / "index.html")], "html": html,
+            "timings": timings}
+
+
+def summary(collected: Collected, site: dict | None = None) -> dict:
+    """The build summary (also ``graphkit build --json``)."""
+    G = collected.graph
+    stats = collected.corpus.get("stats", {})
+    out = {
+        "seeds": len(collected.seeds.papers),
+        "resolved": G.graph.get("seeds", 0),
+        "unresolved": G.graph.get("unresolved", []),
+        "papers": G.number_of_nodes(),
+        "edges": G.number_of_edges(),
+        "requests": stats.get("requests", 0),
+        "lower_bound": stats.get("lower_bound", 0),
+        "cache_hits": stats.get("cache_hits", 0),
+        "short": collected.corpus.get("short", []),
+        "citations_cut": collected.corpus.get("citations_cut", {}),
+        "skipped": [s.to_dict() for s in collected.seeds.skipped],
+    }
+    if site is not None:
+        out["files"] = site["files"]
+    return out
+
+
+def dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2)
