@@ -1,0 +1,39 @@
+"""Shared fixtures: a scrubbed environment, a FIXTURE corpus on a loopback S2 server, a temporary cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graphkit.seeds import parse_seeds
+from tests.corpus import from_seedlist
+from tests.s2server import FakeS2
+
+ROOT = Path(__file__).resolve().parents[1]
+POST = ROOT / "examples" / "video-classification" / "post.md"
+NO_MATCH = "Spatiotemporal Pyramid Network for Video Action Recognition"
+
+
+@pytest.fixture(autouse=True)
+def _scrub_env(monkeypatch):
+    """No test sees the developer's key, API URL, pace or cache."""
+    for name in ("S2_API_KEY", "S2_API_URL", "S2_RPS", "GRAPHKIT_CACHE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def post_seeds():
+    return parse_seeds(str(POST))
+
+
+@pytest.fixture(scope="session")
+def post_corpus(post_seeds):
+    """The example post's seeds as a FIXTURE corpus (one title with no match, planted foundations/follow-ups)."""
+    return from_seedlist(post_seeds, no_match=(NO_MATCH,), hostile=True)
+
+
+@pytest.fixture
+def post_server(post_corpus):
+    with FakeS2(post_corpus) as srv:
+        yield srv

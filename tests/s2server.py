@@ -1,0 +1,353 @@
+"""A real HTTP server on 127.0.0.1, in a thread, that speaks the S2 Graph API's JSON from a FIXTURE corpus.
+
+Routes (shapes as in ``../shared/s2/recorded``): ``POST /graph/v1/paper/batch``, ``GET /graph/v1/paper/{id}``,
+``/paper/{id}/references``, ``/paper/{id}/citations`` (offset / limit / next, the 10,000 cap),
+``/paper/search/match``. It can require an API key (403), limit arrivals with a token bucket (429), inject faults
+at a rate (5xx, 429 with and without Retry-After, dropped connections, truncated bodies, slow answers), and be
+scripted to answer the next matching requests with given statuses. Every request is logged.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from tests.corpus import FixtureCorpus
+
+PAPER_FIELDS = {
+    "paperId", "corpusId", "externalIds", "url", "title", "abstract", "venue", "publicationVenue", "year",
+    "publicationDate", "referenceCount", "citationCount", "influentialCitationCount", "isOpenAccess",
+    "openAccessPdf", "fieldsOfStudy", "s2FieldsOfStudy", "publicationTypes", "journal", "authors", "tldr",
+}
+EDGE_FIELDS = {"contexts", "intents", "isInfluential"}
+TOO_MANY = {"message": "Too Many Requests. Please wait and try again or apply for a key for higher rate limits. "
+            "https://www.semanticscholar.org/product/api#api-key-form", "code": "429"}
+
+
+@dataclass
+class Faults:
+    """Inject a fault into ``rate`` of the requests (seeded), drawn from ``kinds``."""
+
+    rate: float = 0.0
+    kinds: tuple[str, ...] = ("500", "502", "503", "504", "429", "429-retry-after", "drop", "truncate", "slow")
+    seed: int = 0
+    slow_seconds: float = 1.5
+    rng: random.Random = field(init=False)
+
+    def __post_init__(self):
+        self.rng = random.Random(self.seed)
+
+    def draw(self) -> str | None:
+        if self.rate and self.rng.random() < self.rate:
+            return self.rng.choice(self.kinds)
+        return None
+
+
+class FakeS2:
+    def __init__(self, corpus: FixtureCorpus, *, api_key: str | None = None, rate_limit: float | None = None,
+                 burst: float = 1.0, faults: Faults | None = None, latency: float = 0.0):
+        self.corpus = corpus
+        self.api_key = api_key
+        self.rate_limit = rate_limit
+        self.burst = burst
+        self.faults = faults or Faults()
+        self.latency = latency
+        self.log: list[dict] = []
+        self._scripts: list[tuple[re.Pattern, list]] = []
+        self._lock = threading.Lock()
+        self._tokens = burst
+        self._last = time.monotonic()
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- control -------------------------------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}/graph/v1"
+
+    def start(self) -> FakeS2:
+        server = self
+
+        class Handler(_Handler):
+            fake = server
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+
+    def __enter__(self) -> FakeS2:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def script(self, path_regex: str, *responses) -> None:
+        """Answer the next requests whose path matches with ``responses`` in turn: each a status (int), a fault
+        name (``"drop"``, ``"truncate"``, ``"slow"``, ``"429-retry-after"``) or ``(status, body, headers)``."""
+        with self._lock:
+            self._scripts.append((re.compile(path_regex), list(responses)))
+
+    def requests(self, method: str | None = None, path_regex: str | None = None) -> list[dict]:
+        return [r for r in self.log if (method is None or r["method"] == method)
+                and (path_regex is None or re.search(path_regex, r["path"]))]
+
+    def min_gap(self) -> float:
+        ts = sorted(r["t"] for r in self.log)
+        return min((b - a for a, b in zip(ts, ts[1:], strict=False)), default=float("inf"))
+
+    # -- decisions made under the lock ---------------------------------------------------------------------
+    def _scripted(self, path: str):
+        with self._lock:
+            for i, (rx, responses) in enumerate(self._scripts):
+                if rx.search(path) and responses:
+                    r = responses.pop(0)
+                    if not responses:
+                        self._scripts.pop(i)
+                    return r
+        return None
+
+    def _take_token(self) -> bool:
+        if not self.rate_limit:
+            return True
+        with self._lock:
+            now = time.monotonic()
+            self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate_limit)
+            self._last = now
+            if self._tokens >= 1.0:
+                self._tokens -= 1.0
+                return True
+            return False
+
+    # -- the API -------------------------------------------------------------------------------------------
+    def answer(self, method: str, path: str, query: dict, body: bytes) -> tuple[int, object]:
+        m = re.fullmatch(r"/graph/v1(/.*)", path)
+        if not m:
+            return 404, {"message": "Not Found"}
+        route = m.group(1)
+        fields = [f for f in (query.get("fields", [""])[0]).split(",") if f]
+        if method == "POST" and route == "/paper/batch":
+            return self._batch(fields, body)
+        if method != "GET":
+            return 405, {"message": "Method Not Allowed"}
+        if route == "/paper/search/match":
+            return self._match(query.get("query", [""])[0], fields)
+        m = re.fullmatch(r"/paper/(.+)/(references|citations)", route)
+        if m:
+            return self._edges(unquote(m.group(1)), m.group(2), fields, query)
+        m = re.fullmatch(r"/paper/(.+)", route)
+        if m:
+            pid = self.corpus.resolve(unquote(m.group(1)))
+            bad = self._bad_fields(fields, PAPER_FIELDS)
+            if bad:
+                return bad
+            if pid is None:
+                return 404, {"error": f"Paper with id {unquote(m.group(1))} not found"}
+            return 200, self._paper(pid, fields)
+        return 404, {"message": "Not Found"}
+
+    def _bad_fields(self, fields, allowed):
+        unknown = [f for f in fields if f not in allowed]
+        if unknown:
+            return 400, {"error": f"Unrecognized or unsupported fields: [{', '.join(unknown)}]"}
+        return None
+
+    def _paper(self, pid: str, fields) -> dict:
+        p = self.corpus.papers[pid]
+        out = {"paperId": pid}
+        for f in fields or ["title"]:
+            if f == "corpusId":
+                out[f] = p["externalIds"].get("CorpusId")
+            elif f in p:
+                out[f] = p[f]
+            elif f != "paperId":
+                out[f] = None
+        return out
+
+    def _batch(self, fields, body: bytes):
+        bad = self._bad_fields(fields, PAPER_FIELDS)
+        if bad:
+            return bad
+        try:
+            ids = json.loads(body or b"{}")["ids"]
+        except (ValueError, KeyError, TypeError):
+            return 400, {"error": "Body must be a JSON object with an ids list"}
+        if len(ids) > 500:
+            return 400, {"error": "Cannot process more than 500 ids at once"}
+        out = []
+        for i in ids:
+            pid = self.corpus.resolve(str(i))
+            out.append(None if pid is None else self._paper(pid, fields))
+        return 200, out
+
+    def _match(self, q: str, fields):
+        bad = self._bad_fields(fields, PAPER_FIELDS)
+        if bad:
+            return bad
+        import difflib
+
+        from graphkit.seeds import normalise_title
+
+        nq = normalise_title(q)
+        best, score = None, 0.0
+        for pid, p in self.corpus.papers.items():
+            sm = difflib.SequenceMatcher(None, nq, normalise_title(p["title"] or ""), autojunk=False)
+            if sm.real_quick_ratio() <= score or sm.quick_ratio() <= score:
+                continue
+            r = sm.ratio()
+            if r > score:
+                best, score = pid, r
+        if best is None or score < 0.8:
+            return 404, {"error": "Title match not found"}
+        paper = self._paper(best, fields)
+        paper["matchScore"] = round(score * 200, 3)
+        return 200, {"data": [paper]}
+
+    def _edges(self, raw_id: str, kind: str, fields, query):
+        bad = self._bad_fields(fields, PAPER_FIELDS | EDGE_FIELDS)
+        if bad:
+            return bad
+        pid = self.corpus.resolve(raw_id)
+        if pid is None:
+            return 404, {"error": f"Paper with id {raw_id} not found"}
+        try:
+            offset = int(query.get("offset", ["0"])[0])
+            limit = int(query.get("limit", ["100"])[0])
+        except ValueError:
+            return 400, {"error": "offset and limit must be integers"}
+        if limit > 1000 or limit < 1 or offset < 0:
+            return 400, {"error": "Limit must be between 1 and 1000"}
+        if kind == "citations" and offset + limit > 10_000:
+            return 400, {"error": "offset + limit must be < 10000"}
+        if kind == "references":
+            rows = [(c, i, it, cx) for c, i, it, cx in self.corpus.refs.get(pid, [])]
+            nulls = self.corpus.null_refs.get(pid, [])
+        else:
+            rows = self.corpus.citers(pid)
+            nulls = []
+        total = len(rows) + len(nulls)
+        data = []
+        side = "citedPaper" if kind == "references" else "citingPaper"
+        paper_fields = [f for f in fields if f in PAPER_FIELDS]
+        edge_fields = [f for f in fields if f in EDGE_FIELDS]
+        for k in range(offset, min(offset + limit, total)):
+            if k < len(rows):
+                other, infl, intents, contexts = rows[k]
+                item = {e: {"isInfluential": infl, "intents": intents, "contexts": contexts}[e] for e in edge_fields}
+                item[side] = self._paper(other, paper_fields)
+            else:
+                item = {e: {"isInfluential": False, "intents": [], "contexts": []}[e] for e in edge_fields}
+                item[side] = {"paperId": None, **{f: None for f in paper_fields if f != "paperId"},
+                              "title": nulls[k - len(rows)]}
+            data.append(item)
+        page = {"offset": offset, "data": data}
+        if offset + limit < total:
+            page["next"] = offset + limit
+        return 200, page
+
+
+class _Handler(BaseHTTPRequestHandler):
+    fake: FakeS2
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):  # quiet
+        pass
+
+    def setup(self):
+        super().setup()
+        # headers and body go out in separate writes: without this, Nagle + delayed ACK add 40 ms a request
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def do_GET(self):
+        self._handle("GET")
+
+    def do_POST(self):
+        self._handle("POST")
+
+    def _handle(self, method: str):
+        fake = self.fake
+        t = time.monotonic()
+        parts = urlsplit(self.path)
+        query = parse_qs(parts.query)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        entry = {"t": t, "method": method, "path": parts.path, "query": {k: v[0] for k, v in query.items()},
+                 "body": body.decode("utf-8", "replace"), "key": self.headers.get("x-api-key"), "status": None}
+        with fake._lock:
+            fake.log.append(entry)
+        if fake.latency:
+            time.sleep(fake.latency)
+        if fake.api_key is not None and self.headers.get("x-api-key") != fake.api_key:
+            return self._send(entry, 403, {"message": "Forbidden"})
+        if not fake._take_token():
+            return self._send(entry, 429, TOO_MANY)
+        action = fake._scripted(parts.path)
+        if action is None:
+            action = fake.faults.draw()
+        if action is not None:
+            if isinstance(action, tuple):
+                status, payload, headers = action
+                return self._send(entry, status, payload, headers)
+            if isinstance(action, int):
+                payload = TOO_MANY if action == 429 else {"message": f"fixture fault {action}"}
+                return self._send(entry, action, payload)
+            if action in ("500", "502", "503", "504", "429"):
+                code = int(action)
+                return self._send(entry, code, TOO_MANY if code == 429 else {"message": "Internal Server Error"})
+            if action == "429-retry-after":
+                return self._send(entry, 429, TOO_MANY, {"Retry-After": "1"})
+            if action == "drop":
+                entry["status"] = "drop"
+                self.close_connection = True
+                try:
+                    self.connection.shutdown(2)
+                except OSError:
+                    pass
+                return
+            if action == "slow":
+                time.sleep(fake.faults.slow_seconds)
+            elif action == "truncate":
+                status, payload = fake.answer(method, parts.path, query, body)
+                raw = json.dumps(payload).encode()
+                entry["status"] = "truncate"
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw[: max(1, len(raw) // 2)])
+                self.wfile.flush()
+                self.close_connection = True
+                try:
+                    self.connection.shutdown(2)
+                except OSError:
+                    pass
+                return
+        status, payload = fake.answer(method, parts.path, query, body)
+        self._send(entry, status, payload)
+
+    def _send(self, entry, status, payload, headers=None):
+        entry["status"] = status
+        raw = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(raw)))
+            for k, v in (headers or {}).items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(raw)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
