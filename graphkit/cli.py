@@ -150,7 +150,7 @@ class _Progress:
     def __init__(self, state: dict):
         self.state = state
         self.tty = sys.stderr.isatty()
-        self.last_decile = -1
+        self.last_print = 0.0
         self.drawn = False
 
     def __call__(self, ev: dict) -> None:
@@ -165,11 +165,9 @@ class _Progress:
             filled = int(width * min(done, planned) / planned)
             click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {text}\033[K", err=True, nl=False)
             self.drawn = True
-        else:
-            decile = int(10 * done / planned)
-            if decile != self.last_decile:
-                self.last_decile = decile
-                click.echo(text, err=True)
+        elif time.monotonic() - self.last_print >= 5 or done == planned:  # a log line every 5 s at most
+            self.last_print = time.monotonic()
+            click.echo(text, err=True)
 
     def close(self) -> None:
         if self.drawn:

@@ -1,0 +1,244 @@
+"""Files for other tools: GraphML and GEXF (Gephi), CSV, BibTeX of the missing papers, and report.md for the blog.
+
+Every string from S2 or the post is data: CSV cells that a spreadsheet would run as a formula are neutralised,
+BibTeX specials are escaped, and Markdown table cells are escaped for Markdown and HTML.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import re
+import unicodedata
+from pathlib import Path
+
+import networkx as nx
+
+from .errors import OutputError
+from .graph import node_key, node_label, seed_nodes
+
+S2_PAPER = "https://www.semanticscholar.org/paper/"
+CSV_HEADER = ["paperId", "arxiv", "doi", "title", "year", "venue", "seed", "key", "label", "sections",
+              "citationCount", "influentialCitationCount", "referenceCount", "missing_kind"]
+
+
+def _flat_graph(G: nx.DiGraph, missing: list[dict]) -> nx.DiGraph:
+    """A copy with scalar attributes only (lists joined with '; ', ids split out, no None) for GraphML/GEXF."""
+    kind = {m["paperId"]: m["kind"] for m in missing or []}
+    H = nx.DiGraph()
+    for n, d in G.nodes(data=True):
+        ext = d.get("externalIds") or {}
+        attrs = {
+            "label": node_label(G, n),
+            "title": d.get("title") or "",
+            "venue": d.get("venue") or "",
+            "authors": "; ".join(d.get("authors") or []),
+            "seed": bool(d.get("seed")),
+            "key": d.get("key") or "",
+            "sections": "; ".join(d.get("sections") or []),
+            "section": (d.get("sections") or [""])[0],
+            "arxiv": str(ext.get("ArXiv") or ""),
+            "doi": str(ext.get("DOI") or ""),
+            "missing_kind": kind.get(n, ""),
+        }
+        for k in ("year", "citationCount", "influentialCitationCount", "referenceCount"):
+            if d.get(k) is not None:
+                attrs[k] = int(d[k])
+        if d.get("publicationDate"):
+            attrs["publicationDate"] = str(d["publicationDate"])
+        H.add_node(n, **attrs)
+    for u, v, e in G.edges(data=True):
+        H.add_edge(u, v, isInfluential=bool(e.get("isInfluential")), intents="; ".join(e.get("intents") or []),
+                   contexts=len(e.get("contexts") or []))
+    return H
+
+
+def _guard(path: Path):
+    return OutputError(f"cannot write {path}; check the output directory (-o) is writable")
+
+
+def write_graphml(G: nx.DiGraph, path: str | Path, missing: list[dict] = ()) -> Path:
+    """GraphML with scalar attributes (loads back with ``networkx.read_graphml`` and in Gephi)."""
+    path = Path(path)
+    try:
+        nx.write_graphml(_flat_graph(G, missing), path, encoding="utf-8")
+    except OSError:
+        raise _guard(path) from None
+    return path
+
+
+def write_gexf(G: nx.DiGraph, path: str | Path, missing: list[dict] = ()) -> Path:
+    """GEXF 1.2 with scalar attributes (loads back with ``networkx.read_gexf`` and in Gephi)."""
+    path = Path(path)
+    try:
+        nx.write_gexf(_flat_graph(G, missing), path, encoding="utf-8")
+    except OSError:
+        raise _guard(path) from None
+    return path
+
+
+def csv_cell(value) -> str:
+    """A cell a spreadsheet cannot run: text starting with = + - @ (or tab / CR) gets a leading apostrophe.
+
+    >>> csv_cell("=HYPERLINK(1)"), csv_cell("-1 is a title"), csv_cell(2016), csv_cell(None)
+    ("'=HYPERLINK(1)", "'-1 is a title", '2016', '')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def write_csv(G: nx.DiGraph, path: str | Path, missing: list[dict] = ()) -> Path:
+    """``papers.csv``: one row per paper, columns :data:`CSV_HEADER`, UTF-8 (no BOM)."""
+    path = Path(path)
+    kind = {m["paperId"]: m["kind"] for m in missing or []}
+    order = seed_nodes(G) + sorted(n for n in G if not G.nodes[n].get("seed"))
+    try:
+        with path.open("w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(CSV_HEADER)
+            for n in order:
+                d = G.nodes[n]
+                ext = d.get("externalIds") or {}
+                w.writerow([csv_cell(v) for v in (
+                    n, ext.get("ArXiv"), ext.get("DOI"), d.get("title"), d.get("year"), d.get("venue"),
+                    bool(d.get("seed")), d.get("key"), d.get("label") or "", "; ".join(d.get("sections") or []),
+                    d.get("citationCount"), d.get("influentialCitationCount"), d.get("referenceCount"),
+                    kind.get(n, ""))])
+    except OSError:
+        raise _guard(path) from None
+    return path
+
+
+_BIB_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
+                "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+
+
+def bibtex_escape(text: str) -> str:
+    r"""Escape a string for a BibTeX field value in braces.
+
+    >>> bibtex_escape("50% of {x}_1 & $y$")
+    '50\\% of \\{x\\}\\_1 \\& \\$y\\$'
+    """
+    return "".join(_BIB_SPECIAL.get(c, c) for c in str(text or ""))
+
+
+def _bib_key(d: dict, pid: str, used: set) -> str:
+    author = (d.get("authors") or ["anon"])[0].split()[-1] if d.get("authors") else "anon"
+    word = next((w for w in re.findall(r"[A-Za-z]+", d.get("title") or "") if len(w) > 3), "paper")
+    base = unicodedata.normalize("NFKD", f"{author}{d.get('year') or ''}{word}").encode("ascii", "ignore").decode()
+    base = re.sub(r"[^A-Za-z0-9]", "", base).lower() or pid[:8]
+    key, i = base, 0
+    while key in used:
+        i += 1
+        key = base + "abcdefghijklmnopqrstuvwxyz"[(i - 1) % 26] + ("" if i <= 26 else str(i))
+    used.add(key)
+    return key
+
+
+def write_bibtex(G: nx.DiGraph, missing: list[dict], path: str | Path) -> Path:
+    """``missing.bib``: one ``@misc`` entry per missing paper, keys stable and unique, specials escaped."""
+    path = Path(path)
+    used: set = set()
+    chunks = []
+    for m in missing:
+        n = m["paperId"]
+        d = G.nodes[n] if n in G else {}
+        ext = d.get("externalIds") or {}
+        fields = [("title", d.get("title") or m.get("title") or ""),
+                  ("author", " and ".join(d.get("authors") or [])),
+                  ("year", str(d.get("year") or m.get("year") or "")),
+                  ("howpublished", d.get("venue") or ""),
+                  ("doi", ext.get("DOI") or ""),
+                  ("eprint", ext.get("ArXiv") or ""),
+                  ("url", S2_PAPER + n),
+                  ("note", f"graphkit {m['kind']}: {m['reason']}")]
+        if ext.get("ArXiv"):
+            fields.append(("archivePrefix", "arXiv"))
+        body = ",\n".join(f"  {k} = {{{bibtex_escape(v)}}}" for k, v in fields if v)
+        chunks.append(f"@misc{{{_bib_key(d, n, used)},\n{body}\n}}\n")
+    try:
+        path.write_text("\n".join(chunks), encoding="utf-8")
+    except OSError:
+        raise _guard(path) from None
+    return path
+
+
+def md_cell(text) -> str:
+    r"""Escape text for a Markdown table cell that is also safe as HTML.
+
+    >>> md_cell("<img src=x onerror=alert(1)> | [a](b) `c`")
+    '&lt;img src=x onerror=alert(1)&gt; \\| \\[a\\](b) \\`c\\`'
+    """
+    t = html.escape(" ".join(str(text if text is not None else "").split()), quote=False)
+    return re.sub(r"([\\|`*_\[\]#])", r"\\\1", t)
+
+
+def write_report(G: nx.DiGraph, path: str | Path, *, declared: list[dict], main: dict, missing: list[dict],
+                 top: int = 20) -> Path:
+    """``report.md``: seeds resolved and unresolved, declared lineage, main path, top missing papers."""
+    path = Path(path)
+    lab = lambda n: md_cell(node_label(G, n))  # noqa: E731
+    seeds = seed_nodes(G)
+    unresolved = G.graph.get("unresolved") or []
+    lines = [f"# Citation report: {md_cell(G.graph.get('title') or 'reading list')}", ""]
+    lines += [f"{len(seeds)} seeds resolved on Semantic Scholar, {len(unresolved)} unresolved; "
+              f"{G.number_of_nodes()} papers and {G.number_of_edges()} citations in the graph.", ""]
+    if unresolved:
+        lines += ["## Unresolved seeds", "", "| seed | why |", "| --- | --- |"]
+        lines += [f"| {md_cell(u.get('title') or u.get('key'))} | {md_cell(u.get('reason'))} |" for u in unresolved]
+        lines.append("")
+    if declared:
+        lines += ["## Declared lineage", "", "| from | to | status | influential | via |", "| --- | --- | --- | --- | --- |"]
+        for d in declared:
+            infl = {True: "yes", False: "no", None: "–"}[d.get("influential")]
+            via = " ← ".join(lab(n) for n in d.get("path") or []) or "–"
+            lines.append(f"| {lab(d['from'])} | {lab(d['to'])} | {d['status']} | {infl} | {via} |")
+        lines.append("")
+    lines += ["## Main path", ""]
+    paths = (main or {}).get("paths") or []
+    if paths:
+        for p in paths:
+            lines.append("- " + " → ".join(lab(n) for n in p))
+    else:
+        lines.append("No citation links among the seeds.")
+    if (main or {}).get("dropped_edges"):
+        lines.append(f"\n({main['dropped_edges']} citation edges dropped to break cycles by date.)")
+    lines.append("")
+    for kind, heading in (("foundation", "Foundations the list is missing"), ("followup", "Follow-ups the list is missing")):
+        rows = [m for m in missing if m["kind"] == kind][:top]
+        lines += [f"## {heading}", ""]
+        if not rows:
+            lines += ["None found.", ""]
+            continue
+        lines += ["| # | paper | year | why |", "| --- | --- | --- | --- |"]
+        for i, m in enumerate(rows, 1):
+            title = md_cell(m.get("title") or m["paperId"])
+            lines.append(f"| {i} | [{title}]({S2_PAPER}{m['paperId']}) | {m.get('year') or ''} | {md_cell(m['reason'])} |")
+        lines.append("")
+    lines += ["", "<sub>Data: Semantic Scholar Graph API. Seed keys: "
+              + ", ".join(md_cell(node_key(G, n)) for n in seeds[:5]) + ("…" if len(seeds) > 5 else "") + "</sub>", ""]
+    try:
+        path.write_text("\n".join(lines), encoding="utf-8")
+    except OSError:
+        raise _guard(path) from None
+    return path
+
+
+def write_all(G: nx.DiGraph, outdir: str | Path, *, declared: list[dict], main: dict, missing: list[dict]) -> list[Path]:
+    """Write graph.graphml, graph.gexf, papers.csv, missing.bib and report.md into ``outdir``."""
+    out = Path(outdir)
+    return [
+        write_graphml(G, out / "graph.graphml", missing),
+        write_gexf(G, out / "graph.gexf", missing),
+        write_csv(G, out / "papers.csv", missing),
+        write_bibtex(G, missing, out / "missing.bib"),
+        write_report(G, out / "report.md", declared=declared, main=main, missing=missing),
+    ]
