@@ -53,7 +53,7 @@ def lower_bound(n_ids: int, n_titles: int, papers: list[dict]) -> int:
     """L for ``n_ids`` id seeds, ``n_titles`` title-only seeds and the resolved papers' counts.
 
     >>> lower_bound(83, 14, [{"referenceCount": 40, "citationCount": 2500}, {"referenceCount": 0, "citationCount": 0}])
-    16
+    19
     """
     return (
         math.ceil(n_ids / BATCH_MAX)
