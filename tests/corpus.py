@@ -187,15 +187,15 @@ def from_seedlist(seedlist, seed: int = 1, *, unknown: tuple[str, ...] = (), no_
                      date=s.date if s.date and len(s.date) == 10 else None)
         pid_of[s.key] = pid
     order = sorted(pid_of.values(), key=lambda p: (fc.papers[p]["publicationDate"] or "", p))
-    # seeds cite some earlier seeds
-    for i, pid in enumerate(order):
-        for cited in order[:i]:
-            if rng.random() < 0.06:
-                fc.cite(pid, cited, influential=False, intents=["background"])
     for a, b in LINEAGE:
         if a in pid_of and b in pid_of:
             fc.cite(pid_of[b], pid_of[a], influential=True, intents=["methodology"],
                     contexts=[f"FIXTURE context: we build on {a}"])
+    # and some earlier seeds, at random
+    for i, pid in enumerate(order):
+        for cited in order[:i]:
+            if rng.random() < 0.06:
+                fc.cite(pid, cited, influential=False, intents=["background"])
     # planted foundations: cited by many seeds, fewer for later ones in the list
     found_ids = []
     for rank, (name, title, year) in enumerate(FOUNDATIONS):

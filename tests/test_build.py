@@ -1,0 +1,178 @@
+"""Layer 3: `graphkit build / lineage / missing / embed` through CliRunner against the loopback S2 server
+(FIXTURE corpus of the example post), plus one real run of the installed console script."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from graphkit.cli import cli
+from tests.conftest import NO_MATCH, POST, ROOT
+from tests.corpus import FOLLOWUPS, FOUNDATIONS, LINEAGE, fid
+
+KEY = "fixture-key-" + "5a" * 16
+LINEAGES = ROOT / "examples" / "video-classification" / "lineages.txt"
+
+
+def run(*args, env=None):
+    r = CliRunner().invoke(cli, [str(a) for a in args], env=env)
+    return r
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, post_corpus):
+    """One cold build of the example post with a key, shared by the tests below."""
+    from tests.s2server import FakeS2
+
+    tmp = tmp_path_factory.mktemp("build")
+    with FakeS2(post_corpus, api_key=KEY) as srv:
+        r = run("build", POST, "-o", tmp / "site", "--api-url", srv.url, "--cache-dir", tmp / "cache",
+                "--rps", "0", "--lineages", LINEAGES, "--json", env={"S2_API_KEY": KEY})
+        assert r.exit_code == 0, r.output
+        cold = len(srv.log)
+        r2 = run("build", POST, "-o", tmp / "site2", "--api-url", srv.url, "--cache-dir", tmp / "cache",
+                 "--rps", "0", "--lineages", LINEAGES, env={"S2_API_KEY": KEY})
+        assert r2.exit_code == 0, r2.output
+        warm = len(srv.log) - cold
+        yield {"tmp": tmp, "summary": json.loads(r.stdout), "stderr": r.stderr, "cold": cold, "warm": warm,
+               "url": srv.url, "server": srv}
+
+
+def test_build_summary_and_files(built):
+    s = built["summary"]
+    assert (s["seeds"], s["resolved"]) == (83, 82)
+    assert [u["title"] for u in s["unresolved"]] == [NO_MATCH]
+    assert s["requests"] == built["cold"] == s["lower_bound"]
+    assert built["warm"] == 0  # a warm rebuild makes no request
+    names = sorted(Path(f).name for f in s["files"])
+    assert names == ["graph.gexf", "graph.graphml", "graph.json", "index.html", "missing.bib", "papers.csv", "report.md"]
+    assert "requests: " in built["stderr"] and f"(lower bound L = {s['lower_bound']})" in built["stderr"]
+    assert NO_MATCH[:40] in built["stderr"]  # the unresolved seed is named in the summary
+
+
+def test_warm_build_writes_the_same_graph(built):
+    a = (built["tmp"] / "site" / "graph.json").read_bytes()
+    b = (built["tmp"] / "site2" / "graph.json").read_bytes()
+    assert a == b
+
+
+def test_key_appears_in_no_file(built):
+    for f in built["tmp"].rglob("*"):
+        if f.is_file():
+            assert KEY.encode() not in f.read_bytes(), f
+    assert KEY not in built["stderr"]
+    assert all(r["key"] == KEY for r in built["server"].log)  # but it was sent, in the header
+
+
+def test_gephi_files_and_csv_load_back(built):
+    site = built["tmp"] / "site"
+    G = json.loads((site / "graph.json").read_text(encoding="utf-8"))
+    n_nodes, n_edges = len(G["nodes"]), len(G["edges"])
+    for H in (nx.read_graphml(site / "graph.graphml"), nx.read_gexf(site / "graph.gexf")):
+        assert (H.number_of_nodes(), H.number_of_edges()) == (n_nodes, n_edges)
+        for _, d in H.nodes(data=True):
+            assert all(v is not None and not isinstance(v, (list, dict)) for v in d.values())
+    with (site / "papers.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == ["paperId", "arxiv", "doi", "title", "year", "venue", "seed", "key", "label", "sections",
+                             "citationCount", "influentialCitationCount", "referenceCount", "missing_kind"]
+    assert len(rows) == n_nodes
+    hostile = next(r for r in rows if "onerror" in r["title"])
+    assert hostile["title"].startswith("<img")  # kept as text: it does not start a formula
+    assert sum(r["seed"] == "true" for r in rows) == 82
+
+
+def test_report_and_bib(built):
+    site = built["tmp"] / "site"
+    report = (site / "report.md").read_text(encoding="utf-8")
+    assert "## Declared lineage" in report and "## Main path" in report
+    assert "<img" not in report and "<script" not in report  # S2 strings escaped
+    assert "&lt;img src=x onerror=alert(1)&gt;" in report
+    import bibtexparser
+
+    lib = bibtexparser.parse_string((site / "missing.bib").read_text(encoding="utf-8"))
+    assert not lib.failed_blocks and len(lib.entries) == len({e.key for e in lib.entries}) > 0
+
+
+def test_missing_finds_exactly_the_planted_papers(built, post_corpus):
+    args = [POST, "--api-url", built["url"], "--cache-dir", built["tmp"] / "cache", "--offline", "--json"]
+    r = run("missing", *args, "--kind", "foundations", "--top", len(FOUNDATIONS))
+    assert r.exit_code == 0, r.output
+    got = json.loads(r.stdout)
+    assert {m["paperId"] for m in got} == {fid(name) for name, *_ in FOUNDATIONS}
+    assert all(m["kind"] == "foundation" and m["reason"].startswith("cited by ") for m in got)
+    assert set(got[0]) == {"paperId", "title", "year", "kind", "score", "seeds", "influential", "reason"}
+    r = run("missing", *args, "--kind", "followups", "--top", len(FOLLOWUPS))
+    got = json.loads(r.stdout)
+    assert {m["paperId"] for m in got} == {fid(name) for name, *_ in FOLLOWUPS}
+    assert [m["score"] for m in got] == sorted((m["score"] for m in got), reverse=True)
+    # --since later than every planted follow-up: none of them qualifies any more
+    r = run("missing", *args, "--kind", "followups", "--since", "2030-01-01")
+    assert json.loads(r.stdout) == []
+
+
+def test_lineage_declared_planted_links_are_direct_and_influential(built):
+    args = [POST, "--api-url", built["url"], "--cache-dir", built["tmp"] / "cache", "--offline"]
+    chains = [f"{a} -> {b}" for a, b in LINEAGE]
+    r = run("lineage", *args, *sum((["--lineage", c] for c in chains), []), "--json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert [(d["from"], d["to"]) for d in doc["declared"]] == LINEAGE
+    assert all(d["status"] == "direct" and d["influential"] is True for d in doc["declared"])
+    assert all(d["contexts"] and d["intents"] == ["methodology"] for d in doc["declared"])
+    assert doc["main_path"] and all(len(p) >= 2 for p in doc["main_path"])
+    assert all(k.startswith(("arXiv:", "title:")) or len(k) == 40 for p in doc["main_path"] for k in p)
+    assert all(len(pair) == 2 for pair in doc["backbone"])
+    # the shipped lineages file: TSN -> TRN -> TSM etc., by label where unambiguous
+    r = run("lineage", *args, "--lineages", LINEAGES)
+    assert r.exit_code == 0, r.output
+    assert "declared lineage" in r.stdout and "TSN" in r.stdout and "main path" in r.stdout
+
+
+def test_lineage_bad_names(built):
+    args = [POST, "--api-url", built["url"], "--cache-dir", built["tmp"] / "cache", "--offline"]
+    r = run("lineage", *args, "--lineage", "TSN -> NoSuchNet")
+    assert r.exit_code == 1 and "'NoSuchNet' is not in the graph" in r.stderr
+    r = run("lineage", *args, "--lineage", "TSN -> ")
+    assert r.exit_code == 1 and "malformed lineage" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_embed_snippet(built):
+    r = run("embed", built["tmp"] / "site")
+    assert r.exit_code == 0
+    assert '<iframe src="' in r.stdout and 'loading="lazy"' in r.stdout and 'title="' in r.stdout
+    assert "width: 100%" in r.stdout and "assets/graphkit/index.html" in r.stdout
+    r = run("embed", built["tmp"] / "nowhere")
+    assert r.exit_code == 1 and "run `graphkit build" in r.stderr
+
+
+def test_offline_with_empty_cache_names_what_is_missing(built, tmp_path):
+    r = run("build", POST, "-o", tmp_path / "o", "--cache-dir", tmp_path / "empty", "--offline")
+    assert r.exit_code == 1
+    assert "not in the cache: POST /paper/batch" in r.stderr and "without --offline" in r.stderr
+
+
+def test_console_script_end_to_end(built, tmp_path, post_corpus):
+    """The installed `graphkit` command, as a user runs it, against the loopback server."""
+    from tests.s2server import FakeS2
+
+    exe = shutil.which("graphkit", path=str(Path(sys.executable).parent))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("S2_", "GRAPHKIT_"))}
+    with FakeS2(post_corpus) as srv:
+        env["S2_API_URL"] = srv.url
+        env["S2_RPS"] = "0"
+        out = subprocess.run([exe, "build", str(POST), "-o", str(tmp_path / "site"), "--cache-dir",
+                              str(tmp_path / "cache")], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "seeds: 83 (82 resolved, 1 unresolved)" in out.stderr
+    assert (tmp_path / "site" / "index.html").stat().st_size > 100_000
