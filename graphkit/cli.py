@@ -165,7 +165,8 @@ class _Progress:
             filled = int(width * min(done, planned) / planned)
             click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {text}\033[K", err=True, nl=False)
             self.drawn = True
-        elif time.monotonic() - self.last_print >= 5 or done == planned:  # a log line every 5 s at most
+        elif ev.get("requests", 0) and (time.monotonic() - self.last_print >= 5 or done == planned):
+            # not a terminal: a log line every 5 s at most, and none for a run served from the cache
             self.last_print = time.monotonic()
             click.echo(text, err=True)
 
@@ -354,7 +355,13 @@ def embed(outdir, height, asset_path):
     page = Path(outdir) / "index.html"
     if not page.is_file():
         raise OutputError(f"{page} does not exist; run `graphkit build SOURCE -o {outdir}` first")
-    click.echo(embed_snippet(outdir, height=height, asset_path=asset_path))
+    import html
+    import re
+
+    head = page.read_text(encoding="utf-8", errors="replace")[:4096]
+    m = re.search(r"<title>(.*?)</title>", head, re.S)
+    title = html.unescape(m.group(1)).strip() if m else "Citation map"
+    click.echo(embed_snippet(outdir, title=title, height=height, asset_path=asset_path))
 
 
 def main() -> None:

@@ -295,8 +295,8 @@ class S2Client:
                 self.counters.add("cache_hits")
                 return hit
         if self.offline:
-            raise OfflineMiss(f"not in the cache: {method} {path}?{urlencode(sorted(params.items()))}; "
-                              "run once without --offline to fetch it")
+            raise OfflineMiss(f"not in the cache for {self.base_url}: {method} {path}?{urlencode(sorted(params.items()))}; "
+                              "run once without --offline to fetch it (or give the --api-url it was fetched from)")
         url = self.base_url + path
         shown = f"{url}?{urlencode(sorted(params.items()))}"
         tries = self.max_retries + 1

@@ -10,7 +10,15 @@ import pytest
 from graphkit.discover import find_missing
 from graphkit.errors import GraphkitError, LineageError
 from graphkit.export import write_all, write_bibtex, write_csv
-from graphkit.lineage import backbone, check_declared, main_path, parse_chain, read_lineages, resolve_name, seed_dag
+from graphkit.lineage import (
+    backbone,
+    check_declared,
+    main_path,
+    parse_chain,
+    read_lineages,
+    resolve_name,
+    seed_dag,
+)
 
 
 def seed_graph(years: dict, edges: list, dates: dict | None = None) -> nx.DiGraph:

@@ -159,7 +159,7 @@ def test_embed_snippet(built):
 def test_offline_with_empty_cache_names_what_is_missing(built, tmp_path):
     r = run("build", POST, "-o", tmp_path / "o", "--cache-dir", tmp_path / "empty", "--offline")
     assert r.exit_code == 1
-    assert "not in the cache: POST /paper/batch" in r.stderr and "without --offline" in r.stderr
+    assert "not in the cache for https://api.semanticscholar.org/graph/v1: POST /paper/batch" in r.stderr and "without --offline" in r.stderr
 
 
 def test_console_script_end_to_end(built, tmp_path, post_corpus):

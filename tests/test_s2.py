@@ -161,7 +161,7 @@ def test_cache_warm_offline_refresh(server, tmp_path):
     assert len(server.log) == n  # warm: no request
     off = client(server, tmp_path, offline=True)
     assert off.edges(fid("a"), "citations") == first
-    with pytest.raises(OfflineMiss, match="not in the cache: GET /paper/.*/references.*without --offline"):
+    with pytest.raises(OfflineMiss, match="not in the cache for .*: GET /paper/.*/references.*without --offline"):
         off.edges(fid("a"), "references")
     client(server, tmp_path, refresh=True).edges(fid("a"), "citations")
     assert len(server.log) == n + 3
