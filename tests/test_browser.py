@@ -129,3 +129,37 @@ def test_works_in_a_700px_iframe(site, browser):
     assert seen["errors"] == []
     assert all(u.startswith(("file:", "data:")) for u in seen["requests"])
     page.close()
+
+
+@pytest.fixture(scope="module")
+def post_site(tmp_path_factory, post_seeds, post_corpus):
+    """The example post's map, built end to end from its FIXTURE corpus (with hostile strings) on loopback."""
+    from graphkit.pipeline import analyse, collect, write_site
+    from graphkit.s2 import S2Client
+    from tests.s2server import FakeS2
+
+    d = tmp_path_factory.mktemp("post")
+    with FakeS2(post_corpus) as srv:
+        got = collect(str(Path(__file__).resolve().parents[1] / "examples" / "video-classification" / "post.md"),
+                      S2Client(srv.url, cache_dir=d / "cache", rps=0))
+    results = analyse(got.graph, chains=[["C3D", "I3D"], ["TSN", "ECO"]])
+    site = write_site(got.graph, d / "site", results, title=got.seeds.title)
+    return {"dir": d / "site", "G": got.graph, "missing": results["missing"], "html": site["html"]}
+
+
+def test_example_post_map_acceptance(post_site, browser):
+    page, seen = open_map(browser, (post_site["dir"] / "index.html").as_uri())
+    page.wait_for_function("window.graphkit && window.graphkit.stabilized", timeout=20_000)
+    drawn = set(page.evaluate("graphkit.nodes.getIds()"))
+    G = post_site["G"]
+    seeds = {n for n, d in G.nodes(data=True) if d.get("seed")}
+    top = {m["paperId"] for m in post_site["missing"] if m["score"] >= 10}  # the planted, clearly-ranked ones
+    assert seeds <= drawn and top <= drawn and len(drawn) <= 500
+    assert post_site["html"]["bytes"] <= 2_000_000
+    assert page.evaluate("graphkit.network.physics.physicsEnabled") is False
+    assert page.evaluate("window.__pwned") is None and seen["dialogs"] == []
+    assert page.evaluate("document.querySelectorAll('img, script[src], link').length") == 0
+    assert page.text_content("#gk-sections").count("5 基本网络") == 1
+    assert seen["errors"] == []
+    assert all(u.startswith(("file:", "data:")) for u in seen["requests"]), seen["requests"]
+    page.close()
