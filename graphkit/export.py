@@ -57,24 +57,23 @@ def _guard(path: Path):
     return OutputError(f"cannot write {path}; check the output directory (-o) is writable")
 
 
-def write_graphml(G: nx.DiGraph, path: str | Path, missing: list[dict] = ()) -> Path:
-    """GraphML with scalar attributes (loads back with ``networkx.read_graphml`` and in Gephi)."""
+def _write_flat(writer, G: nx.DiGraph, path: str | Path, missing) -> Path:
     path = Path(path)
     try:
-        nx.write_graphml(_flat_graph(G, missing), path, encoding="utf-8")
+        writer(_flat_graph(G, missing), path, encoding="utf-8")
     except OSError:
         raise _guard(path) from None
     return path
+
+
+def write_graphml(G: nx.DiGraph, path: str | Path, missing: list[dict] = ()) -> Path:
+    """GraphML with scalar attributes (loads back with ``networkx.read_graphml`` and in Gephi)."""
+    return _write_flat(nx.write_graphml, G, path, missing)
 
 
 def write_gexf(G: nx.DiGraph, path: str | Path, missing: list[dict] = ()) -> Path:
     """GEXF 1.2 with scalar attributes (loads back with ``networkx.read_gexf`` and in Gephi)."""
-    path = Path(path)
-    try:
-        nx.write_gexf(_flat_graph(G, missing), path, encoding="utf-8")
-    except OSError:
-        raise _guard(path) from None
-    return path
+    return _write_flat(nx.write_gexf, G, path, missing)
 
 
 def csv_cell(value) -> str:
