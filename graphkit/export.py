@@ -57,10 +57,10 @@ def _guard(path: Path):
     return OutputError(f"cannot write {path}; check the output directory (-o) is writable")
 
 
-def _write_flat(writer, G: nx.DiGraph, path: str | Path, missing) -> Path:
+def _write_flat(writer, G: nx.DiGraph, path: str | Path, missing, flat: nx.DiGraph | None = None) -> Path:
     path = Path(path)
     try:
-        writer(_flat_graph(G, missing), path, encoding="utf-8")
+        writer(flat if flat is not None else _flat_graph(G, missing), path, encoding="utf-8")
     except OSError:
         raise _guard(path) from None
     return path
@@ -234,9 +234,10 @@ def write_report(G: nx.DiGraph, path: str | Path, *, declared: list[dict], main:
 def write_all(G: nx.DiGraph, outdir: str | Path, *, declared: list[dict], main: dict, missing: list[dict]) -> list[Path]:
     """Write graph.graphml, graph.gexf, papers.csv, missing.bib and report.md into ``outdir``."""
     out = Path(outdir)
+    flat = _flat_graph(G, missing)  # once, for both Gephi formats
     return [
-        write_graphml(G, out / "graph.graphml", missing),
-        write_gexf(G, out / "graph.gexf", missing),
+        _write_flat(nx.write_graphml, G, out / "graph.graphml", missing, flat),
+        _write_flat(nx.write_gexf, G, out / "graph.gexf", missing, flat),
         write_csv(G, out / "papers.csv", missing),
         write_bibtex(G, missing, out / "missing.bib"),
         write_report(G, out / "report.md", declared=declared, main=main, missing=missing),
