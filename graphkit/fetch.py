@@ -142,7 +142,7 @@ def fetch_corpus(
             # a list read in more or fewer pages than planned moves the plan, not the bound
             planned += got["pages"] - expected_pages
             store[pid] = got["items"]
-            expected = min(count, CITATION_CAP) if kind == "citations" else count
+            expected = min(count, CITATION_CAP - 1) if kind == "citations" else count
             if len(got["items"]) < expected:
                 short.append({"paperId": pid, "key": _key_of(seeds, pid), "list": kind, "expected": expected,
                               "got": len(got["items"])})

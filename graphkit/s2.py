@@ -48,7 +48,7 @@ PAPER_FIELDS = (
 EDGE_FIELDS = "isInfluential,intents,contexts"
 BATCH_MAX = 500  # ids per POST /paper/batch
 PAGE_MAX = 1000  # limit per references/citations page
-CITATION_CAP = 10_000  # offset + limit may not pass this on /citations
+CITATION_CAP = 10_000  # S2 pages citations only while offset + limit < 10,000 (so 9,999 at most)
 ANON_RPS = 100 / 300  # S2's published anonymous rate: 100 requests per 5 minutes
 KEYED_RPS = 1.0
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -396,7 +396,7 @@ class S2Client:
         """Every page of ``/paper/{id}/references`` or ``/citations`` (1000 a page, following ``next``).
 
         Stops at the first page without ``next`` or without data — never loops on an empty page — and, for
-        citations, at S2's cap (offset + limit ≤ 10,000). Returns ``{"items", "pages", "cut"}``.
+        citations, at S2's cap (offset + limit < 10,000: 9,999 citations at most, in 10 pages). Returns ``{"items", "pages", "cut"}``.
         """
         if kind not in ("references", "citations"):
             raise ValueError(kind)
@@ -407,7 +407,8 @@ class S2Client:
         while True:
             limit = PAGE_MAX
             if kind == "citations":
-                limit = min(PAGE_MAX, CITATION_CAP - offset)
+                # "The sum of offset and limit must be < 10000" (S2): the last page is offset 9000, limit 999
+                limit = min(PAGE_MAX, CITATION_CAP - 1 - offset)
                 if limit <= 0:
                     cut = True
                     break

@@ -230,8 +230,8 @@ class FakeS2:
             return 400, {"error": "offset and limit must be integers"}
         if limit > 1000 or limit < 1 or offset < 0:
             return 400, {"error": "Limit must be between 1 and 1000"}
-        if kind == "citations" and offset + limit > 10_000:
-            return 400, {"error": "offset + limit must be < 10000"}
+        if kind == "citations" and offset + limit >= 10_000:
+            return 400, {"error": "The sum of offset and limit must be < 10000"}
         if kind == "references":
             rows = [(c, i, it, cx) for c, i, it, cx in self.corpus.refs.get(pid, [])]
             nulls = self.corpus.null_refs.get(pid, [])
