@@ -11,6 +11,7 @@ import html
 import re
 import unicodedata
 from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 
@@ -22,10 +23,20 @@ CSV_HEADER = ["paperId", "arxiv", "doi", "title", "year", "venue", "seed", "key"
               "citationCount", "influentialCitationCount", "referenceCount", "missing_kind"]
 
 
-def _flat_graph(G: nx.DiGraph, missing: list[dict]) -> nx.DiGraph:
-    """A copy with scalar attributes only (lists joined with '; ', ids split out, no None) for GraphML/GEXF."""
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
+
+
+def _x(value) -> str:
+    """An XML-safe attribute value (quoted) for any scalar."""
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    return quoteattr(_XML_BAD.sub("", str(value)))
+
+
+def _node_rows(G: nx.DiGraph, missing) -> tuple[list[tuple[str, str]], list]:
+    """Scalar attributes per node for Gephi: lists joined with '; ', ids split out, nothing None."""
     kind = {m["paperId"]: m["kind"] for m in missing or []}
-    H = nx.DiGraph()
+    rows = []
     for n, d in G.nodes(data=True):
         ext = d.get("externalIds") or {}
         attrs = {
@@ -46,34 +57,93 @@ def _flat_graph(G: nx.DiGraph, missing: list[dict]) -> nx.DiGraph:
                 attrs[k] = int(d[k])
         if d.get("publicationDate"):
             attrs["publicationDate"] = str(d["publicationDate"])
-        H.add_node(n, **attrs)
-    for u, v, e in G.edges(data=True):
-        H.add_edge(u, v, isInfluential=bool(e.get("isInfluential")), intents="; ".join(e.get("intents") or []),
-                   contexts=len(e.get("contexts") or []))
-    return H
+        rows.append((n, attrs))
+    return rows
+
+
+NODE_KEYS = [("label", "string"), ("title", "string"), ("venue", "string"), ("authors", "string"), ("seed", "boolean"),
+             ("key", "string"), ("sections", "string"), ("section", "string"), ("arxiv", "string"), ("doi", "string"),
+             ("missing_kind", "string"), ("year", "int"), ("citationCount", "int"), ("influentialCitationCount", "int"),
+             ("referenceCount", "int"), ("publicationDate", "string")]
+EDGE_KEYS = [("isInfluential", "boolean"), ("intents", "string"), ("contexts", "int")]
+
+
+def _edge_attrs(e: dict) -> dict:
+    return {"isInfluential": bool(e.get("isInfluential")), "intents": "; ".join(e.get("intents") or []),
+            "contexts": len(e.get("contexts") or [])}
 
 
 def _guard(path: Path):
     return OutputError(f"cannot write {path}; check the output directory (-o) is writable")
 
 
-def _write_flat(writer, G: nx.DiGraph, path: str | Path, missing, flat: nx.DiGraph | None = None) -> Path:
+def write_graphml(G: nx.DiGraph, path: str | Path, missing: list[dict] = (), rows: list | None = None) -> Path:
+    """GraphML with scalar attributes (loads back with ``networkx.read_graphml`` and in Gephi), streamed."""
     path = Path(path)
+    rows = rows if rows is not None else _node_rows(G, missing)
+    nkey = {name: f"n{i}" for i, (name, _) in enumerate(NODE_KEYS)}
+    ekey = {name: f"e{i}" for i, (name, _) in enumerate(EDGE_KEYS)}
     try:
-        writer(flat if flat is not None else _flat_graph(G, missing), path, encoding="utf-8")
+        with path.open("w", encoding="utf-8") as f:
+            w = f.write
+            w("<?xml version='1.0' encoding='utf-8'?>\n"
+              '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+              'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+              'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+            for name, typ in NODE_KEYS:
+                w(f'<key id="{nkey[name]}" for="node" attr.name="{name}" attr.type="{typ}"/>\n')
+            for name, typ in EDGE_KEYS:
+                w(f'<key id="{ekey[name]}" for="edge" attr.name="{name}" attr.type="{typ}"/>\n')
+            w('<graph edgedefault="directed">\n')
+            for n, attrs in rows:
+                w(f"<node id={_x(n)}>" + "".join(f'<data key="{nkey[k]}">{escape(_XML_BAD.sub("", _s(v)))}</data>'
+                                                  for k, v in attrs.items()) + "</node>\n")
+            for u, v, e in G.edges(data=True):
+                w(f"<edge source={_x(u)} target={_x(v)}>" + "".join(
+                    f'<data key="{ekey[k]}">{escape(_s(val))}</data>' for k, val in _edge_attrs(e).items()) + "</edge>\n")
+            w("</graph>\n</graphml>\n")
     except OSError:
         raise _guard(path) from None
     return path
 
 
-def write_graphml(G: nx.DiGraph, path: str | Path, missing: list[dict] = ()) -> Path:
-    """GraphML with scalar attributes (loads back with ``networkx.read_graphml`` and in Gephi)."""
-    return _write_flat(nx.write_graphml, G, path, missing)
+def _s(v) -> str:
+    return ("true" if v else "false") if isinstance(v, bool) else str(v)
 
 
-def write_gexf(G: nx.DiGraph, path: str | Path, missing: list[dict] = ()) -> Path:
-    """GEXF 1.2 with scalar attributes (loads back with ``networkx.read_gexf`` and in Gephi)."""
-    return _write_flat(nx.write_gexf, G, path, missing)
+def write_gexf(G: nx.DiGraph, path: str | Path, missing: list[dict] = (), rows: list | None = None) -> Path:
+    """GEXF 1.2 with scalar attributes (loads back with ``networkx.read_gexf`` and in Gephi), streamed."""
+    path = Path(path)
+    rows = rows if rows is not None else _node_rows(G, missing)
+    gexf_type = {"string": "string", "int": "long", "boolean": "boolean"}
+    nid = {name: str(i) for i, (name, _) in enumerate(NODE_KEYS)}
+    eid = {name: str(i) for i, (name, _) in enumerate(EDGE_KEYS)}
+    try:
+        with path.open("w", encoding="utf-8") as f:
+            w = f.write
+            w("<?xml version='1.0' encoding='utf-8'?>\n"
+              '<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+              'xsi:schemaLocation="http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">\n'
+              '<meta><creator>graphkit</creator></meta>\n<graph defaultedgetype="directed" mode="static" name="">\n')
+            w('<attributes class="node" mode="static">\n')
+            for name, typ in NODE_KEYS:
+                if name != "label":
+                    w(f'<attribute id="{nid[name]}" title="{name}" type="{gexf_type[typ]}"/>\n')
+            w('</attributes>\n<attributes class="edge" mode="static">\n')
+            for name, typ in EDGE_KEYS:
+                w(f'<attribute id="{eid[name]}" title="{name}" type="{gexf_type[typ]}"/>\n')
+            w("</attributes>\n<nodes>\n")
+            for n, attrs in rows:
+                vals = "".join(f'<attvalue for="{nid[k]}" value={_x(v)}/>' for k, v in attrs.items() if k != "label")
+                w(f"<node id={_x(n)} label={_x(attrs['label'])}><attvalues>{vals}</attvalues></node>\n")
+            w("</nodes>\n<edges>\n")
+            for i, (u, v, e) in enumerate(G.edges(data=True)):
+                vals = "".join(f'<attvalue for="{eid[k]}" value={_x(val)}/>' for k, val in _edge_attrs(e).items())
+                w(f'<edge id="{i}" source={_x(u)} target={_x(v)}><attvalues>{vals}</attvalues></edge>\n')
+            w("</edges>\n</graph>\n</gexf>\n")
+    except OSError:
+        raise _guard(path) from None
+    return path
 
 
 def csv_cell(value) -> str:
@@ -234,10 +304,10 @@ def write_report(G: nx.DiGraph, path: str | Path, *, declared: list[dict], main:
 def write_all(G: nx.DiGraph, outdir: str | Path, *, declared: list[dict], main: dict, missing: list[dict]) -> list[Path]:
     """Write graph.graphml, graph.gexf, papers.csv, missing.bib and report.md into ``outdir``."""
     out = Path(outdir)
-    flat = _flat_graph(G, missing)  # once, for both Gephi formats
+    rows = _node_rows(G, missing)  # once, for both Gephi formats
     return [
-        _write_flat(nx.write_graphml, G, out / "graph.graphml", missing, flat),
-        _write_flat(nx.write_gexf, G, out / "graph.gexf", missing, flat),
+        write_graphml(G, out / "graph.graphml", missing, rows),
+        write_gexf(G, out / "graph.gexf", missing, rows),
         write_csv(G, out / "papers.csv", missing),
         write_bibtex(G, missing, out / "missing.bib"),
         write_report(G, out / "report.md", declared=declared, main=main, missing=missing),
