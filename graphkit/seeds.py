@@ -473,7 +473,6 @@ def _entries_from_markdown(text: str) -> list[_Entry]:
     item_stack: list[dict] = []
     row: dict | None = None
     in_thead = False
-    src_lines = text.split("\n")
     i = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -490,11 +489,11 @@ def _entries_from_markdown(text: str) -> list[_Entry]:
             i += 3
             continue
         if tok.type == "list_item_open":
-            item_stack.append({"line": tok.map[0] + 1 if tok.map else 0, "inlines": [], "end": tok.map[1] if tok.map else 0})
+            item_stack.append({"line": tok.map[0] + 1 if tok.map else 0, "inlines": [], "level": tok.level})
         elif tok.type == "list_item_close":
             item = item_stack.pop()
             if item["inlines"]:
-                entries.append(_make_entry(item["line"], item["inlines"], heads, appendix_level, src_lines, item))
+                entries.append(_make_entry(item["line"], item["inlines"], heads, appendix_level))
         elif tok.type == "thead_open":
             in_thead = True
         elif tok.type == "thead_close":
@@ -503,34 +502,19 @@ def _entries_from_markdown(text: str) -> list[_Entry]:
             row = {"line": tok.map[0] + 1 if tok.map else 0, "inlines": []}
         elif tok.type == "tr_close" and row is not None:
             if row["inlines"]:
-                entries.append(_make_entry(row["line"], row["inlines"], heads, appendix_level, src_lines, row))
+                entries.append(_make_entry(row["line"], row["inlines"], heads, appendix_level))
             row = None
         elif tok.type == "inline":
             if row is not None:
                 row["inlines"].append(tok)
-            elif item_stack and tokens[i - 1].type == "paragraph_open" and tokens[i - 1].level == item_stack_level(
-                tokens, i
-            ):
+            elif (item_stack and tokens[i - 1].type == "paragraph_open"
+                  and tokens[i - 1].level == item_stack[-1]["level"] + 1):  # the item's own text, not a nested item's
                 item_stack[-1]["inlines"].append(tok)
         i += 1
     return entries
 
 
-def item_stack_level(tokens, i) -> int:
-    """The nesting level a paragraph directly inside the innermost open list item has."""
-    depth = 0
-    for j in range(i - 1, -1, -1):
-        t = tokens[j]
-        if t.type == "list_item_close":
-            depth += 1
-        elif t.type == "list_item_open":
-            if depth == 0:
-                return t.level + 1
-            depth -= 1
-    return -1
-
-
-def _make_entry(line, inlines, heads, appendix_level, src_lines, holder) -> _Entry:
+def _make_entry(line, inlines, heads, appendix_level) -> _Entry:
     links: list[_Link] = []
     anchors: list[str] = []
     ems: list[str] = []
