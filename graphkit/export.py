@@ -10,6 +10,7 @@ import csv
 import html
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -26,8 +27,9 @@ CSV_HEADER = ["paperId", "arxiv", "doi", "title", "year", "venue", "seed", "key"
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
 
 
+@lru_cache(maxsize=1 << 16)
 def _x(value) -> str:
-    """An XML-safe attribute value (quoted) for any scalar."""
+    """An XML-safe attribute value (quoted) for any scalar; memoised, as ids and edge values repeat."""
     if isinstance(value, bool):
         value = "true" if value else "false"
     return quoteattr(_XML_BAD.sub("", str(value)))

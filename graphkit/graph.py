@@ -192,10 +192,33 @@ def node_label(G: nx.DiGraph, n: str) -> str:
 
 
 def save_graph(G: nx.DiGraph, path: str | Path) -> None:
-    """Write ``G`` as networkx node-link JSON (``{"nodes": …, "edges": …}``)."""
-    data = nx.node_link_data(G, edges="edges")
+    """Write ``G`` as networkx node-link JSON (``{"directed", "edges", "graph", "multigraph", "nodes"}``).
+
+    The document is what ``json.dumps(nx.node_link_data(G, edges="edges"), sort_keys=True)`` gives, written in
+    chunks so that a million-edge graph is never held twice in memory.
+    """
+    def dump(obj) -> str:
+        return json.dumps(obj, ensure_ascii=False, sort_keys=True)
+
+    def chunks(items):
+        batch = []
+        for item in items:
+            batch.append(dump(item))
+            if len(batch) >= 20_000:
+                yield ", ".join(batch)
+                batch = []
+        if batch:
+            yield ", ".join(batch)
+
     try:
-        Path(path).write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        with Path(path).open("w", encoding="utf-8") as f:
+            f.write('{"directed": true, "edges": [')
+            for i, part in enumerate(chunks({**d, "source": u, "target": v} for u, v, d in G.edges(data=True))):
+                f.write((", " if i else "") + part)
+            f.write('], "graph": ' + dump(G.graph) + ', "multigraph": false, "nodes": [')
+            for i, part in enumerate(chunks({**d, "id": n} for n, d in G.nodes(data=True))):
+                f.write((", " if i else "") + part)
+            f.write("]}")
     except OSError as e:
         raise OutputError(f"cannot write {path}: {e.strerror}; choose a writable output directory with -o") from e
 

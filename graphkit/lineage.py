@@ -60,14 +60,15 @@ def read_lineages(path: str | Path) -> list[list[str]]:
     return chains
 
 
-def _index(G: nx.DiGraph) -> dict:
+def _index(G: nx.DiGraph, seeds_only: bool = False) -> dict:
     idx: dict[str, set] = {}
 
     def put(name, n):
         if name:
             idx.setdefault(str(name).casefold(), set()).add(n)
 
-    for n, d in G.nodes(data=True):
+    nodes = ((n, d) for n, d in G.nodes(data=True) if d.get("seed")) if seeds_only else G.nodes(data=True)
+    for n, d in nodes:
         put(n, n)
         ext = d.get("externalIds") or {}
         if ext.get("ArXiv"):
@@ -94,14 +95,17 @@ def resolve_name(G: nx.DiGraph, name: str, _idx: dict | None = None) -> str:
     raw = name.strip()
     key = raw.casefold()
     key = re.sub(r"^(arxiv:\S+?)v\d+$", r"\1", key)
-    idx = _idx if _idx is not None else _index(G)
-    for candidate in (key, "label:" + key):
-        hits = idx.get(candidate)
-        if hits and len(hits) == 1:
-            return next(iter(hits))
-        if hits and len(hits) > 1:
-            keys = ", ".join(sorted(G.nodes[n].get("key") or n for n in hits))
-            raise LineageError(f"{raw!r} is ambiguous: it names {keys}; use one of those instead")
+    indexes = [_idx] if _idx is not None else [_index(G, seeds_only=True), None]
+    for idx in indexes:
+        if idx is None:  # not a seed's name: look at every paper (built only when needed)
+            idx = _index(G)
+        for candidate in (key, "label:" + key):
+            hits = idx.get(candidate)
+            if hits and len(hits) == 1:
+                return next(iter(hits))
+            if hits and len(hits) > 1:
+                keys = ", ".join(sorted(G.nodes[n].get("key") or n for n in hits))
+                raise LineageError(f"{raw!r} is ambiguous: it names {keys}; use one of those instead")
     raise LineageError(
         f"{raw!r} is not in the graph: name a seed by its label (see `graphkit seeds`), arXiv:ID, DOI:… or paperId"
     )
@@ -169,9 +173,22 @@ def check_declared(G: nx.DiGraph, chains: list[list[str]]) -> list[dict]:
         return 1.0 if G.nodes[v].get("seed") else 1.001
 
     out = []
-    idx = _index(G) if chains else {}
+    seed_idx = _index(G, seeds_only=True) if chains else {}
+    full_idx: dict | None = None
+    nodes_of = {}
     for chain in chains:
-        nodes = [resolve_name(G, name, idx) for name in chain]
+        for name in chain:
+            if name in nodes_of:
+                continue
+            try:
+                nodes_of[name] = resolve_name(G, name, seed_idx)
+            except LineageError as e:
+                if "ambiguous" in str(e):
+                    raise
+                full_idx = full_idx if full_idx is not None else _index(G)
+                nodes_of[name] = resolve_name(G, name, full_idx)
+    for chain in chains:
+        nodes = [nodes_of[name] for name in chain]
         for a, b in zip(nodes, nodes[1:], strict=False):
             rec = {"from": a, "to": b, "status": "missing", "path": [], "influential": None, "intents": [],
                    "contexts": []}
