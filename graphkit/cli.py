@@ -131,6 +131,19 @@ def fetch_options(f):
     return wrapper
 
 
+def _env_number(name: str, kind, default):
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise GraphkitError(f"{name}={raw!r} is not a number ≥ 0; fix or unset it")
+    return value
+
+
 def _client(fetch: dict):
     from .s2 import S2Client
 
@@ -141,6 +154,8 @@ def _client(fetch: dict):
         rps=fetch["rps"],
         offline=fetch["offline"],
         refresh=fetch["refresh"],
+        max_retries=_env_number("S2_MAX_RETRIES", int, 6),
+        backoff=_env_number("S2_BACKOFF", float, 1.0),
     )
 
 
@@ -176,13 +191,18 @@ class _Progress:
 
 
 def _collect(ctx: click.Context, source: str, fetch: dict):
+    from .errors import SeedError
     from .pipeline import collect
 
     progress = _Progress(ctx.obj)
     try:
-        return collect(source, _client(fetch), progress=progress)
+        got = collect(source, _client(fetch), progress=progress)
     finally:
         progress.close()
+    if not got.seeds.papers:
+        raise SeedError(f"no papers found in {got.seeds.source}: nothing to fetch; check it is the reading list "
+                        "(`graphkit seeds` shows what is found)")
+    return got
 
 
 def _print_summary(s: dict, seconds: float) -> None:
@@ -235,10 +255,17 @@ def build(ctx, source, outdir, lineages, title, max_nodes, as_json, fetch):
       export S2_API_KEY=...   # optional, for S2's keyed rate limit
       graphkit build examples/video-classification/post.md -o site/
     """
+    from pathlib import Path
+
+    from .errors import OutputError
     from .pipeline import analyse, summary, write_site
 
     t0 = time.perf_counter()
     chains = _chains((), lineages)
+    try:  # before a long fetch, not after it
+        Path(outdir).mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"cannot create output directory {outdir}: {e.strerror}; choose another with -o") from None
     got = _collect(ctx, source, fetch)
     results = analyse(got.graph, chains=chains)
     site = write_site(got.graph, outdir, results, title=title or got.seeds.title, max_nodes=max_nodes)
