@@ -190,13 +190,13 @@ class _Progress:
             click.echo("", err=True)
 
 
-def _collect(ctx: click.Context, source: str, fetch: dict):
+def _collect(ctx: click.Context, source: str, fetch: dict, client=None):
     from .errors import SeedError
     from .pipeline import collect
 
     progress = _Progress(ctx.obj)
     try:
-        got = collect(source, _client(fetch), progress=progress)
+        got = collect(source, client or _client(fetch), progress=progress)
     finally:
         progress.close()
     if not got.seeds.papers:
@@ -258,7 +258,7 @@ def build(ctx, source, outdir, lineages, title, max_nodes, as_json, fetch):
     from pathlib import Path
 
     from .errors import OutputError
-    from .pipeline import analyse, summary, write_site
+    from .pipeline import analyse, build_stamp, save_stamp, summary, up_to_date, write_site
 
     t0 = time.perf_counter()
     chains = _chains((), lineages)
@@ -266,10 +266,29 @@ def build(ctx, source, outdir, lineages, title, max_nodes, as_json, fetch):
         Path(outdir).mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise OutputError(f"cannot create output directory {outdir}: {e.strerror}; choose another with -o") from None
-    got = _collect(ctx, source, fetch)
+    client = _client(fetch)
+    stamp = None
+    if source != "-":  # an unchanged source, cache and options: the outputs are already right
+        src = Path(source)
+        raw = src.read_bytes() if src.is_file() else b""
+        extra = Path(lineages).read_bytes() if lineages else b""
+        options = {"title": title, "max_nodes": max_nodes}
+        stamp_of = functools.partial(build_stamp, raw, lineages=extra, options=options, api_url=client.base_url)
+        if raw and not fetch["refresh"]:
+            saved = up_to_date(outdir, stamp_of(generation=client.generation))
+            if saved is not None:
+                click.echo(f"{outdir} is up to date (nothing changed since the last build)", err=True)
+                _print_summary({**saved, "requests": 0, "cache_hits": 0}, time.perf_counter() - t0)
+                if as_json:
+                    _dump({**saved, "requests": 0, "cache_hits": 0, "up_to_date": True})
+                return
+        stamp = stamp_of if raw else None
+    got = _collect(ctx, source, fetch, client)
     results = analyse(got.graph, chains=chains)
     site = write_site(got.graph, outdir, results, title=title or got.seeds.title, max_nodes=max_nodes)
     s = summary(got, site)
+    if stamp is not None:
+        save_stamp(outdir, stamp(generation=client.generation), s)
     _print_summary(s, time.perf_counter() - t0)
     if as_json:
         _dump(s)

@@ -145,5 +145,50 @@ def summary(collected: Collected, site: dict | None = None) -> dict:
     return out
 
 
+STAMP = ".graphkit-build.json"
+
+
+def build_stamp(source: bytes, *, lineages: bytes, options: dict, api_url: str, generation: int) -> str:
+    """What a build's outputs depend on, hashed: the source, the declared chains, the options, the API, the cache
+    generation and graphkit's version."""
+    import hashlib
+
+    from . import __version__
+
+    h = hashlib.sha256()
+    for part in (source, lineages, json.dumps(options, sort_keys=True).encode(), api_url.encode(),
+                 str(generation).encode(), __version__.encode()):
+        h.update(hashlib.sha256(part).digest())
+    return h.hexdigest()
+
+
+def up_to_date(outdir: str | Path, stamp: str) -> dict | None:
+    """The saved summary when OUTDIR was built from exactly this stamp and no output was touched since; else None."""
+    try:
+        saved = json.loads((Path(outdir) / STAMP).read_text(encoding="utf-8"))
+        if saved.get("stamp") != stamp:
+            return None
+        for name, (size, mtime) in saved["files"].items():
+            st = (Path(outdir) / name).stat()
+            if (st.st_size, st.st_mtime_ns) != (size, mtime):
+                return None
+        return saved["summary"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def save_stamp(outdir: str | Path, stamp: str, summary: dict) -> None:
+    """Record what OUTDIR was built from (see :func:`up_to_date`)."""
+    out = Path(outdir)
+    files = {}
+    for f in summary.get("files", []):
+        st = Path(f).stat()
+        files[Path(f).name] = [st.st_size, st.st_mtime_ns]
+    try:
+        (out / STAMP).write_text(json.dumps({"stamp": stamp, "files": files, "summary": summary}), encoding="utf-8")
+    except OSError:
+        pass  # the stamp only saves time; a build without it is still complete
+
+
 def dumps(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2)

@@ -52,6 +52,7 @@ CITATION_CAP = 10_000  # S2 pages citations only while offset + limit < 10,000 (
 ANON_RPS = 100 / 300  # S2's published anonymous rate: 100 requests per 5 minutes
 KEYED_RPS = 1.0
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+GENERATION_KEY = "graphkit:generation"  # a counter bumped on every cache write (atomic across processes)
 RETRY_AFTER_MAX = 120.0  # seconds: a Retry-After longer than this is not waited out in one go
 
 _ID_OK = re.compile(
@@ -242,7 +243,7 @@ class S2Client:
         retry_cls = _make_retry_class(self.limiter, self.counters)
         retry = retry_cls(
             total=max_retries,
-            connect=max_retries,
+            connect=min(2, max_retries),  # a refused connection is mostly a wrong --api-url: say so soon
             read=max_retries,
             status=max_retries,
             other=max_retries,
@@ -265,6 +266,11 @@ class S2Client:
 
     def __repr__(self) -> str:  # never the key
         return f"S2Client(base_url={self.base_url!r}, key={'set' if self._key else 'none'}, rps={self.rps})"
+
+    @property
+    def generation(self) -> int:
+        """How many responses were ever written to this cache: unchanged means nothing new was cached."""
+        return int(self.cache.get(GENERATION_KEY, 0))
 
     # -- stats ---------------------------------------------------------------------------------------------
     @property
@@ -327,6 +333,7 @@ class S2Client:
                     raise S2Unavailable(f"{shown} kept sending bodies that are not valid JSON; "
                                         "rerun to resume from the cache", url=shown, status=200) from None
                 self.cache.set(ckey, text)  # cached the moment it arrives
+                self.cache.incr(GENERATION_KEY)  # tells up-to-date checks that the cache changed
                 self.limiter.recovered()
                 return data
             if status == 404 and ok404:

@@ -176,3 +176,22 @@ def test_console_script_end_to_end(built, tmp_path, post_corpus):
     assert out.returncode == 0, out.stderr
     assert "seeds: 83 (82 resolved, 1 unresolved)" in out.stderr
     assert (tmp_path / "site" / "index.html").stat().st_size > 100_000
+
+
+def test_unchanged_rebuild_is_up_to_date(built, tmp_path):
+    """Same source, options, cache and outputs: nothing is recomputed or rewritten; any change rebuilds."""
+    site = tmp_path / "site"
+    args = ["build", POST, "-o", site, "--api-url", built["url"], "--cache-dir", built["tmp"] / "cache", "--offline",
+            "--lineages", LINEAGES]
+    assert run(*args).exit_code == 0
+    before = {p.name: p.stat().st_mtime_ns for p in site.iterdir()}
+    r = run(*args, "--json")
+    assert r.exit_code == 0 and "is up to date" in r.stderr and json.loads(r.stdout)["up_to_date"] is True
+    assert {p.name: p.stat().st_mtime_ns for p in site.iterdir()} == before
+    (site / "report.md").write_text("edited by hand", encoding="utf-8")
+    r = run(*args)
+    assert "is up to date" not in r.stderr and "## Main path" in (site / "report.md").read_text(encoding="utf-8")
+    r = run(*args[:-2])  # without --lineages: another build
+    assert r.exit_code == 0 and "is up to date" not in r.stderr
+    r = run(*args[:-2], "--title", "Another title")
+    assert "is up to date" not in r.stderr and "<title>Another title</title>" in (site / "index.html").read_text(encoding="utf-8")
