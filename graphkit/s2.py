@@ -270,7 +270,17 @@ class S2Client:
     @property
     def generation(self) -> int:
         """How many responses were ever written to this cache: unchanged means nothing new was cached."""
-        return int(self.cache.get(GENERATION_KEY, 0))
+        try:
+            return int(self.cache.get(GENERATION_KEY, 0))
+        except (TypeError, ValueError):
+            return -1  # a damaged counter: never "up to date"
+
+    def _bump_generation(self) -> None:
+        """Tell up-to-date checks that the cache changed (atomic across processes)."""
+        try:
+            self.cache.incr(GENERATION_KEY)
+        except (TypeError, ValueError):
+            self.cache.set(GENERATION_KEY, 1)
 
     # -- stats ---------------------------------------------------------------------------------------------
     @property
@@ -333,7 +343,7 @@ class S2Client:
                     raise S2Unavailable(f"{shown} kept sending bodies that are not valid JSON; "
                                         "rerun to resume from the cache", url=shown, status=200) from None
                 self.cache.set(ckey, text)  # cached the moment it arrives
-                self.cache.incr(GENERATION_KEY)  # tells up-to-date checks that the cache changed
+                self._bump_generation()
                 self.limiter.recovered()
                 return data
             if status == 404 and ok404:
