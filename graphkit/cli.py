@@ -121,7 +121,7 @@ def fetch_options(f):
     @click.option("--cache-dir", type=click.Path(file_okay=False), envvar="GRAPHKIT_CACHE", default="cache",
                   show_default=True, show_envvar=True, help="Where every S2 response is cached.")
     @click.option("--api-url", envvar="S2_API_URL", default=None, show_envvar=True, metavar="URL",
-                  help="S2 Graph API base URL (default https://api.semanticscholar.org/graph/v1).")
+                  help="S2 Graph API base URL (default: the public Semantic Scholar Graph API).")
     @functools.wraps(f)
     def wrapper(*args, api_url, cache_dir, rps, offline, refresh, **kwargs):
         kwargs["fetch"] = {"api_url": api_url, "cache_dir": cache_dir, "rps": rps, "offline": offline,

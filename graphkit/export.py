@@ -10,6 +10,7 @@ import csv
 import html
 import re
 import unicodedata
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -79,33 +80,39 @@ def _guard(path: Path):
     return OutputError(f"cannot write {path}; check the output directory (-o) is writable")
 
 
+@contextmanager
+def _writing(path: Path):
+    """A text file to write, with OSError turned into graphkit's OutputError naming the path."""
+    try:
+        with path.open("w", encoding="utf-8") as f:
+            yield f.write
+    except OSError:
+        raise _guard(path) from None
+
+
 def write_graphml(G: nx.DiGraph, path: str | Path, missing: list[dict] = (), rows: list | None = None) -> Path:
     """GraphML with scalar attributes (loads back with ``networkx.read_graphml`` and in Gephi), streamed."""
     path = Path(path)
     rows = rows if rows is not None else _node_rows(G, missing)
     nkey = {name: f"n{i}" for i, (name, _) in enumerate(NODE_KEYS)}
     ekey = {name: f"e{i}" for i, (name, _) in enumerate(EDGE_KEYS)}
-    try:
-        with path.open("w", encoding="utf-8") as f:
-            w = f.write
-            w("<?xml version='1.0' encoding='utf-8'?>\n"
-              '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
-              'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
-              'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
-            for name, typ in NODE_KEYS:
-                w(f'<key id="{nkey[name]}" for="node" attr.name="{name}" attr.type="{typ}"/>\n')
-            for name, typ in EDGE_KEYS:
-                w(f'<key id="{ekey[name]}" for="edge" attr.name="{name}" attr.type="{typ}"/>\n')
-            w('<graph edgedefault="directed">\n')
-            for n, attrs in rows:
-                w(f"<node id={_x(n)}>" + "".join(f'<data key="{nkey[k]}">{escape(_XML_BAD.sub("", _s(v)))}</data>'
-                                                  for k, v in attrs.items()) + "</node>\n")
-            for u, v, e in G.edges(data=True):
-                w(f"<edge source={_x(u)} target={_x(v)}>" + "".join(
-                    f'<data key="{ekey[k]}">{escape(_s(val))}</data>' for k, val in _edge_attrs(e).items()) + "</edge>\n")
-            w("</graph>\n</graphml>\n")
-    except OSError:
-        raise _guard(path) from None
+    with _writing(path) as w:
+        w("<?xml version='1.0' encoding='utf-8'?>\n"
+          '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+          'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+          'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+        for name, typ in NODE_KEYS:
+            w(f'<key id="{nkey[name]}" for="node" attr.name="{name}" attr.type="{typ}"/>\n')
+        for name, typ in EDGE_KEYS:
+            w(f'<key id="{ekey[name]}" for="edge" attr.name="{name}" attr.type="{typ}"/>\n')
+        w('<graph edgedefault="directed">\n')
+        for n, attrs in rows:
+            w(f"<node id={_x(n)}>" + "".join(f'<data key="{nkey[k]}">{escape(_XML_BAD.sub("", _s(v)))}</data>'
+                                              for k, v in attrs.items()) + "</node>\n")
+        for u, v, e in G.edges(data=True):
+            w(f"<edge source={_x(u)} target={_x(v)}>" + "".join(
+                f'<data key="{ekey[k]}">{escape(_s(val))}</data>' for k, val in _edge_attrs(e).items()) + "</edge>\n")
+        w("</graph>\n</graphml>\n")
     return path
 
 
@@ -120,31 +127,27 @@ def write_gexf(G: nx.DiGraph, path: str | Path, missing: list[dict] = (), rows: 
     gexf_type = {"string": "string", "int": "long", "boolean": "boolean"}
     nid = {name: str(i) for i, (name, _) in enumerate(NODE_KEYS)}
     eid = {name: str(i) for i, (name, _) in enumerate(EDGE_KEYS)}
-    try:
-        with path.open("w", encoding="utf-8") as f:
-            w = f.write
-            w("<?xml version='1.0' encoding='utf-8'?>\n"
-              '<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-              'xsi:schemaLocation="http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">\n'
-              '<meta><creator>graphkit</creator></meta>\n<graph defaultedgetype="directed" mode="static" name="">\n')
-            w('<attributes class="node" mode="static">\n')
-            for name, typ in NODE_KEYS:
-                if name != "label":
-                    w(f'<attribute id="{nid[name]}" title="{name}" type="{gexf_type[typ]}"/>\n')
-            w('</attributes>\n<attributes class="edge" mode="static">\n')
-            for name, typ in EDGE_KEYS:
-                w(f'<attribute id="{eid[name]}" title="{name}" type="{gexf_type[typ]}"/>\n')
-            w("</attributes>\n<nodes>\n")
-            for n, attrs in rows:
-                vals = "".join(f'<attvalue for="{nid[k]}" value={_x(v)}/>' for k, v in attrs.items() if k != "label")
-                w(f"<node id={_x(n)} label={_x(attrs['label'])}><attvalues>{vals}</attvalues></node>\n")
-            w("</nodes>\n<edges>\n")
-            for i, (u, v, e) in enumerate(G.edges(data=True)):
-                vals = "".join(f'<attvalue for="{eid[k]}" value={_x(val)}/>' for k, val in _edge_attrs(e).items())
-                w(f'<edge id="{i}" source={_x(u)} target={_x(v)}><attvalues>{vals}</attvalues></edge>\n')
-            w("</edges>\n</graph>\n</gexf>\n")
-    except OSError:
-        raise _guard(path) from None
+    with _writing(path) as w:
+        w("<?xml version='1.0' encoding='utf-8'?>\n"
+          '<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+          'xsi:schemaLocation="http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">\n'
+          '<meta><creator>graphkit</creator></meta>\n<graph defaultedgetype="directed" mode="static" name="">\n')
+        w('<attributes class="node" mode="static">\n')
+        for name, typ in NODE_KEYS:
+            if name != "label":
+                w(f'<attribute id="{nid[name]}" title="{name}" type="{gexf_type[typ]}"/>\n')
+        w('</attributes>\n<attributes class="edge" mode="static">\n')
+        for name, typ in EDGE_KEYS:
+            w(f'<attribute id="{eid[name]}" title="{name}" type="{gexf_type[typ]}"/>\n')
+        w("</attributes>\n<nodes>\n")
+        for n, attrs in rows:
+            vals = "".join(f'<attvalue for="{nid[k]}" value={_x(v)}/>' for k, v in attrs.items() if k != "label")
+            w(f"<node id={_x(n)} label={_x(attrs['label'])}><attvalues>{vals}</attvalues></node>\n")
+        w("</nodes>\n<edges>\n")
+        for i, (u, v, e) in enumerate(G.edges(data=True)):
+            vals = "".join(f'<attvalue for="{eid[k]}" value={_x(val)}/>' for k, val in _edge_attrs(e).items())
+            w(f'<edge id="{i}" source={_x(u)} target={_x(v)}><attvalues>{vals}</attvalues></edge>\n')
+        w("</edges>\n</graph>\n</gexf>\n")
     return path
 
 

@@ -311,12 +311,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(entry, 429, TOO_MANY, {"Retry-After": "1"})
             if action == "drop":
                 entry["status"] = "drop"
-                self.close_connection = True
-                try:
-                    self.connection.shutdown(2)
-                except OSError:
-                    pass
-                return
+                return self._hang_up()
             if action == "slow":
                 time.sleep(fake.faults.slow_seconds)
             elif action == "truncate":
@@ -329,14 +324,17 @@ class _Handler(BaseHTTPRequestHandler):
                 self.end_headers()
                 self.wfile.write(raw[: max(1, len(raw) // 2)])
                 self.wfile.flush()
-                self.close_connection = True
-                try:
-                    self.connection.shutdown(2)
-                except OSError:
-                    pass
-                return
+                return self._hang_up()
         status, payload = fake.answer(method, parts.path, query, body)
         self._send(entry, status, payload)
+
+    def _hang_up(self) -> None:
+        """Close the connection mid-answer (a dropped connection or a truncated body)."""
+        self.close_connection = True
+        try:
+            self.connection.shutdown(2)
+        except OSError:
+            pass
 
     def _send(self, entry, status, payload, headers=None):
         entry["status"] = status
