@@ -258,7 +258,7 @@ def build(ctx, source, outdir, lineages, title, max_nodes, as_json, fetch):
     from pathlib import Path
 
     from .errors import OutputError
-    from .pipeline import analyse, build_stamp, save_stamp, summary, up_to_date, write_site
+    from .pipeline import analyse, save_stamp, stamp_for, summary, up_to_date, write_site
 
     t0 = time.perf_counter()
     chains = _chains((), lineages)
@@ -267,28 +267,22 @@ def build(ctx, source, outdir, lineages, title, max_nodes, as_json, fetch):
     except OSError as e:
         raise OutputError(f"cannot create output directory {outdir}: {e.strerror}; choose another with -o") from None
     client = _client(fetch)
-    stamp = None
-    if source != "-":  # an unchanged source, cache and options: the outputs are already right
-        src = Path(source)
-        raw = src.read_bytes() if src.is_file() else b""
-        extra = Path(lineages).read_bytes() if lineages else b""
-        options = {"title": title, "max_nodes": max_nodes}
-        stamp_of = functools.partial(build_stamp, raw, lineages=extra, options=options, api_url=client.base_url)
-        if raw and not fetch["refresh"]:
-            saved = up_to_date(outdir, stamp_of(generation=client.generation))
-            if saved is not None:
-                click.echo(f"{outdir} is up to date (nothing changed since the last build)", err=True)
-                _print_summary({**saved, "requests": 0, "cache_hits": 0}, time.perf_counter() - t0)
-                if as_json:
-                    _dump({**saved, "requests": 0, "cache_hits": 0, "up_to_date": True})
-                return
-        stamp = stamp_of if raw else None
+    stamp = stamp_for(source, lineages, {"title": title, "max_nodes": max_nodes}, client)
+    if stamp is not None and not fetch["refresh"]:
+        saved = up_to_date(outdir, stamp())
+        if saved is not None:  # same source, options, cache and untouched outputs: nothing to do
+            click.echo(f"{outdir} is up to date (nothing changed since the last build)", err=True)
+            saved = {**saved, "requests": 0, "cache_hits": 0}
+            _print_summary(saved, time.perf_counter() - t0)
+            if as_json:
+                _dump({**saved, "up_to_date": True})
+            return
     got = _collect(ctx, source, fetch, client)
     results = analyse(got.graph, chains=chains)
     site = write_site(got.graph, outdir, results, title=title or got.seeds.title, max_nodes=max_nodes)
     s = summary(got, site)
     if stamp is not None:
-        save_stamp(outdir, stamp(generation=client.generation), s)
+        save_stamp(outdir, stamp(), s)
     _print_summary(s, time.perf_counter() - t0)
     if as_json:
         _dump(s)

@@ -162,6 +162,22 @@ def build_stamp(source: bytes, *, lineages: bytes, options: dict, api_url: str, 
     return h.hexdigest()
 
 
+def stamp_for(source: str, lineages: str | None, options: dict, client) -> Callable[[], str] | None:
+    """A function giving the stamp of a build of SOURCE with the cache as it is when called; None when the source
+    cannot be stamped (stdin, or a file that cannot be read — the build itself will say why)."""
+    if source == "-":
+        return None
+    try:
+        raw = Path(source).read_bytes()
+        extra = Path(lineages).read_bytes() if lineages else b""
+    except OSError:
+        return None
+    if not raw:
+        return None
+    return lambda: build_stamp(raw, lineages=extra, options=options, api_url=client.base_url,
+                               generation=client.generation)
+
+
 def up_to_date(outdir: str | Path, stamp: str) -> dict | None:
     """The saved summary when OUTDIR was built from exactly this stamp and no output was touched since; else None."""
     try:
