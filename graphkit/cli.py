@@ -239,15 +239,16 @@ def _chains(lineage: tuple[str, ...], lineages: str | None) -> list[list[str]]:
 @click.option("--lineages", type=click.Path(dir_okay=False), default=None,
               help="Declared chains, one 'A -> B -> C' a line, put into the report and the map.")
 @click.option("--title", default=None, help="Page title of the map (default: the post's front-matter title).")
-@click.option("--max-nodes", type=click.IntRange(min=1), default=500, show_default=True,
-              help="Most nodes drawn in the map.")
+@click.option("--max-nodes", type=click.IntRange(min=1), default=None,
+              help="Most papers drawn in the map (default: every seed and the top missing papers, about 120 in all).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON document on stdout.")
 @fetch_options
 @click.pass_context
 def build(ctx, source, outdir, lineages, title, max_nodes, as_json, fetch):
     """Fetch the seeds of SOURCE from Semantic Scholar and write the graph, the map and the report.
 
-    Writes OUTDIR/graph.json, graph.graphml, graph.gexf, papers.csv, missing.bib, report.md and index.html.
+    Writes OUTDIR/graph.json, graph.graphml, graph.gexf, papers.csv, missing.bib, report.md, index.html (the
+    interactive map) and map.svg (the same map, static).
     Every response is cached (--cache-dir), so a rerun resumes and a warm rebuild makes no request.
 
     \b
@@ -258,7 +259,16 @@ def build(ctx, source, outdir, lineages, title, max_nodes, as_json, fetch):
     from pathlib import Path
 
     from .errors import OutputError
-    from .pipeline import analyse, save_stamp, stamp_for, summary, up_to_date, write_site
+    from .pipeline import (
+        analyse,
+        published_by_jekyll,
+        save_stamp,
+        source_slug,
+        stamp_for,
+        summary,
+        up_to_date,
+        write_site,
+    )
 
     t0 = time.perf_counter()
     chains = _chains((), lineages)
@@ -277,9 +287,16 @@ def build(ctx, source, outdir, lineages, title, max_nodes, as_json, fetch):
             if as_json:
                 _dump({**saved, "up_to_date": True})
             return
+    for what, path, fix in (("the cache", fetch["cache_dir"], "use --cache-dir outside the site"),
+                            ("OUTDIR", outdir, "build outside the site and use `graphkit embed OUTDIR --copy-to BLOG`")):
+        site_root = published_by_jekyll(path)
+        if site_root is not None:
+            click.echo(f"graphkit: warning: {what} ({path}) is inside the Jekyll site at {site_root} and would be "
+                       f"published; add it to exclude: in _config.yml, or {fix}", err=True)
     got = _collect(ctx, source, fetch, client)
     results = analyse(got.graph, chains=chains)
-    site = write_site(got.graph, outdir, results, title=title or got.seeds.title, max_nodes=max_nodes)
+    site = write_site(got.graph, outdir, results, title=title or got.seeds.title, max_nodes=max_nodes,
+                      slug=source_slug(source))
     s = summary(got, site)
     if stamp is not None:
         save_stamp(outdir, stamp(), s)
@@ -378,15 +395,23 @@ def missing(ctx, source, top, kind, since, as_json, fetch):
 @cli.command()
 @click.argument("outdir", type=click.Path(file_okay=False))
 @click.option("--height", type=click.IntRange(min=200), default=640, show_default=True)
-@click.option("--asset-path", default="/assets/graphkit/index.html", show_default=True,
-              help="Where the page will live on the blog.")
-def embed(outdir, height, asset_path):
-    """Print the snippet that embeds OUTDIR/index.html in a Jekyll post.
+@click.option("--asset-dir", default=None, metavar="PATH",
+              help="Where the map lives on the blog (default: /assets/graphkit/<the post's slug>/).")
+@click.option("--copy-to", "copy_to", type=click.Path(file_okay=False), default=None, metavar="BLOG",
+              help="Copy index.html and map.svg into the blog at BLOG (its root folder), under the asset dir.")
+def embed(outdir, height, asset_dir, copy_to):
+    """Print the snippet that embeds OUTDIR's map in a Jekyll post (an iframe, and map.svg for feeds).
+
+    The map's asset folder is named after the post (its front-matter slug or file name), so two posts' maps
+    never overwrite each other.
 
     \b
     Example:
-      graphkit embed site/
+      graphkit embed site/ --copy-to ~/blog
     """
+    import html
+    import re
+    import shutil
     from pathlib import Path
 
     from .errors import OutputError
@@ -395,13 +420,27 @@ def embed(outdir, height, asset_path):
     page = Path(outdir) / "index.html"
     if not page.is_file():
         raise OutputError(f"{page} does not exist; run `graphkit build SOURCE -o {outdir}` first")
-    import html
-    import re
-
     head = page.read_text(encoding="utf-8", errors="replace")[:4096]
     m = re.search(r"<title>(.*?)</title>", head, re.S)
     title = html.unescape(m.group(1)).strip() if m else "Citation map"
-    click.echo(embed_snippet(outdir, title=title, height=height, asset_path=asset_path))
+    m = re.search(r'<meta name="graphkit-slug" content="([a-z0-9-]+)">', head)
+    slug = m.group(1) if m else "map"
+    base = "/" + (asset_dir or f"/assets/graphkit/{slug}").strip("/")
+    copied = None
+    if copy_to is not None:
+        blog = Path(copy_to)
+        if not blog.is_dir():
+            raise OutputError(f"{blog} is not a folder; give the root folder of your blog to --copy-to")
+        dest = blog / base.strip("/")
+        try:
+            dest.mkdir(parents=True, exist_ok=True)
+            for name in ("index.html", "map.svg"):
+                if (Path(outdir) / name).is_file():
+                    shutil.copyfile(Path(outdir) / name, dest / name)
+        except OSError as e:
+            raise OutputError(f"cannot copy the map into {dest}: {e.strerror}; check the blog folder is writable") from None
+        copied = str(dest)
+    click.echo(embed_snippet(outdir, title=title, height=height, slug=slug, asset_dir=base, copied_to=copied))
 
 
 def main() -> None:

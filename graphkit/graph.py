@@ -31,6 +31,7 @@ The graph:
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -182,13 +183,123 @@ def node_key(G: nx.DiGraph, n: str) -> str:
     return G.nodes[n].get("key") or n
 
 
+_METHOD = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9\-+]*[A-Za-z0-9+])(?:[:：,]|\s|$)")
+
+
+def _is_method_name(token: str) -> bool:
+    """``TSN``, ``I3D``, ``SlowFast``, ``DMC-Net``, ``R(2+1)D``-like: a capital or digit past the first letter,
+    at least three characters, not an ordinary hyphenated word (``CNN-based``).
+
+    >>> [t for t in ("SlowFast", "TSN", "3D", "Temporal", "CNN-based", "UntrimmedNets", "I") if _is_method_name(t)]
+    ['SlowFast', 'TSN', 'UntrimmedNets']
+    """
+    if len(token) < 3 or len(token) > 24 or not re.search(r"[A-Za-z]", token):
+        return False
+    if re.search(r"-(?:based|aware|level|wise|free|scale|time|stream|like)$", token, re.I):
+        return False
+    return bool(re.search(r"[A-Z0-9]", token[1:]))
+
+
+def _given_name(label: str, title: str) -> bool:
+    """Whether a seed's label is a name its list gives it (``TSN: …``, ``(I3D)``, a note line), rather than the
+    first words of its title."""
+    label, title = label.strip(), (title or "").strip()
+    if not label:
+        return False
+    if not title.casefold().startswith(label.casefold()):
+        return True
+    rest = title[len(label):].lstrip()
+    if rest[:1] in (":", "："):
+        return len(label.split()) <= 3
+    return all(_is_method_name(w) for w in label.split()) and len(label.split()) <= 2
+
+
+def author_year(d: dict) -> str | None:
+    """``Carreira '17``: the first author's surname and the two-digit year (None without an author).
+
+    >>> author_year({"authors": ["João Carreira", "Andrew Zisserman"], "year": 2017})
+    "Carreira '17"
+    >>> author_year({"authors": ["Wang"], "year": None})
+    'Wang'
+    """
+    authors = d.get("authors") or []
+    first = str(authors[0]).strip() if authors else ""
+    if not first:
+        return None
+    surname = first.split()[-1].strip(".,") or first
+    year = d.get("year")
+    return f"{surname} '{int(year) % 100:02d}" if isinstance(year, int) else surname
+
+
 def node_label(G: nx.DiGraph, n: str) -> str:
-    """A short display name: the seed's label, else the first words of the title (≤ 24 characters)."""
+    """A paper's name, the way its readers name it: the name the list gives a seed (``TSN``), else the method
+    name its title starts with (``SlowFast Networks for …`` → ``SlowFast``), else first author and two-digit year
+    (``Carreira '17``), else the first words of the title (never cut inside a word).
+
+    >>> G = nx.DiGraph()
+    >>> G.add_node("s", seed=True, label="TSN", title="Temporal Segment Networks", authors=["Limin Wang"], year=2016)
+    >>> G.add_node("t", seed=True, label="Temporal Relational", title="Temporal Relational Reasoning in Videos",
+    ...            authors=["Bolei Zhou"], year=2017)
+    >>> G.add_node("f", title="SlowFast Networks for Video Recognition", authors=["C. Feichtenhofer"], year=2019)
+    >>> G.add_node("u", title="Untitled: a study", authors=[], year=None)
+    >>> [node_label(G, n) for n in "stfu"]
+    ['TSN', "Zhou '17", 'SlowFast', 'Untitled: a study']
+    """
     d = G.nodes[n]
-    if d.get("label"):
-        return d["label"]
-    title = d.get("title") or n[:8]
-    return title if len(title) <= 24 else title[:23].rstrip() + "…"
+    title = d.get("title") or ""
+    label = d.get("label") or ""
+    if label and _given_name(label, title):
+        return label
+    m = _METHOD.match(title)
+    if m and _is_method_name(m.group("name")):
+        return m.group("name")
+    ay = author_year(d)
+    if ay:
+        return ay
+    if label:
+        return label
+    if not title:
+        return n[:8]
+    out = ""
+    for w in title.split():
+        if len(out) + len(w) + 1 > 24:
+            break
+        out = f"{out} {w}" if out else w
+    return (out or title[:23]) + ("…" if len(out) < len(title) else "")
+
+
+def unique_labels(G: nx.DiGraph, nodes) -> dict[str, str]:
+    """:func:`node_label` for ``nodes``, made unique: where two papers share a name, the year is added, then a
+    letter (``Wang '16a``, ``Wang '16b``), in the order of the nodes given.
+
+    >>> G = nx.DiGraph()
+    >>> G.add_node("a", label="Net", title="Net: one", year=2016); G.add_node("b", label="Net", title="Net: two", year=2018)
+    >>> G.add_node("c", title="x", authors=["L. Wang"], year=2016); G.add_node("d", title="y", authors=["M. Wang"], year=2016)
+    >>> unique_labels(G, "abcd")
+    {'a': "Net '16", 'b': "Net '18", 'c': "Wang '16a", 'd': "Wang '16b"}
+    """
+    nodes = list(nodes)
+    base = {n: node_label(G, n) for n in nodes}
+    count: dict[str, int] = {}
+    for lab in base.values():
+        count[lab] = count.get(lab, 0) + 1
+    out = {}
+    for n in nodes:
+        lab = base[n]
+        y = G.nodes[n].get("year")
+        if count[lab] > 1 and "'" not in lab and isinstance(y, int):
+            lab = f"{lab} '{y % 100:02d}"
+        out[n] = lab
+    count = {}
+    for lab in out.values():
+        count[lab] = count.get(lab, 0) + 1
+    seen: dict[str, int] = {}
+    for n in nodes:
+        lab = out[n]
+        if count[lab] > 1:
+            seen[lab] = seen.get(lab, 0) + 1
+            out[n] = lab + "abcdefghijklmnopqrstuvwxyz"[(seen[lab] - 1) % 26] * (1 + (seen[lab] - 1) // 26)
+    return out
 
 
 def save_graph(G: nx.DiGraph, path: str | Path) -> None:

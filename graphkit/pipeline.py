@@ -91,11 +91,13 @@ def write_site(
     analyses: dict,
     *,
     title: str | None,
-    max_nodes: int = 500,
+    max_nodes: int | None = None,
+    slug: str = "map",
 ) -> dict:
-    """Write every output into OUTDIR: graph.json, GraphML, GEXF, CSV, BibTeX, report.md and index.html."""
+    """Write every output into OUTDIR: graph.json, GraphML, GEXF, CSV, BibTeX, report.md, index.html (the map)
+    and map.svg (the same map, static)."""
     from .export import write_all
-    from .render import write_html
+    from .render import map_view, write_html, write_svg
 
     out = Path(outdir)
     try:
@@ -108,19 +110,67 @@ def write_site(
     t1 = time.perf_counter()
     files = write_all(G, out, declared=analyses["declared"], main=analyses["main_path"], missing=analyses["missing"])
     t2 = time.perf_counter()
-    html = write_html(
-        G,
-        out / "index.html",
-        title=title or G.graph.get("title") or "graphkit map",
-        missing=analyses["missing"],
-        declared=analyses["declared"],
-        main_path=analyses["main_path"],
-        max_nodes=max_nodes,
-    )
+    page_title = title or G.graph.get("title") or "graphkit map"
+    view = map_view(G, missing=analyses["missing"], declared=analyses["declared"], main_path=analyses["main_path"],
+                    backbone=analyses["backbone"], max_nodes=max_nodes, title=page_title)
+    html = write_html(G, out / "index.html", title=page_title, view=view, slug=slug)
+    html["svg_bytes"] = write_svg(view, out / "map.svg")
     t3 = time.perf_counter()
     timings.update(graph_json=t1 - t0, exports=t2 - t1, html=t3 - t2)
-    return {"files": [str(out / "graph.json"), *map(str, files), str(out / "index.html")], "html": html,
-            "timings": timings}
+    return {"files": [str(out / "graph.json"), *map(str, files), str(out / "index.html"), str(out / "map.svg")],
+            "html": html, "timings": timings}
+
+
+def source_slug(source: str) -> str:
+    """The asset name of a post's map (see :func:`graphkit.render.post_slug`), from its front matter or file name."""
+    from .render import post_slug
+
+    meta = {}
+    if source != "-":
+        try:
+            head = Path(source).read_text(encoding="utf-8", errors="replace")[:20_000]
+        except OSError:
+            head = ""
+        if head.startswith("---"):
+            end = head.find("\n---", 3)
+            if end > 0:
+                import yaml
+
+                try:
+                    loaded = yaml.safe_load(head[3:end])
+                    meta = loaded if isinstance(loaded, dict) else {}
+                except yaml.YAMLError:
+                    meta = {}
+    return post_slug(source, meta)
+
+
+def published_by_jekyll(path: str | Path) -> Path | None:
+    """The Jekyll site root (a folder with ``_config.yml`` above ``path``) that would publish ``path`` into
+    ``_site``, or None: Jekyll skips what starts with ``_`` or ``.`` and what ``exclude:`` names.
+
+    >>> import tempfile, os
+    >>> d = Path(tempfile.mkdtemp()); _ = (d / "_config.yml").write_text("exclude: [notes]")
+    >>> [published_by_jekyll(d / p) is not None for p in ("cache", "notes/x", "_drafts/y", ".cache")]
+    [True, False, False, False]
+    """
+    p = Path(path).resolve()
+    for root in [p, *p.parents]:
+        cfg = root / "_config.yml"
+        if root != p and cfg.is_file():
+            first = p.relative_to(root).parts[0]
+            if first.startswith(("_", ".")):
+                return None
+            try:
+                import yaml
+
+                conf = yaml.safe_load(cfg.read_text(encoding="utf-8", errors="replace")) or {}
+            except (OSError, ValueError):
+                conf = {}
+            excluded = conf.get("exclude") if isinstance(conf, dict) else None
+            if isinstance(excluded, list) and any(str(e).strip("/") in (first, first + "/") for e in excluded):
+                return None
+            return root
+    return None
 
 
 def summary(collected: Collected, site: dict | None = None) -> dict:

@@ -14,24 +14,36 @@ import html
 import json
 import math
 import re
+import unicodedata
 from pathlib import Path
 
 import networkx as nx
 
 from .errors import OutputError
-from .graph import node_label
+from .graph import seed_nodes, unique_labels
 
 PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
            "#17becf", "#8c564b", "#bcbd22"]
 MISSING_STYLE = {
-    "foundation": {"shape": "diamond", "name": "missing foundation (many seeds cite it)", "css": "hollow"},
-    "followup": {"shape": "triangle", "name": "missing follow-up (cites many seeds)", "css": "tri"},
+    "foundation": {"shape": "diamond", "name": "missing foundation", "css": "hollow",
+                   "long": "a paper many seeds cite, not in the list"},
+    "followup": {"shape": "triangle", "name": "missing follow-up", "css": "tri",
+                 "long": "a later paper that cites many seeds, not in the list"},
+    "survey": {"shape": "square", "name": "survey", "css": "square", "long": "a survey or review that covers the list"},
 }
-PLAIN_EDGE = "#c3cad5"
-LINEAGE_COLOR = "#d9480f"
-MAIN_COLOR = "#1c64f2"
-MAP_MISSING = 12  # the map draws the top 12 missing papers of each kind
-X_PER_YEAR = 190  # px between two consecutive years' columns
+EDGE_STYLE = {  # drawn cited -> citing (knowledge flows left to right, like time)
+    "lineage": {"color": "#d9480f", "width": 3.5, "name": "lineage", "long": "a lineage the post declares"},
+    "lineage-indirect": {"color": "#d9480f", "width": 2.5, "name": "lineage, via others", "dashes": True,
+                         "long": "a declared lineage that runs through other papers"},
+    "main": {"color": "#1c64f2", "width": 2.0, "name": "main path",
+             "long": "the main path of the seeds' citations (search path count); click to hide"},
+    "backbone": {"color": "#8e99a8", "width": 1.0, "name": "cites",
+                 "long": "a seed citing another, once links implied by longer chains are dropped"},
+    "other": {"color": "#b9c2ce", "width": 1.0, "name": "more on hover", "long": "every other citation"},
+}
+MAP_NODES = 120  # the default map: the seeds and the top missing papers that fit
+MAP_LABELLED = 3  # missing papers labelled per kind (the rest are named on hover)
+SHAPE_RADIUS = 7
 
 
 def _year(d: dict) -> int | None:
@@ -42,61 +54,109 @@ def _year(d: dict) -> int | None:
     return int(pd[:4]) if pd[:4].isdigit() else None
 
 
-def map_view(G: nx.DiGraph, *, missing=(), declared=(), main_path=None, max_nodes: int = 500, title: str = "") -> dict:
-    """What the map draws. Pure.
+def _tint(hex_colour: str, share: float = 0.78) -> str:
+    """``hex_colour`` mixed with white (``share`` of white).
 
-    Nodes: every seed, then the missing papers in their rank order, then intermediate papers of declared
-    indirect paths, up to ``max_nodes``. Edges: the citations among the drawn nodes, drawn from the cited paper
-    to the citing one (knowledge flows left to right, like time). Declared lineage links and the main path are
-    highlighted.
-
-    >>> G = nx.DiGraph()
-    >>> G.add_node("a" * 40, seed=True, title="A", year=2014, sections=["1 X"], label="A", citationCount=9)
-    >>> G.add_node("b" * 40, seed=True, title="B", year=2016, sections=["2 Y"], label="B", citationCount=99)
-    >>> G.add_node("c" * 40, seed=False, title="C", year=2010)
-    >>> G.add_edge("b" * 40, "a" * 40); G.add_edge("b" * 40, "c" * 40)
-    >>> v = map_view(G, max_nodes=2)
-    >>> [n["label"] for n in v["nodes"]], [(e["from"][0], e["to"][0]) for e in v["edges"]]
-    (['A', 'B'], [('a', 'b')])
+    >>> _tint("#000000", 0.5)
+    '#808080'
     """
-    seeds = sorted((n for n, d in G.nodes(data=True) if d.get("seed")),
-                   key=lambda n: (G.nodes[n].get("line") or 0, n))
-    kind_of: dict[str, str] = {}
-    reason_of: dict[str, str] = {}
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(c + (255 - c) * share):02x}" for c in (r, g, b))
+
+
+def choose_nodes(G: nx.DiGraph, *, missing=(), declared=(), max_nodes: int | None = None) -> list[str]:
+    """What the map holds: every seed (in the post's order), the papers on declared paths, then the missing
+    papers best first, up to ``max_nodes`` (default: the seeds and the top missing papers that fit in
+    ``MAP_NODES``; a given ``max_nodes`` caps everything, seeds included).
+
+    >>> G = nx.DiGraph(); G.add_node("s", seed=True, line=1); G.add_node("m"); G.add_node("n")
+    >>> choose_nodes(G, missing=[{"paperId": "m", "kind": "foundation"}, {"paperId": "n", "kind": "followup"}],
+    ...              max_nodes=2)
+    ['s', 'm']
+    """
+    cap = max_nodes if max_nodes is not None else max(MAP_NODES, 0)
     chosen: list[str] = []
     seen: set[str] = set()
 
-    def take(n):
-        if n in G and n not in seen and len(chosen) < max_nodes:
+    def take(n, hard: bool) -> None:
+        if n in G and n not in seen and (len(chosen) < cap or (not hard and max_nodes is None)):
             seen.add(n)
             chosen.append(n)
 
-    for n in seeds:
-        take(n)
-    per_kind: dict[str, int] = {}
-    for m in missing or ():
-        per_kind[m["kind"]] = per_kind.get(m["kind"], 0) + 1
-        if per_kind[m["kind"]] > MAP_MISSING:
-            continue
-        if m["paperId"] in G and m["paperId"] not in seen:
-            kind_of[m["paperId"]] = m["kind"]
-            reason_of[m["paperId"]] = m["reason"]
-            take(m["paperId"])
+    for n in seed_nodes(G):
+        take(n, hard=False)
     for d in declared or ():
         for n in d.get("path") or []:
-            take(n)
+            take(n, hard=False)
+    for m in missing or ():
+        take(m["paperId"], hard=True)
+    return chosen
 
-    # highlighted flow edges (cited -> citing)
-    lineage_edges: dict[tuple[str, str], bool] = {}  # -> dashed (part of an indirect path)
+
+def map_view(G: nx.DiGraph, *, missing=(), declared=(), main_path=None, backbone=None, max_nodes: int | None = None,
+             title: str = "") -> dict:
+    """What the map draws, and where. Pure.
+
+    Nodes (:func:`choose_nodes`): seeds as boxes holding their name, coloured by the post's top-level section;
+    missing papers as hollow shapes (diamond: foundation, triangle: follow-up, square: survey), the top
+    ``MAP_LABELLED`` of each kind named; papers on declared paths as small grey dots. Positions come from
+    :func:`graphkit.layout.compute_layout`; nothing moves in the page.
+
+    Edges: every citation among the drawn papers, from the cited paper to the citing one. Drawn by default:
+    the declared lineage (strongest), the main path and the seeds' backbone (``backbone``: pairs
+    ``(earlier, later)``; computed when not given); the rest (``kind: "other"``) appear on hover.
+
+    >>> G = nx.DiGraph()
+    >>> G.add_node("a" * 40, seed=True, title="A", year=2014, sections=["1 X"], label="TSN", line=1)
+    >>> G.add_node("b" * 40, seed=True, title="B", year=2016, sections=["2 Y"], label="I3D", line=2)
+    >>> G.add_node("c" * 40, seed=False, title="C", year=2010)
+    >>> G.add_edge("b" * 40, "a" * 40); G.add_edge("b" * 40, "c" * 40)
+    >>> v = map_view(G, max_nodes=2)
+    >>> [n["label"] for n in v["nodes"]], [(e["from"][0], e["to"][0], e["kind"]) for e in v["edges"]]
+    (['TSN', 'I3D'], [('a', 'b', 'backbone')])
+    >>> v["nodes"][0]["x"] < v["nodes"][1]["x"]
+    True
+    """
+    import time
+
+    from .layout import FONT, box_extent, compute_layout, shape_extent
+    from .lineage import backbone as seed_backbone
+
+    t0 = time.perf_counter()
+    chosen = choose_nodes(G, missing=missing, declared=declared, max_nodes=max_nodes)
+    shown = set(chosen)
+    labels = unique_labels(G, chosen)
+    kind_of: dict[str, str] = {}
+    reason_of: dict[str, str] = {}
+    rank_in_kind: dict[str, int] = {}
+    per_kind: dict[str, int] = {}
+    for m in missing or ():
+        if m["paperId"] in shown and m["paperId"] not in kind_of and not G.nodes[m["paperId"]].get("seed"):
+            kind_of[m["paperId"]] = m["kind"]
+            reason_of[m["paperId"]] = m.get("reason") or ""
+            per_kind[m["kind"]] = per_kind.get(m["kind"], 0) + 1
+            rank_in_kind[m["paperId"]] = per_kind[m["kind"]]
+
+    # the edges, as flows cited -> citing
+    lineage: dict[tuple[str, str], bool] = {}  # -> part of an indirect path
     for d in declared or ():
         path = d.get("path") or []
         for citing, cited in zip(path, path[1:], strict=False):
-            lineage_edges[(cited, citing)] = d.get("status") == "indirect"
-    main_edges = set()
+            lineage[(cited, citing)] = d.get("status") == "indirect"
+    main: set[tuple[str, str]] = set()
     for path in (main_path or {}).get("paths", []):
-        main_edges.update(zip(path, path[1:], strict=False))
+        main.update(zip(path, path[1:], strict=False))
+    bb = set(backbone if backbone is not None else seed_backbone(G))
+    sub = G.subgraph(chosen)
+    flows = sorted((cited, citing) for citing, cited in sub.edges)
+
+    def edge_kind(f):
+        if f in lineage:
+            return "lineage-indirect" if lineage[f] else "lineage"
+        return "main" if f in main else "backbone" if f in bb else "other"
 
     # sections: colour by top-level section, in the post's order
+    seeds = [n for n in chosen if G.nodes[n].get("seed")]
     sections: list[str] = []
     for n in seeds:
         top = (G.nodes[n].get("sections") or ["(no section)"])[0]
@@ -104,77 +164,94 @@ def map_view(G: nx.DiGraph, *, missing=(), declared=(), main_path=None, max_node
             sections.append(top)
     colour = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(sections)}
 
-    years = [y for y in (_year(G.nodes[n]) for n in chosen) if y]
-    y0, y1 = (min(years), max(years)) if years else (0, 0)
-    # time reads left to right: one column per distinct year, in order (a lone 1995 paper does not squash the rest)
-    column = {y: i for i, y in enumerate(sorted(set(years)))}
-    lanes = {s: i for i, s in enumerate(sections)}
-    nodes, info = [], []
-    for k, n in enumerate(chosen):
-        d = G.nodes[n]
-        y = _year(d)
-        cc = d.get("citationCount") or 0
-        size = round(8 + 5 * math.log10(1 + cc), 1)
-        x = (column[y] if y else len(column)) * X_PER_YEAR
-        kind = "seed" if d.get("seed") else kind_of.get(n, "path")
-        if kind == "seed":
-            top = (d.get("sections") or ["(no section)"])[0]
-            fill = colour[top]
-            lane = lanes[top]
-            node = {"shape": "dot", "color": {"background": fill, "border": fill,
-                                             "highlight": {"background": fill, "border": "#1d2430"}}}
+    kind = {n: "seed" if G.nodes[n].get("seed") else kind_of.get(n, "path") for n in chosen}
+    labelled = {n: kind[n] in ("seed", "path") or rank_in_kind.get(n, 99) <= MAP_LABELLED for n in chosen}
+    extent = {}
+    for n in chosen:
+        if kind[n] == "seed":
+            extent[n] = box_extent(labels[n])
         else:
-            lane = len(sections) + (0 if kind == "foundation" else 1)
-            node = {"shape": MISSING_STYLE.get(kind, {"shape": "dot"})["shape"],
-                    "color": {"background": "#ffffff", "border": "#6b7280",
-                              "highlight": {"background": "#f3f4f6", "border": "#1d2430"}},
-                    "borderWidth": 2}
-        node.update(id=n, label=node_label(G, n), x=x, y=lane * 70 + (k % 7) * 10, size=size,
-                    fixed={"x": True, "y": False}, font={"color": "#1d2430", "size": 16})
+            extent[n] = shape_extent(SHAPE_RADIUS if kind[n] != "path" else 5, labels[n] if labelled[n] else "")
+    group = {}
+    for n in chosen:
+        if kind[n] == "seed":
+            group[n] = sections.index((G.nodes[n].get("sections") or ["(no section)"])[0])
+        else:
+            group[n] = len(sections) + ("path", "foundation", "survey", "followup").index(kind[n]) \
+                if kind[n] in ("path", "foundation", "survey", "followup") else len(sections) + 4
+    lay = compute_layout(chosen, {n: _year(G.nodes[n]) for n in chosen}, extent,
+                         [(u, v) for u, v in flows],
+                         lineage=[f for f in flows if f in lineage], main=[f for f in flows if f in main],
+                         backbone=[f for f in flows if f in bb], group=group)
+    seconds = time.perf_counter() - t0
+
+    nodes, info = [], []
+    for n in chosen:
+        d = G.nodes[n]
+        x, y = lay["pos"][n]
+        k = kind[n]
+        node = {"id": n, "x": x, "y": y, "label": labels[n] if labelled[n] else "", "kind": k, "w": extent[n][0]}
+        if k == "seed":
+            top = (d.get("sections") or ["(no section)"])[0]
+            c = colour[top]
+            node.update(shape="box", margin=4, borderWidth=1.5, section=sections.index(top),
+                        shapeProperties={"borderRadius": 4},
+                        color={"background": _tint(c), "border": c,
+                               "highlight": {"background": _tint(c, 0.55), "border": "#1d2430"},
+                               "hover": {"background": _tint(c, 0.55), "border": "#1d2430"}},
+                        font={"size": FONT, "color": "#1d2430"})
+        elif k == "path":
+            node.update(shape="dot", size=5, borderWidth=1, color={"background": "#8e99a8", "border": "#5c6675"},
+                        font={"size": FONT - 1, "color": "#3d4654"})
+        else:
+            node.update(shape=MISSING_STYLE.get(k, {"shape": "dot"})["shape"], size=SHAPE_RADIUS, borderWidth=2,
+                        color={"background": "#ffffff", "border": "#6b7280",
+                               "highlight": {"background": "#f3f4f6", "border": "#1d2430"},
+                               "hover": {"background": "#f3f4f6", "border": "#1d2430"}},
+                        font={"size": FONT - 1, "color": "#3d4654"})
         nodes.append(node)
         ext = d.get("externalIds") or {}
+        authors = [str(a) for a in d.get("authors") or []]
         info.append({
-            "id": n, "label": node_label(G, n), "title": d.get("title") or "", "year": y, "venue": d.get("venue") or "",
-            "authors": ", ".join((d.get("authors") or [])[:6]) + (" et al." if len(d.get("authors") or []) > 6 else ""),
+            "id": n, "label": labels[n], "title": d.get("title") or "", "year": _year(d), "venue": d.get("venue") or "",
+            "authors": ", ".join(authors[:6]) + (" et al." if len(authors) > 6 else ""),
             "citations": d.get("citationCount"), "sections": " / ".join(d.get("sections") or []),
-            "reason": reason_of.get(n, ""), "kind": kind, "arxiv": str(ext.get("ArXiv") or ""),
+            "reason": reason_of.get(n, ""), "kind": k, "arxiv": str(ext.get("ArXiv") or ""),
+            "doi": str(ext.get("DOI") or ""),
         })
     edges = []
-    for citing, cited in G.subgraph(chosen).edges:
-        flow = (cited, citing)
-        e = {"id": f"{cited}>{citing}", "from": cited, "to": citing, "width": 1, "color": PLAIN_EDGE,
-             "dashes": False, "hl": False}
-        if flow in main_edges:
-            e.update(width=5, color=MAIN_COLOR, hl=True)
-        if flow in lineage_edges:
-            e.update(width=5, color=LINEAGE_COLOR, dashes=lineage_edges[flow], hl=True)
-        edges.append(e)
-    edges.sort(key=lambda e: e["id"])
+    for cited, citing in flows:
+        ek = edge_kind((cited, citing))
+        st = EDGE_STYLE[ek]
+        edges.append({"id": f"{cited}>{citing}", "from": cited, "to": citing, "kind": ek, "width": st["width"],
+                      "color": st["color"], "dashes": bool(st.get("dashes")), "hidden": ek == "other"})
     legend = {
         "sections": [{"name": s, "color": colour[s]} for s in sections],
-        "kinds": [{"name": MISSING_STYLE[k]["name"], "css": MISSING_STYLE[k]["css"]} for k in MISSING_STYLE
-                  if k in kind_of.values()],
-        "links": [{"name": "declared lineage", "color": LINEAGE_COLOR, "dashed": False},
-                  {"name": "declared, through other papers", "color": LINEAGE_COLOR, "dashed": True},
-                  {"name": "main path (search path count)", "color": MAIN_COLOR, "dashed": False},
-                  {"name": "citation (older → newer)", "color": PLAIN_EDGE, "dashed": False}],
+        "kinds": [{"kind": k, "name": MISSING_STYLE[k]["name"], "css": MISSING_STYLE[k]["css"],
+                   "long": MISSING_STYLE[k]["long"]}
+                  for k in MISSING_STYLE if k in kind_of.values()],
+        "links": [{"kind": k, "name": v["name"], "color": v["color"], "dashed": bool(v.get("dashes")), "long": v["long"]}
+                  for k, v in EDGE_STYLE.items()
+                  if any(e["kind"] == k for e in edges) or k in ("lineage", "backbone")],
     }
+    years = [y for y in (_year(G.nodes[n]) for n in chosen) if y]
     return {"title": title, "nodes": nodes, "edges": edges, "info": info, "legend": legend,
-            "years": [y0, y1] if years else [], "plainEdge": PLAIN_EDGE}
+            "columns": lay["columns"], "extent": {"width": lay["width"], "height": lay["height"]},
+            "edgeStyle": EDGE_STYLE,
+            "years": [min(years), max(years)] if years else [],
+            "layout": {"crossings": lay["crossings"], "seconds": round(seconds, 4),
+                       "default_edges": sum(1 for e in edges if not e["hidden"])}}
 
 
 OPTIONS = {
     "autoResize": True,
-    "layout": {"improvedLayout": False},
-    "nodes": {"borderWidth": 1, "font": {"face": "system-ui, sans-serif"}},
-    "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "smooth": False,
-              "selectionWidth": 2, "hoverWidth": 0},
+    "layout": {"improvedLayout": False, "randomSeed": 1},
+    "physics": {"enabled": False},
+    "nodes": {"font": {"face": "system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', sans-serif"}},
+    "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.45}}, "smooth": False,
+              "selectionWidth": 1, "hoverWidth": 0},
     "interaction": {"hover": True, "tooltipDelay": 80, "navigationButtons": False, "keyboard": False,
-                    "multiselect": False},
-    "physics": {"enabled": True, "solver": "repulsion",
-                "repulsion": {"nodeDistance": 95, "centralGravity": 0.02, "springLength": 150,
-                              "springConstant": 0.004, "damping": 0.45},
-                "stabilization": {"enabled": True, "iterations": 250, "updateInterval": 50, "fit": True}},
+                    "multiselect": False, "dragNodes": False, "hideEdgesOnDrag": False, "zoomSpeed": 0.6},
 }
 
 
@@ -202,11 +279,14 @@ def json_for_script(obj) -> str:
 
 
 def write_html(G: nx.DiGraph, path: str | Path, *, title: str, missing=(), declared=(), main_path=None,
-               max_nodes: int = 500) -> dict:
-    """Write the map; returns ``{"nodes", "edges", "bytes"}``."""
+               backbone=None, max_nodes: int | None = None, view: dict | None = None, slug: str = "map") -> dict:
+    """Write the map (from ``view``, else from :func:`map_view` of the rest); returns ``{"nodes", "edges",
+    "bytes", "layout"}``."""
     from pyvis.network import Network
 
-    view = map_view(G, missing=missing, declared=declared, main_path=main_path, max_nodes=max_nodes, title=title)
+    if view is None:
+        view = map_view(G, missing=missing, declared=declared, main_path=main_path, backbone=backbone,
+                        max_nodes=max_nodes, title=title)
     net = Network(height="100%", width="100%", directed=True)
     for n in view["nodes"]:
         attrs = {k: v for k, v in n.items() if k not in ("id", "label")}
@@ -215,30 +295,152 @@ def write_html(G: nx.DiGraph, path: str | Path, *, title: str, missing=(), decla
         net.add_edge(e["from"], e["to"], **{k: v for k, v in e.items() if k not in ("from", "to")})
     net.set_options(json.dumps(OPTIONS))
     nodes, edges, _heading, _h, _w, options = net.get_network_data()
+    label_of = {n["id"]: n["label"] for n in view["nodes"]}
+    for n in nodes:  # pyvis names an unlabelled node by its id: the map names it on hover only
+        n["label"] = label_of[n["id"]]
     data = dict(view, nodes=nodes, edges=edges, options=json.loads(options) if isinstance(options, str) else options)
     js, css = _vis_assets()
     template = (Path(__file__).parent / "templates" / "map.html").read_text(encoding="utf-8")
-    values = {"TITLE": html.escape(title or "graphkit map"), "VIS_CSS": css, "VIS_JS": js, "DATA": json_for_script(data)}
-    page = re.sub(r"\{\{(TITLE|VIS_CSS|VIS_JS|DATA)\}\}", lambda m: values[m.group(1)], template)
+    values = {"TITLE": html.escape(title or "graphkit map"), "VIS_CSS": css, "VIS_JS": js, "DATA": json_for_script(data),
+              "SLUG": html.escape(slug, quote=True)}
+    page = re.sub(r"\{\{(TITLE|VIS_CSS|VIS_JS|DATA|SLUG)\}\}", lambda m: values[m.group(1)], template)
     out = Path(path)
     try:
         out.write_text(page, encoding="utf-8")
     except OSError:
         raise OutputError(f"cannot write {out}; check the output directory (-o) is writable") from None
-    return {"nodes": len(nodes), "edges": len(edges), "bytes": len(page.encode("utf-8"))}
+    return {"nodes": len(nodes), "edges": len(edges), "bytes": len(page.encode("utf-8")), "layout": view["layout"]}
 
 
-def embed_snippet(outdir: str | Path, *, title: str = "Citation map", height: int = 640,
-                  asset_path: str = "/assets/graphkit/index.html") -> str:
-    """What to paste into a Jekyll post to embed the map, and where to copy the page.
+SVG_PAD = 12
+SVG_TICKS = 22
 
-    >>> print(embed_snippet("site", title='My "map"').splitlines()[0])
-    Copy site/index.html to assets/graphkit/index.html in your blog, then paste into the post:
+
+def svg_document(view: dict) -> str:
+    """The map as a static SVG: the same positions, names, colours and default edges as the page, no script.
+    Every string is XML-escaped.
+
+    >>> G = nx.DiGraph()
+    >>> G.add_node("a", seed=True, title="<A>", year=2014, sections=["1 X"], label="A&B", line=1)
+    >>> svg = svg_document(map_view(G, title="T <1>"))
+    >>> "A&amp;B" in svg and "<title>T &lt;1&gt;</title>" in svg and "<script" not in svg
+    True
     """
-    src = html.escape(asset_path, quote=True)
-    dest = asset_path.lstrip("/")
+    from xml.sax.saxutils import escape
+
+    from .layout import FONT, LABEL_GAP
+
+    w = view["extent"]["width"] + 2 * SVG_PAD
+    h = view["extent"]["height"] + 2 * SVG_PAD + SVG_TICKS
+    ox, oy = w / 2, SVG_TICKS + SVG_PAD + view["extent"]["height"] / 2
+    pos = {n["id"]: (n["x"] + ox, n["y"] + oy) for n in view["nodes"]}
+    node_of = {n["id"]: n for n in view["nodes"]}
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0f}" height="{h:.0f}" viewBox="0 0 {w:.1f} {h:.1f}" '
+           'font-family="system-ui, -apple-system, \'Segoe UI\', \'DejaVu Sans\', sans-serif">',
+           f"<title>{escape(view.get('title') or 'graphkit map')}</title>",
+           '<defs>' + "".join(
+               f'<marker id="a-{k}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="5" markerHeight="5" '
+               f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{st["color"]}"/></marker>'
+               for k, st in EDGE_STYLE.items()) + "</defs>",
+           f'<rect width="{w:.1f}" height="{h:.1f}" fill="#ffffff"/>',
+           f'<rect width="{w:.1f}" height="{SVG_TICKS}" fill="#f6f8fb"/>']
+    for c in view["columns"]:
+        out.append(f'<text x="{c["x"] + ox:.1f}" y="15" font-size="11" fill="#5c6675" text-anchor="middle">'
+                   f'{escape(c["name"])}</text>')
+    for e in sorted((e for e in view["edges"] if not e["hidden"]), key=lambda e: EDGE_ORDER.index(e["kind"])):
+        (x1, y1), (x2, y2) = pos[e["from"]], pos[e["to"]]
+        # end the line at the target's edge (box half-width or shape radius), like the page
+        t = node_of[e["to"]]
+        dx, dy = x2 - x1, y2 - y1
+        dist = math.hypot(dx, dy) or 1.0
+        r = 10.0 if t["shape"] != "box" else min(abs(t.get("w", 30) / 2 / (dx / dist)) if dx else 1e9,
+                                                   abs((FONT / 2 + 4) / (dy / dist)) if dy else 1e9)
+        r = min(r, dist / 2)
+        x2, y2 = x2 - dx / dist * r, y2 - dy / dist * r
+        dash = ' stroke-dasharray="6 4"' if e.get("dashes") else ""
+        out.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{e["color"]}" '
+                   f'stroke-width="{e["width"]}"{dash} marker-end="url(#a-{e["kind"]})"/>')
+    for n in view["nodes"]:
+        x, y = pos[n["id"]]
+        label = escape(n["label"])
+        col = n.get("color") or {}
+        if n["shape"] == "box":
+            bw = n.get("w", 30)
+            bh = FONT + 8
+            out.append(f'<rect x="{x - bw / 2:.1f}" y="{y - bh / 2:.1f}" width="{bw:.1f}" height="{bh}" rx="4" '
+                       f'fill="{col.get("background")}" stroke="{col.get("border")}" stroke-width="1.5"/>')
+            out.append(f'<text x="{x:.1f}" y="{y + FONT * 0.36:.1f}" font-size="{FONT}" fill="#1d2430" '
+                       f'text-anchor="middle">{label}</text>')
+            continue
+        r = n.get("size", 7)
+        style = f'fill="{col.get("background", "#fff")}" stroke="{col.get("border", "#6b7280")}" stroke-width="{n.get("borderWidth", 2)}"'
+        if n["shape"] == "diamond":
+            out.append(f'<polygon points="{x:.1f},{y - r:.1f} {x + r:.1f},{y:.1f} {x:.1f},{y + r:.1f} {x - r:.1f},{y:.1f}" {style}/>')
+        elif n["shape"] == "triangle":
+            out.append(f'<polygon points="{x:.1f},{y - r:.1f} {x + r:.1f},{y + r * 0.8:.1f} {x - r:.1f},{y + r * 0.8:.1f}" {style}/>')
+        elif n["shape"] == "square":
+            out.append(f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r}" height="{2 * r}" {style}/>')
+        else:
+            out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" {style}/>')
+        if label:
+            size = (n.get("font") or {}).get("size", FONT - 1)
+            out.append(f'<text x="{x:.1f}" y="{y + r + LABEL_GAP + size * 0.85:.1f}" font-size="{size}" '
+                       f'fill="#3d4654" text-anchor="middle">{label}</text>')
+    out.append(f'<text x="{SVG_PAD}" y="{h - 4:.1f}" font-size="10" fill="#8e99a8">{escape(view.get("title") or "")}'
+               f" · time runs left to right · made with graphkit</text>")
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+EDGE_ORDER = ["other", "backbone", "main", "lineage-indirect", "lineage"]  # drawn first to last (last on top)
+
+
+def write_svg(view: dict, path: str | Path) -> int:
+    """Write :func:`svg_document` of ``view``; returns its size in bytes."""
+    doc = svg_document(view)
+    try:
+        Path(path).write_text(doc, encoding="utf-8")
+    except OSError as e:
+        raise OutputError(f"cannot write {path}: {e.strerror}; check the output directory (-o) is writable") from None
+    return len(doc.encode("utf-8"))
+
+
+def post_slug(source: str, front_matter: dict | None = None) -> str:
+    """The name a post's map assets live under: its front-matter ``slug``, else its file name without a Jekyll
+    date prefix or extension; ``map`` for stdin.
+
+    >>> post_slug("_posts/2019-05-14-video-classification.md"), post_slug("x.md", {"slug": "My Post!"})
+    ('video-classification', 'my-post')
+    >>> post_slug("-")
+    'map'
+    """
+    raw = str((front_matter or {}).get("slug") or "")
+    if not raw and source != "-":
+        raw = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", Path(source).stem)
+    slug = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", raw).encode("ascii", "ignore").decode().lower())
+    return slug.strip("-") or "map"
+
+
+def embed_snippet(outdir: str | Path, *, title: str = "Citation map", height: int = 640, slug: str = "map",
+                  asset_dir: str | None = None, copied_to: str | None = None) -> str:
+    """What to paste into a Jekyll post to embed the map (an iframe, and a static picture for feeds and e-mail),
+    and where the two files go.
+
+    >>> print(embed_snippet("site", title='My "map"', slug="video").splitlines()[0])
+    Copy site/index.html and site/map.svg to assets/graphkit/video/ in your blog, then paste into the post:
+    """
+    base = (asset_dir or f"/assets/graphkit/{slug}").rstrip("/")
+    page, svg = html.escape(base + "/index.html", quote=True), html.escape(base + "/map.svg", quote=True)
+    alt = html.escape(title, quote=True)
+    where = (f"Copied index.html and map.svg to {copied_to}; paste into the post:" if copied_to else
+             f"Copy {Path(outdir) / 'index.html'} and {Path(outdir) / 'map.svg'} to {base.lstrip('/')}/ in your "
+             "blog, then paste into the post:")
     return (
-        f"Copy {Path(outdir) / 'index.html'} to {dest} in your blog, then paste into the post:\n\n"
-        f'<iframe src="{{{{ \'{src}\' | relative_url }}}}" title="{html.escape(title, quote=True)}" loading="lazy"\n'
+        f"{where}\n\n"
+        f'<iframe src="{{{{ \'{page}\' | relative_url }}}}" title="{alt}" loading="lazy"\n'
         f'        style="width: 100%; height: {int(height)}px; border: 1px solid #d8dde5; border-radius: 6px;"></iframe>\n'
+        f'<noscript><a href="{{{{ \'{page}\' | relative_url }}}}"><img src="{{{{ \'{svg}\' | relative_url }}}}" '
+        f'alt="{alt}" style="max-width: 100%;"></a></noscript>\n\n'
+        "Where iframes are stripped (feeds, e-mail, a README), the static map:\n\n"
+        f"![{title}]({{{{ '{base}/map.svg' | relative_url }}}})\n"
     )

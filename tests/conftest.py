@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from graphkit.seeds import parse_seeds
-from tests.corpus import from_seedlist
+from tests.corpus import from_seedlist, with_heavy_citers
 from tests.s2server import FakeS2
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,3 +37,9 @@ def post_corpus(post_seeds):
 def post_server(post_corpus):
     with FakeS2(post_corpus) as srv:
         yield srv
+
+
+@pytest.fixture(scope="session")
+def heavy_post_corpus(post_seeds):
+    """The example post's FIXTURE corpus with four seeds cited 3,100–11,500 times (about 27,000 papers)."""
+    return with_heavy_citers(from_seedlist(post_seeds, no_match=(NO_MATCH,), hostile=True), post_seeds)

@@ -15,6 +15,19 @@ from dataclasses import dataclass, field
 FIXTURE_NOTE = "FIXTURE: synthetic test data, not from Semantic Scholar"
 
 
+# Made-up authors for FIXTURE papers (surnames common in the field, so that labels such as "Wang '16" look
+# and collide as real ones do). No paper here is by these people.
+SURNAMES = ("Wang", "Zhou", "Carreira", "Tran", "Feichtenhofer", "Simonyan", "Karpathy", "Donahue", "Zhang", "Li",
+            "Qiu", "Lin", "Xie", "Ng", "Varol", "Wu", "Girdhar", "Diba", "Zolfaghari", "Sun", "Ji", "Kay", "Liu", "Chen")
+
+
+def fixture_authors(name: str) -> tuple[str, ...]:
+    """Two or three made-up author names for a FIXTURE paper, fixed by its fixture name."""
+    h = int(hashlib.sha1(("authors:" + name).encode()).hexdigest(), 16)
+    return tuple(f"{'ABCDEFGHJKLMNPRSTWXY'[(h >> (8 * k)) % 20]}. {SURNAMES[(h >> (8 * k + 4)) % len(SURNAMES)]}"
+                 for k in range(2 + h % 2))
+
+
 def fid(name: str) -> str:
     """A made-up paperId for a fixture paper."""
     return hashlib.sha1(("graphkit-fixture:" + name).encode()).hexdigest()
@@ -32,9 +45,10 @@ class FixtureCorpus:
     _cites: dict[str, list] | None = None
 
     def add(self, name: str, title: str, year: int | None, *, arxiv: str | None = None, doi: str | None = None,
-            pid: str | None = None, venue: str = "", authors: tuple[str, ...] = ("A. Fixture",),
+            pid: str | None = None, venue: str = "", authors: tuple[str, ...] | None = None,
             date: str | None = None) -> str:
         pid = pid or fid(name)
+        authors = authors if authors is not None else fixture_authors(name)
         corpus_id = int(pid[:7], 16)
         ext = {"CorpusId": corpus_id}
         if arxiv:
@@ -137,16 +151,16 @@ def synthetic(n_seeds: int = 100, seed: int = 0, *, pool: int | None = None, hea
 
 # --------------------------------------------------------------------------------------------------------------
 FOUNDATIONS = [  # (name, title, year): not in the post, cited by many of its seeds (planted)
-    ("imagenet", "FIXTURE Foundation: ImageNet Classification with Deep Convolutional Neural Networks", 2012),
-    ("vgg", "FIXTURE Foundation: Very Deep Convolutional Networks for Large-Scale Image Recognition", 2014),
-    ("resnet", "FIXTURE Foundation: Deep Residual Learning for Image Recognition", 2015),
-    ("ucf101", "FIXTURE Foundation: UCF101 - A Dataset of 101 Human Actions Classes", 2012),
-    ("batchnorm", "FIXTURE Foundation: Batch Normalization", 2015),
+    ("imagenet", "ImageNet Classification with Deep Convolutional Neural Networks (FIXTURE foundation)", 2012),
+    ("vgg", "Very Deep Convolutional Networks for Large-Scale Image Recognition (FIXTURE foundation)", 2014),
+    ("resnet", "Deep Residual Learning for Image Recognition (FIXTURE foundation)", 2015),
+    ("ucf101", "UCF101: A Dataset of 101 Human Actions Classes (FIXTURE foundation)", 2012),
+    ("batchnorm", "Batch Normalization: Accelerating Deep Network Training (FIXTURE foundation)", 2015),
 ]
 FOLLOWUPS = [  # cite many seeds, published after the post (planted)
-    ("slowfast", "FIXTURE Follow-up: SlowFast Networks for Video Recognition", 2019, "2019-12-10"),
-    ("x3d", "FIXTURE Follow-up: X3D Expanding Architectures", 2020, "2020-04-09"),
-    ("timesformer", "FIXTURE Follow-up: Is Space-Time Attention All You Need", 2021, "2021-02-09"),
+    ("slowfast", "SlowFast Networks for Video Recognition (FIXTURE follow-up)", 2019, "2019-12-10"),
+    ("x3d", "X3D: Expanding Architectures for Efficient Video Recognition (FIXTURE follow-up)", 2020, "2020-04-09"),
+    ("timesformer", "Is Space-Time Attention All You Need for Video Understanding? (FIXTURE follow-up)", 2021, "2021-02-09"),
 ]
 LINEAGE = [  # (earlier key, later key): the later seed cites the earlier, influentially (planted)
     ("arXiv:1406.2199", "arXiv:1608.00859"),
@@ -229,4 +243,25 @@ def from_seedlist(seedlist, seed: int = 1, *, unknown: tuple[str, ...] = (), no_
             fc.cite(pid, s)
             if rng.random() < 0.3:
                 fc.cite(pid, order[(k + 1) % len(order)])
+    return fc.finalise()
+
+
+HEAVY = {"arXiv:1608.00859": 11_500, "arXiv:1705.07750": 7_000, "arXiv:1412.0767": 5_200, "arXiv:1406.2199": 3_100}
+
+
+def with_heavy_citers(fc: FixtureCorpus, seedlist, counts: dict[str, int] = HEAVY, seed: int = 7) -> FixtureCorpus:
+    """The field as it is: four seeds cited thousands of times (TSN, I3D, C3D, Two-Stream by default, ~27,000
+    FIXTURE citing papers in all), some of the citers citing a second seed, one in 13 with no year."""
+    rng = random.Random(seed)
+    pid_of = {s.key: fc.resolve("ARXIV:" + s.ids["arxiv"]) for s in seedlist.papers if s.ids.get("arxiv")}
+    pid_of = {k: v for k, v in pid_of.items() if v}
+    seeds = sorted(pid_of.values())
+    k = 0
+    for key, n in counts.items():
+        for _ in range(n):
+            cp = fc.add(f"heavy-{k}", f"FIXTURE heavy citer {k}", 2015 + k % 11 if k % 13 else None)
+            k += 1
+            fc.cite(cp, pid_of[key])
+            if rng.random() < 0.08:
+                fc.cite(cp, rng.choice(seeds))
     return fc.finalise()

@@ -10,6 +10,7 @@ import pytest
 
 from graphkit.render import map_view, write_html
 from tests.mapdata import HOSTILE_TITLE, demo_analyses, demo_graph
+from tests.mapmeasure import embed_page, measure
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -63,9 +64,12 @@ def test_drawn_offline_silent_and_settled(site, browser):
     assert page.evaluate("graphkit.nodes.length") == len(site["view"]["nodes"]) == site["info"]["nodes"]
     assert page.evaluate("graphkit.edges.length") == len(site["view"]["edges"]) == site["info"]["edges"]
     assert page.evaluate("graphkit.network.physics.physicsEnabled") is False  # physics off once settled
-    assert page.evaluate("document.querySelectorAll('#gk-sections li').length") == 4
+    assert page.evaluate("document.querySelectorAll('#gk-legend .gk-sec').length") == 4
     assert "「测试」" not in page.title() and page.title() == "FIXTURE map"
-    assert page.text_content("#gk-sections") .count("基本网络") == 1
+    assert page.text_content("#gk-legend").count("基本网络") == 1
+    # the page draws the positions it was given: nothing moves
+    pos = page.evaluate("graphkit.network.getPositions()")
+    assert all(abs(pos[n["id"]]["x"] - n["x"]) < 1 and abs(pos[n["id"]]["y"] - n["y"]) < 1 for n in site["view"]["nodes"])  # (getPositions rounds)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "map.png"))
     assert seen["errors"] == []
@@ -109,7 +113,7 @@ def test_search_focuses_and_click_highlights(site, browser):
     assert all(t == "_blank" and "noopener" in r for _, t, r in links)
     page.fill("#gk-q", "follow-up 3")  # cites a few seeds: its ancestors light up, later seeds dim
     page.press("#gk-q", "Enter")
-    dimmed = page.evaluate("graphkit.nodes.get().filter(n => n.font && n.font.color === '#b7bec9').length")
+    dimmed = page.evaluate("graphkit.nodes.get().filter(n => n.font && n.font.color === '#c2c8d0').length")
     assert 0 < dimmed < len(site["view"]["nodes"])  # ancestors and descendants lit, the rest dimmed
     assert seen["errors"] == []
     page.close()
@@ -154,12 +158,133 @@ def test_example_post_map_acceptance(post_site, browser):
     G = post_site["G"]
     seeds = {n for n, d in G.nodes(data=True) if d.get("seed")}
     top = {m["paperId"] for m in post_site["missing"] if m["score"] >= 10}  # the planted, clearly-ranked ones
-    assert seeds <= drawn and top <= drawn and len(drawn) <= 500
+    assert seeds <= drawn and top <= drawn and len(drawn) <= 130
     assert post_site["html"]["bytes"] <= 2_000_000
     assert page.evaluate("graphkit.network.physics.physicsEnabled") is False
     assert page.evaluate("window.__pwned") is None and seen["dialogs"] == []
     assert page.evaluate("document.querySelectorAll('img, script[src], link').length") == 0
-    assert page.text_content("#gk-sections").count("5 基本网络") == 1
+    assert page.text_content("#gk-legend").count("5 基本网络") == 1
     assert seen["errors"] == []
     assert all(u.startswith(("file:", "data:")) for u in seen["requests"]), seen["requests"]
+    page.close()
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# What a reader sees, measured in the page at the embedded size (760×640 iframe) and at full width (1280×800).
+def _post_map(tmp_path_factory, corpus, name):
+    from graphkit.lineage import read_lineages
+    from graphkit.pipeline import analyse, collect, write_site
+    from graphkit.s2 import S2Client
+    from tests.s2server import FakeS2
+
+    root = Path(__file__).resolve().parents[1] / "examples" / "video-classification"
+    d = tmp_path_factory.mktemp(name)
+    with FakeS2(corpus) as srv:
+        got = collect(str(root / "post.md"), S2Client(srv.url, cache_dir=d / "cache", rps=0))
+    results = analyse(got.graph, chains=read_lineages(root / "lineages.txt"))
+    site = write_site(got.graph, d / "site", results, title=got.seeds.title)
+    (d / "site" / "embed.html").write_text(embed_page(), encoding="utf-8")
+    return {"dir": d / "site", "G": got.graph, "results": results, "html": site["html"]}
+
+
+@pytest.fixture(scope="module")
+def example_map(tmp_path_factory, post_corpus):
+    return _post_map(tmp_path_factory, post_corpus, "example")
+
+
+@pytest.fixture(scope="module")
+def heavy_map(tmp_path_factory, heavy_post_corpus):
+    m = _post_map(tmp_path_factory, heavy_post_corpus, "heavy")
+    assert m["G"].number_of_nodes() > 25_000  # the field as it is: four seeds cited thousands of times
+    return m
+
+
+def _open_embedded(browser, site_dir, width):
+    if width == 760:  # a blog page holding the map in a 760×640 iframe
+        page, seen = open_map(browser, (site_dir / "embed.html").as_uri(), width=800)
+        page.frame_locator("#f").locator("#gk-network canvas").wait_for(timeout=20_000)
+        frame = page.frames[1]
+    else:
+        page, seen = open_map(browser, (site_dir / "index.html").as_uri(), width=1280)
+        frame = page
+    frame.wait_for_function("window.graphkit && window.graphkit.ready", timeout=20_000)
+    return page, frame, seen
+
+
+@pytest.mark.parametrize("which", ["example_map", "heavy_map"])
+@pytest.mark.parametrize("width", [760, 1280])
+def test_map_reads_well_at_embedded_and_full_width(request, browser, which, width):
+    m = request.getfixturevalue(which)
+    page, frame, seen = _open_embedded(browser, m["dir"], width)
+    f = measure(frame)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{which}-{width}.png"))
+    seeds = m["G"].graph["seeds"]
+    assert f["pane"][1] >= 480, f  # the map keeps at least 480 px of height
+    assert f["seeds"] == seeds and f["seeds_drawn"] == seeds, f  # every seed has a drawn label
+    assert f["overlap_share"] <= 0.02, f
+    assert f["smallest_px"] >= 10, f
+    assert f["crossings"] <= 2000, f
+    assert f["coverage"] >= 0.6, f
+    assert seen["errors"] == [] and all(u.startswith(("file:", "data:")) for u in seen["requests"])
+    page.close()
+
+
+def test_lineage_is_the_strongest_mark_and_the_rest_appears_on_hover(browser, example_map):
+    page, frame, seen = _open_embedded(browser, example_map["dir"], 760)
+    edges = frame.evaluate("graphkit.edges.get()")
+    shown = [e for e in edges if not e.get("hidden")]
+    lineage = [e for e in shown if e["kind"].startswith("lineage")]
+    assert lineage and max(e["width"] for e in shown if not e["kind"].startswith("lineage")) < min(e["width"] for e in lineage)
+    assert {e["kind"] for e in edges if e.get("hidden")} == {"other"}
+    # hovering a missing foundation shows its citations (hidden by default) and dims unrelated papers
+    G, top = example_map["G"], example_map["results"]["missing"][0]["paperId"]
+    box = frame.locator("#gk-network").bounding_box()  # in the page's coordinates
+    pos = frame.evaluate(f"graphkit.network.canvasToDOM(graphkit.network.getPosition('{top}'))")
+    page.mouse.move(box["x"] + pos["x"], box["y"] + pos["y"] - 40)
+    page.mouse.move(box["x"] + pos["x"], box["y"] + pos["y"], steps=4)
+    frame.wait_for_selector("#gk-tip", state="visible", timeout=5000)
+    visible = frame.evaluate(f"graphkit.edges.get().filter(e => !e.hidden && (e.from === '{top}' || e.to === '{top}')).length")
+    cites = sum(1 for u in G.predecessors(top) if u in set(frame.evaluate("graphkit.nodes.getIds()")))
+    assert visible == cites > 2
+    # click: the detail card, with the paper's title and safe links; Esc resets everything
+    page.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
+    card = frame.text_content("#gk-card")
+    assert G.nodes[top]["title"] in card and "Missing foundation" in card
+    page.mouse.move(5, 5)
+    frame.press("body", "Escape")
+    assert frame.evaluate("getComputedStyle(document.getElementById('gk-card')).display") == "none"
+    assert frame.evaluate("graphkit.edges.get().filter(e => !e.hidden && e.kind === 'other').length") == 0
+    # lineage only: every other paper fades
+    frame.click("#gk-lineage")
+    faded = frame.evaluate("graphkit.nodes.get().filter(n => n.font.color === '#c2c8d0').length")
+    assert 0 < faded < len(edges) and faded > example_map["G"].graph["seeds"] / 2
+    frame.click("#gk-lineage")
+    # a section chip fades the others; a kind chip hides that kind
+    frame.click("#gk-legend .gk-sec >> nth=0")
+    assert frame.evaluate("graphkit.nodes.get().filter(n => n.font.color === '#c2c8d0').length") > 50
+    frame.click("#gk-legend .gk-sec >> nth=0")
+    frame.click("#gk-legend .gk-kind >> nth=0")
+    assert frame.evaluate("graphkit.nodes.get().filter(n => n.hidden).length") > 0
+    # zoom-to-fit after panning; year ticks stay pinned to the top edge and follow the columns
+    y_tick = frame.evaluate("document.querySelector('#gk-years span').getBoundingClientRect().top")
+    frame.evaluate("graphkit.network.moveTo({position: {x: 120, y: 200}, scale: 2})")
+    frame.wait_for_timeout(100)
+    assert frame.evaluate("document.querySelector('#gk-years span').getBoundingClientRect().top") == y_tick
+    frame.click("#gk-fit")
+    frame.wait_for_timeout(100)
+    assert measure(frame)["coverage"] >= 0.6
+    assert seen["errors"] == []
+    page.close()
+
+
+def test_svg_renders_like_the_page(browser, example_map):
+    svg = example_map["dir"] / "map.svg"
+    page, seen = open_map(browser, svg.as_uri(), width=1280)
+    page.wait_for_timeout(200)
+    assert page.evaluate("document.querySelectorAll('script').length") == 0
+    names = set(page.evaluate("Array.from(document.querySelectorAll('text')).map(t => t.textContent)"))
+    seeds = {example_map["G"].nodes[n].get("label") for n in example_map["G"] if example_map["G"].nodes[n].get("seed")}
+    assert {"TSN", "TSM", "C3D", "I3D", "P3D"} <= names
+    assert svg.stat().st_size < 400_000 and seen["errors"] == [] and seeds
     page.close()

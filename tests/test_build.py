@@ -54,7 +54,8 @@ def test_build_summary_and_files(built):
     assert s["requests"] == built["cold"] == s["lower_bound"]
     assert built["warm"] == 0  # a warm rebuild makes no request
     names = sorted(Path(f).name for f in s["files"])
-    assert names == ["graph.gexf", "graph.graphml", "graph.json", "index.html", "missing.bib", "papers.csv", "report.md"]
+    assert names == ["graph.gexf", "graph.graphml", "graph.json", "index.html", "map.svg", "missing.bib", "papers.csv",
+                     "report.md"]
     assert "requests: " in built["stderr"] and f"(lower bound L = {s['lower_bound']})" in built["stderr"]
     assert NO_MATCH[:40] in built["stderr"]  # the unresolved seed is named in the summary
 
@@ -151,9 +152,33 @@ def test_embed_snippet(built):
     r = run("embed", built["tmp"] / "site")
     assert r.exit_code == 0
     assert '<iframe src="' in r.stdout and 'loading="lazy"' in r.stdout and 'title="' in r.stdout
-    assert "width: 100%" in r.stdout and "assets/graphkit/index.html" in r.stdout
+    # the asset folder is the post's (examples/video-classification/post.md -> "post"), with a static fallback
+    assert "width: 100%" in r.stdout and "/assets/graphkit/post/index.html" in r.stdout
+    assert '<img src="{{ \'/assets/graphkit/post/map.svg\' | relative_url }}"' in r.stdout
+    blog = built["tmp"] / "blog"
+    blog.mkdir()
+    r = run("embed", built["tmp"] / "site", "--copy-to", blog)
+    assert r.exit_code == 0, r.stderr
+    copied = sorted(p.relative_to(blog).as_posix() for p in blog.rglob("*") if p.is_file())
+    assert copied == ["assets/graphkit/post/index.html", "assets/graphkit/post/map.svg"]  # just the page and the SVG
+    assert (blog / "assets/graphkit/post/index.html").read_bytes() == (built["tmp"] / "site/index.html").read_bytes()
+    r = run("embed", built["tmp"] / "site", "--copy-to", built["tmp"] / "no-blog")
+    assert r.exit_code == 1 and "--copy-to" in r.stderr
     r = run("embed", built["tmp"] / "nowhere")
     assert r.exit_code == 1 and "run `graphkit build" in r.stderr
+
+
+def test_build_warns_when_a_jekyll_site_would_publish_the_cache(post_server, tmp_path, monkeypatch):
+    blog = tmp_path / "blog"
+    blog.mkdir()
+    (blog / "_config.yml").write_text("title: my blog\nexclude: [notes]\n", encoding="utf-8")
+    monkeypatch.chdir(blog)
+    r = run("build", POST, "-o", "notes/site", "--api-url", post_server.url, "--rps", "0")
+    assert r.exit_code == 0, r.stderr
+    warnings = [ln for ln in r.stderr.splitlines() if "warning" in ln]
+    assert len(warnings) == 1 and "the cache (cache)" in warnings[0] and "exclude:" in warnings[0]
+    r = run("build", POST, "-o", "_site-src", "--api-url", post_server.url, "--rps", "0", "--cache-dir", "_cache")
+    assert r.exit_code == 0 and "warning" not in r.stderr
 
 
 def test_offline_with_empty_cache_names_what_is_missing(built, tmp_path):

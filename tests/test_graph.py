@@ -79,7 +79,7 @@ def test_seeds_merge_unmatched_and_unresolved():
     assert G.graph["unresolved"] == [{"key": "title:Nowhere", "title": "Nowhere", "reason": "no title match"}]
     assert G.graph["title"] == "My post" and G.graph["date"] == "2019-05-14"
     assert node_key(G, A) == "arXiv:1" and node_key(G, C) == C
-    assert node_label(G, C) == "C"
+    assert node_label(G, C) == "Y '12"  # a paper outside the list: first author and year
 
 
 def test_same_corpus_same_graph_and_roundtrip(tmp_path):

@@ -31,19 +31,59 @@ def test_time_reads_left_to_right_and_styles():
     x_of = {n["id"]: n["x"] for n in v["nodes"]}
     year = {n["id"]: G.nodes[n["id"]]["year"] for n in v["nodes"]}
     pairs = [(x_of[p], year[p]) for p in x_of]
-    assert all((x1 < x2) == (y1 < y2) for x1, y1 in pairs for x2, y2 in pairs if y1 != y2)
+    assert all(x1 <= x2 for x1, y1 in pairs for x2, y2 in pairs if y1 < y2)  # never back in time
+    assert len({n["x"] for n in v["nodes"]}) == len(v["columns"]) >= 8  # one column per year (few binned)
     seeds = [n for n in v["nodes"] if G.nodes[n["id"]].get("seed")]
     by_section = {}
     for n in seeds:
-        by_section.setdefault(G.nodes[n["id"]]["sections"][0], set()).add(n["color"]["background"])
+        by_section.setdefault(G.nodes[n["id"]]["sections"][0], set()).add(n["color"]["border"])
     assert all(len(c) == 1 for c in by_section.values()) and len({min(c) for c in by_section.values()}) == 4
     assert [s["name"] for s in v["legend"]["sections"]] == ["1 综述", "5 基本网络", "7 改进方向", "A <b>bold</b> section"]
+    assert {n["shape"] for n in seeds} == {"box"} and all(n["label"] for n in seeds)
     missing = [n for n in v["nodes"] if not G.nodes[n["id"]].get("seed")]
     assert {n["shape"] for n in missing} == {"diamond", "triangle"} and all(n["color"]["background"] == "#ffffff" for n in missing)
-    hl = [e for e in v["edges"] if e["hl"]]
-    assert hl and all(e["width"] == 5 for e in hl)
-    sizes = {n["id"]: n["size"] for n in seeds}
-    assert sizes[a["seeds"][59]] > sizes[a["seeds"][1]]  # more citations, bigger (log scale)
+    for kind in ("foundation", "followup"):  # the top three of each kind named, the rest on hover
+        assert sum(1 for n in missing if n["kind"] == kind and n["label"]) == 3
+    labels = [i["label"] for i in v["info"]]
+    assert len(set(labels)) == len(labels)  # unique on the map
+    lineage = [e for e in v["edges"] if e["kind"].startswith("lineage")]
+    assert lineage and all(not e["hidden"] and e["width"] > 3 - 1 for e in lineage)
+    assert all(e["hidden"] == (e["kind"] == "other") for e in v["edges"])
+    assert any(e["kind"] == "other" for e in v["edges"]) and any(e["kind"] == "backbone" for e in v["edges"])
+
+
+def test_layout_is_fast_and_reads_well_at_the_embedded_size():
+    from graphkit.layout import PANE, label_overlaps
+
+    G = demo_graph()
+    a = demo_analyses(G)
+    v = map_view(G, missing=a["missing"], declared=a["declared"], main_path=a["main_path"])
+    boxes = {n["id"]: (n["x"], n["y"], n["w"], 21) for n in v["nodes"] if n["shape"] == "box"}
+    assert label_overlaps(boxes) == set()
+    scale = min(PANE[0] / v["extent"]["width"], PANE[1] / v["extent"]["height"])
+    assert 13 * scale >= 10  # labels of 10 px or more when the map fills the embedded pane
+    assert v["layout"]["crossings"] <= 2000
+
+
+def test_svg_is_the_same_map_static_and_escaped(tmp_path):
+    from graphkit.render import write_svg
+
+    G = demo_graph()
+    a = demo_analyses(G)
+    v = map_view(G, missing=a["missing"], declared=a["declared"], main_path=a["main_path"], title="<b>T</b>")
+    write_svg(v, tmp_path / "map.svg")
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(tmp_path / "map.svg").getroot()
+    ns = "{http://www.w3.org/2000/svg}"
+    texts = [t.text for t in root.iter(ns + "text")]
+    assert all(n["label"] in texts for n in v["nodes"] if n["label"])  # every name drawn as text
+    assert "Hostile" in texts and HOSTILE_TITLE not in (tmp_path / "map.svg").read_text()
+    assert root.find(ns + "title").text == "<b>T</b>"  # escaped in the file, the text itself when parsed
+    assert not list(root.iter(ns + "script")) and not list(root.iter(ns + "foreignObject"))
+    lines = list(root.iter(ns + "line"))
+    assert len(lines) == sum(1 for e in v["edges"] if not e["hidden"])
+    assert {c.get("stroke") for c in lines} >= {"#d9480f"}  # the lineage, in the page's colour
 
 
 def test_page_is_self_contained_escaped_and_small(tmp_path):
