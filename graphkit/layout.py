@@ -125,38 +125,39 @@ def year_columns(years: Mapping[str, int | None], *, min_share: float = 0.04, mi
     return col, names
 
 
-def _segments(pos: Mapping[str, tuple[float, float]], edges: Iterable[tuple[str, str]]) -> np.ndarray:
-    seg = [(*pos[u], *pos[v]) for u, v in edges if u in pos and v in pos and u != v]
-    return np.array(seg, dtype=float).reshape(-1, 4)
-
-
 def count_crossings(pos: Mapping[str, tuple[float, float]], edges: Iterable[tuple[str, str]]) -> int:
-    """How many pairs of straight edges cross (edges sharing an end do not count).
+    """How many pairs of straight edges cross (edges sharing an end do not count; an edge within one column, being
+    vertical, is left out).
+
+    Every end lies on a column, so two edges cross exactly when their vertical order flips between the two ends of
+    one column interval they both span: the count is a sum of inversions per interval, never a test of all pairs.
 
     >>> pos = {"a": (0, 0), "b": (10, 10), "c": (0, 10), "d": (10, 0), "e": (20, 0)}
     >>> count_crossings(pos, [("a", "b"), ("c", "d"), ("d", "e")])
     1
     """
-    s = _segments(pos, edges)
-    if len(s) < 2:
+    seg = []
+    for u, v in edges:
+        if u in pos and v in pos and u != v:
+            (x1, y1), (x2, y2) = pos[u], pos[v]
+            if x1 != x2:
+                seg.append((x1, y1, x2, y2) if x1 < x2 else (x2, y2, x1, y1))
+    if len(seg) < 2:
         return 0
-    x1, y1, x2, y2 = (s[:, k] for k in range(4))
-    # orientation of every endpoint of j against every segment i
-    def orient(ax, ay, bx, by, cx, cy):
-        return np.sign((bx - ax) * (cy - ay) - (by - ay) * (cx - ax))
-
-    A = (x1[:, None], y1[:, None], x2[:, None], y2[:, None])
-    o1 = orient(*A, x1[None, :], y1[None, :])
-    o2 = orient(*A, x2[None, :], y2[None, :])
-    B = (x1[None, :], y1[None, :], x2[None, :], y2[None, :])
-    o3 = orient(*B, x1[:, None], y1[:, None])
-    o4 = orient(*B, x2[:, None], y2[:, None])
-    share = ((x1[:, None] == x1[None, :]) & (y1[:, None] == y1[None, :])) | \
-            ((x1[:, None] == x2[None, :]) & (y1[:, None] == y2[None, :])) | \
-            ((x2[:, None] == x1[None, :]) & (y2[:, None] == y1[None, :])) | \
-            ((x2[:, None] == x2[None, :]) & (y2[:, None] == y2[None, :]))
-    cross = (o1 * o2 < 0) & (o3 * o4 < 0) & ~share
-    return int(np.triu(cross, 1).sum())
+    s = np.array(seg, dtype=float)
+    xs = np.unique(np.concatenate([s[:, 0], s[:, 2]]))
+    total = 0
+    for a, b in zip(xs[:-1], xs[1:], strict=True):
+        m = s[(s[:, 0] <= a) & (s[:, 2] >= b)]
+        if len(m) < 2:
+            continue
+        t0 = (a - m[:, 0]) / (m[:, 2] - m[:, 0])
+        t1 = (b - m[:, 0]) / (m[:, 2] - m[:, 0])
+        y0 = m[:, 1] + t0 * (m[:, 3] - m[:, 1])
+        y1 = m[:, 1] + t1 * (m[:, 3] - m[:, 1])
+        flip = (y0[:, None] - y0[None, :]) * (y1[:, None] - y1[None, :]) < -1e-9
+        total += int(flip.sum()) // 2
+    return total
 
 
 def label_overlaps(boxes: Mapping[str, tuple[float, float, float, float]]) -> set[str]:
@@ -214,6 +215,7 @@ def _barycentre(n, pos, nbrs, col_of, k, forward) -> float:
         side = [(pos[m][1], w) for m, w in nbrs[n] if col_of[m] != k]
     if not side:
         return pos[n][1]
+    side = [(y, w) for y, w in side if w >= WEIGHTS["lineage"]] or side  # a declared chain runs straight
     return sum(y * w for y, w in side) / sum(w for _, w in side)
 
 
@@ -311,6 +313,8 @@ def place(order: list[list[str]], weighted: Mapping[tuple[str, str], float],
             target = []
             for n in col:
                 ws = [(y[m], w) for m, w in nbrs[n] if col_of[m] != k]
+                chain = [(a, w) for a, w in ws if w >= WEIGHTS["lineage"]]  # a declared chain runs straight
+                ws = chain or ws
                 target.append(sum(a * w for a, w in ws) / sum(w for _, w in ws) if ws else y[n])
             y.update(zip(col, _pav(target, gaps(col), band[k]), strict=True))
     # drawings wider than their column's room: keep the next columns' drawings clear of them

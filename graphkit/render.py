@@ -42,6 +42,7 @@ EDGE_STYLE = {  # drawn cited -> citing (knowledge flows left to right, like tim
     "other": {"color": "#b9c2ce", "width": 1.0, "name": "more on hover", "long": "every other citation"},
 }
 MAP_NODES = 120  # the default map: the seeds and the top missing papers that fit
+MAP_MAX_SEEDS = 500  # a longer list is drawn up to its first 500 seeds unless --max-nodes says otherwise
 MAP_LABELLED = 3  # missing papers labelled per kind (the rest are named on hover)
 SHAPE_RADIUS = 7
 
@@ -66,30 +67,31 @@ def _tint(hex_colour: str, share: float = 0.78) -> str:
 
 def choose_nodes(G: nx.DiGraph, *, missing=(), declared=(), max_nodes: int | None = None) -> list[str]:
     """What the map holds: every seed (in the post's order), the papers on declared paths, then the missing
-    papers best first, up to ``max_nodes`` (default: the seeds and the top missing papers that fit in
-    ``MAP_NODES``; a given ``max_nodes`` caps everything, seeds included).
+    papers best first, up to ``max_nodes`` (default: ``MAP_NODES``, or every seed up to ``MAP_MAX_SEEDS`` when the
+    list is longer).
 
     >>> G = nx.DiGraph(); G.add_node("s", seed=True, line=1); G.add_node("m"); G.add_node("n")
     >>> choose_nodes(G, missing=[{"paperId": "m", "kind": "foundation"}, {"paperId": "n", "kind": "followup"}],
     ...              max_nodes=2)
     ['s', 'm']
     """
-    cap = max_nodes if max_nodes is not None else max(MAP_NODES, 0)
+    seeds = seed_nodes(G)
+    cap = max_nodes if max_nodes is not None else max(MAP_NODES, min(len(seeds), MAP_MAX_SEEDS))
     chosen: list[str] = []
     seen: set[str] = set()
 
-    def take(n, hard: bool) -> None:
-        if n in G and n not in seen and (len(chosen) < cap or (not hard and max_nodes is None)):
+    def take(n) -> None:
+        if n in G and n not in seen and len(chosen) < cap:
             seen.add(n)
             chosen.append(n)
 
-    for n in seed_nodes(G):
-        take(n, hard=False)
+    for n in seeds:
+        take(n)
     for d in declared or ():
         for n in d.get("path") or []:
-            take(n, hard=False)
+            take(n)
     for m in missing or ():
-        take(m["paperId"], hard=True)
+        take(m["paperId"])
     return chosen
 
 
