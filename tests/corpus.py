@@ -143,10 +143,21 @@ FOUNDATIONS = [  # (name, title, year): not in the post, cited by many of its se
     ("ucf101", "FIXTURE Foundation: UCF101 - A Dataset of 101 Human Actions Classes", 2012),
     ("batchnorm", "FIXTURE Foundation: Batch Normalization", 2015),
 ]
-FOLLOWUPS = [  # cite many seeds, published after the post (planted)
-    ("slowfast", "FIXTURE Follow-up: SlowFast Networks for Video Recognition", 2019, "2019-12-10"),
-    ("x3d", "FIXTURE Follow-up: X3D Expanding Architectures", 2020, "2020-04-09"),
-    ("timesformer", "FIXTURE Follow-up: Is Space-Time Attention All You Need", 2021, "2021-02-09"),
+FOLLOWUPS = [  # (name, title, year, date, share of seeds cited, citationCount, influentialCitationCount):
+    # published after the post, cite 15-35 % of its seeds, cited thousands of times (planted)
+    ("slowfast", "FIXTURE Follow-up: SlowFast Networks for Video Recognition", 2019, "2019-12-10", 0.32, 3100, 420),
+    ("x3d", "FIXTURE Follow-up: X3D Expanding Architectures", 2020, "2020-04-09", 0.22, 1150, 160),
+    ("timesformer", "FIXTURE Follow-up: Is Space-Time Attention All You Need", 2021, "2021-02-09", 0.16, 1500, 210),
+]
+UNCITED = [  # (name, title, year, date, share): after the post, cite 35-45 % of the seeds, cited by nobody (planted)
+    ("bench-a", "FIXTURE Uncited: A Large-Scale Benchmark Comparison of Video Networks", 2020, "2020-08-01", 0.45),
+    ("bench-b", "FIXTURE Uncited: Revisiting Temporal Models on Ten Datasets", 2021, "2021-06-01", 0.40),
+    ("bench-c", "FIXTURE Uncited: Yet Another Video Transformer", 2021, "2021-09-01", 0.35),
+]
+SURVEYS = [  # (name, title, year, date, share, citationCount): review the list (planted); the first by its coverage,
+    # the second by its title only
+    ("survey", "FIXTURE Deep Learning for Video Classification, from Two Streams to Transformers", 2020, "2020-11-01", 0.62, 180),
+    ("review", "FIXTURE Action Recognition Networks: A Review", 2019, "2019-09-01", 0.12, 25),
 ]
 LINEAGE = [  # (earlier key, later key): the later seed cites the earlier, influentially (planted)
     ("arXiv:1406.2199", "arXiv:1608.00859"),
@@ -170,7 +181,8 @@ def _year_of(seed) -> int | None:
 def from_seedlist(seedlist, seed: int = 1, *, unknown: tuple[str, ...] = (), no_match: tuple[str, ...] = (),
                   hostile: bool = False) -> FixtureCorpus:
     """A corpus holding a SeedList's papers (found by their arXiv / DOI / S2 ids or by title), with planted
-    foundations and follow-ups and the :data:`LINEAGE` links.
+    :data:`FOUNDATIONS`, influential :data:`FOLLOWUPS`, :data:`UNCITED` many-seed papers, :data:`SURVEYS` and
+    the :data:`LINEAGE` links.
 
     ``unknown``: seed keys S2 "does not know" (batch answers null); ``no_match``: title-only seed titles with
     no match. ``hostile``: one foundation's title and venue are HTML/script strings.
@@ -215,13 +227,24 @@ def from_seedlist(seedlist, seed: int = 1, *, unknown: tuple[str, ...] = (), no_
             fc.cite(s, pid)
         if k % 7 == 0:
             fc.null_refs.setdefault(s, []).append(f"FIXTURE unmatched reference of seed {k}")
-    # planted follow-ups: cite many seeds
-    for rank, (name, title, year, date) in enumerate(FOLLOWUPS):
+    # planted follow-ups, uncited many-seed papers and surveys (their own random stream)
+    prng = random.Random(seed + 1000)
+
+    def plant(name, title, year, date, share, cites=None, infl=None):
         pid = fc.add(name, title, year, date=date, venue="ICCV")
-        share = 0.7 - 0.15 * rank
-        for s in order:
-            if rng.random() < share:
-                fc.cite(pid, s, influential=rng.random() < 0.2, intents=["background"])
+        for s in prng.sample(order, max(2, round(share * len(order)))):
+            fc.cite(pid, s, influential=prng.random() < 0.2, intents=["background"])
+        if cites is not None:
+            fc.count_override[(pid, "citationCount")] = cites
+        if infl is not None:
+            fc.count_override[(pid, "influentialCitationCount")] = infl
+
+    for name, title, year, date, share, cites, infl in FOLLOWUPS:
+        plant(name, title, year, date, share, cites, infl)
+    for name, title, year, date, share in UNCITED:
+        plant(name, title, year, date, share)
+    for name, title, year, date, share, cites in SURVEYS:
+        plant(name, title, year, date, share, cites, cites // 10)
     # noise: a few citers per seed, each citing one or two seeds
     for k, s in enumerate(order):
         for j in range(rng.randint(2, 12)):
