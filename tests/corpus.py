@@ -230,8 +230,8 @@ def from_seedlist(seedlist, seed: int = 1, *, unknown: tuple[str, ...] = (), no_
     # planted follow-ups, uncited many-seed papers and surveys (their own random stream)
     prng = random.Random(seed + 1000)
 
-    def plant(name, title, year, date, share, cites=None, infl=None):
-        pid = fc.add(name, title, year, date=date, venue="ICCV")
+    def plant(name, title, year, date, share, cites=None, infl=None, arxiv=None):
+        pid = fc.add(name, title, year, date=date, venue="ICCV", arxiv=arxiv, doi=f"10.9999/fixture.{name}")
         for s in prng.sample(order, max(2, round(share * len(order)))):
             fc.cite(pid, s, influential=prng.random() < 0.2, intents=["background"])
         if cites is not None:
@@ -239,8 +239,8 @@ def from_seedlist(seedlist, seed: int = 1, *, unknown: tuple[str, ...] = (), no_
         if infl is not None:
             fc.count_override[(pid, "influentialCitationCount")] = infl
 
-    for name, title, year, date, share, cites, infl in FOLLOWUPS:
-        plant(name, title, year, date, share, cites, infl)
+    for k, (name, title, year, date, share, cites, infl) in enumerate(FOLLOWUPS):  # made-up arXiv ids (99xxx)
+        plant(name, title, year, date, share, cites, infl, arxiv=f"{date[2:4]}{date[5:7]}.9900{k}")
     for name, title, year, date, share in UNCITED:
         plant(name, title, year, date, share)
     for name, title, year, date, share, cites in SURVEYS:
