@@ -42,6 +42,7 @@ in the edges that touch seeds, whatever the size of the graph.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 
@@ -53,6 +54,7 @@ KINDS = ("foundation", "followup", "survey")
 MIN_SEEDS = 2
 SURVEY_SHARE = 0.5  # a paper citing at least half of the seeds reviews the list
 SURVEY_TITLE = re.compile(r"\b(surveys?|review|overview|tutorial|comprehensive study)\b", re.IGNORECASE)
+_SURVEY_WORDS = ("survey", "review", "overview", "tutorial", "comprehensive study")
 UNKNOWN_AGE = 10  # years assumed for a paper S2 gives no year for
 S2_PAPER = "https://www.semanticscholar.org/paper/"
 
@@ -82,7 +84,8 @@ def is_survey_title(title: str | None) -> bool:
     ...     "A Comprehensive Study of Deep Video Action Recognition", "SlowFast Networks", "Reviewing Nets", None)]
     [True, True, True, False, False, False]
     """
-    return bool(SURVEY_TITLE.search(title or ""))
+    t = (title or "").lower()
+    return any(w in t for w in _SURVEY_WORDS) and bool(SURVEY_TITLE.search(t))  # the cheap test first
 
 
 def _published(d: dict) -> str | None:
@@ -114,17 +117,25 @@ def _n(x: float) -> str:
     return f"{x:,.0f}"
 
 
+def _years(kind: str, year: int | None, now: int | None) -> int:
+    """The years a paper's citations are spread over: 1 for foundations (their total counts)."""
+    if kind == "foundation":
+        return 1
+    if now is None or year is None:
+        return UNKNOWN_AGE
+    return max(1, now - year + 1)
+
+
 def _row(G: nx.DiGraph, n: str, c: int, i: int, kind: str, n_seeds: int, now: int | None) -> dict:
     d = G.nodes[n]
     cites = d.get("citationCount")
     icites = d.get("influentialCitationCount")
     year = _year(d)
+    years = _years(kind, year, now)
     if kind == "foundation":
-        years, per_year = 1, None
+        per_year = None
         link = f"cited by {c} of {n_seeds} seeds ({i} influential)"
     else:
-        years = (now - year + 1) if (now is not None and year is not None) else UNKNOWN_AGE
-        years = max(1, years)
         per_year = (cites or 0) / years
         link = f"cites {c} of {n_seeds} seeds ({i} influential)"
     if cites is None:
@@ -151,9 +162,18 @@ def _row(G: nx.DiGraph, n: str, c: int, i: int, kind: str, n_seeds: int, now: in
     }
 
 
-def _rank(rows: list[dict], top: int) -> list[dict]:
-    rows.sort(key=lambda r: (-r["score"], -r["seeds"], -r["influential"], -(r["citationCount"] or 0), r["paperId"]))
-    return rows[:top]
+def _rank(G: nx.DiGraph, found: list[tuple[str, int, int]], kind: str, n_seeds: int, now: int | None,
+          top: int) -> list[dict]:
+    """The ``top`` best of ``found`` (``(paperId, seeds, influential links)``) as rows: ranked on bare keys first,
+    so that only the rows shown are built."""
+    keys = []
+    for n, c, i in found:
+        d = G.nodes[n]
+        cites = d.get("citationCount")
+        s = score(c, i, cites, d.get("influentialCitationCount"), _years(kind, _year(d), now))
+        keys.append((-s, -c, -i, -(cites or 0), n))
+    best = heapq.nsmallest(top, keys)
+    return [_row(G, k[-1], -k[1], -k[2], kind, n_seeds, now) for k in best]
 
 
 def _count(G: nx.DiGraph, seeds: list, seedset: set, out: bool) -> tuple[dict, dict]:
@@ -217,17 +237,23 @@ def find_missing(G: nx.DiGraph, kind: str = "all", top: int = 20, since: str | N
         kind = kind[:-1]
     if kind not in (*KINDS, "all"):
         raise GraphkitError(f"unknown kind {kind!r}; use foundations, followups, surveys or all")
-    seeds = [n for n, d in G.nodes(data=True) if d.get("seed")]
+    seeds = []
+    newest = None
+    for n, d in G.nodes(data=True):
+        if d.get("seed"):
+            seeds.append(n)
+        if now is None:
+            y = _year(d)
+            if y is not None and (newest is None or y > newest):
+                newest = y
+    now = newest if now is None else now
     seedset = set(seeds)
     n_seeds = len(seeds)
-    if now is None:
-        years = [y for y in (_year(d) for _, d in G.nodes(data=True)) if y is not None]
-        now = max(years) if years else None
     out: list[dict] = []
     if kind in ("foundation", "all"):
         cnt, infl = _count(G, seeds, seedset, out=True)
-        rows = [_row(G, n, c, infl.get(n, 0), "foundation", n_seeds, now) for n, c in cnt.items() if c >= MIN_SEEDS]
-        out += _rank(rows, top)
+        found = [(n, c, infl.get(n, 0)) for n, c in cnt.items() if c >= MIN_SEEDS]
+        out += _rank(G, found, "foundation", n_seeds, now, top)
     if kind in ("followup", "survey", "all"):
         cnt, infl = _count(G, seeds, seedset, out=False)
         after = str(since if since is not None else G.graph.get("date") or "")[:10]
@@ -236,11 +262,13 @@ def find_missing(G: nx.DiGraph, kind: str = "all", top: int = 20, since: str | N
             if c < MIN_SEEDS:
                 continue
             if c >= SURVEY_SHARE * n_seeds or is_survey_title(G.nodes[u].get("title")):
-                if kind != "followup":
-                    surveys.append(_row(G, u, c, infl.get(u, 0), "survey", n_seeds, now))
-            elif kind != "survey" and (not after or (_published(G.nodes[u]) or "") > after):
-                followups.append(_row(G, u, c, infl.get(u, 0), "followup", n_seeds, now))
-        out += _rank(followups, top) + _rank(surveys, top)
+                surveys.append((u, c, infl.get(u, 0)))
+            elif not after or (_published(G.nodes[u]) or "") > after:
+                followups.append((u, c, infl.get(u, 0)))
+        if kind != "survey":
+            out += _rank(G, followups, "followup", n_seeds, now, top)
+        if kind != "followup":
+            out += _rank(G, surveys, "survey", n_seeds, now, top)
     if kind == "all":
         out.sort(key=lambda r: (-r["score"], -r["seeds"], KINDS.index(r["kind"]), r["paperId"]))
     return out
