@@ -354,18 +354,21 @@ def lineage(ctx, source, lineage, lineages, as_json, fetch):
 @cli.command()
 @click.argument("source", type=str)
 @click.option("--top", type=int, default=20, show_default=True, help="How many of each kind.")
-@click.option("--kind", type=click.Choice(["foundations", "followups", "all"]), default="all", show_default=True)
+@click.option("--kind", type=click.Choice(["foundations", "followups", "surveys", "all"]), default="all",
+              show_default=True)
 @click.option("--since", default=None, metavar="YYYY-MM-DD",
               help="Follow-ups published after this date (default: the post's front-matter date).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 @fetch_options
 @click.pass_context
 def missing(ctx, source, top, kind, since, as_json, fetch):
-    """Influential papers the list lacks: foundations many seeds cite, follow-ups that cite many seeds.
+    """Influential papers the list lacks: foundations many seeds cite, follow-ups that cite many seeds, and
+    surveys that review the list. Ranked by relevance (seeds linked) times influence (S2 citations; per year
+    for follow-ups and surveys); each with its arXiv id, DOI and Semantic Scholar link.
 
     \b
     Example:
-      graphkit missing examples/video-classification/post.md --top 10 --kind foundations
+      graphkit missing examples/video-classification/post.md --top 10 --kind surveys
     """
     if top < 1:
         raise click.BadParameter(f"{top} is not a positive number; give --top 1 or more", param_hint="--top")
@@ -379,17 +382,19 @@ def missing(ctx, source, top, kind, since, as_json, fetch):
     from .discover import find_missing
 
     got = _collect(ctx, source, fetch)
-    kinds = {"foundations": "foundation", "followups": "followup", "all": "all"}
-    found = find_missing(got.graph, kind=kinds[kind], top=top, since=since)
+    found = find_missing(got.graph, kind=kind, top=top, since=since)
     if as_json:
         _dump(found)
         return
     if not found:
         click.echo("no missing papers found")
+        return
     click.echo(f"  {'#':>3}  {'kind':<10} {'score':>6}  {'year':<4}  title — reason")
     for i, m in enumerate(found, 1):
         title = (m.get("title") or "")[:70]
-        click.echo(f"  {i:>3}  {m['kind']:<10} {m['score']:>6}  {m.get('year') or '':<4}  {title} — {m['reason']}")
+        click.echo(f"  {i:>3}  {m['kind']:<10} {m['score']:>6.2f}  {m.get('year') or '':<4}  {title} — {m['reason']}")
+        ids = ([f"arXiv:{m['arxiv']}"] if m.get("arxiv") else []) + ([f"DOI:{m['doi']}"] if m.get("doi") else [])
+        click.echo(f"  {'':>3}  {'':<10} {'':>6}  {'':<4}  " + "  ".join([*ids, m["url"]]))
 
 
 @cli.command()

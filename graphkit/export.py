@@ -22,7 +22,7 @@ from .graph import node_key, node_label, seed_nodes
 
 S2_PAPER = "https://www.semanticscholar.org/paper/"
 CSV_HEADER = ["paperId", "arxiv", "doi", "title", "year", "venue", "seed", "key", "label", "sections",
-              "citationCount", "influentialCitationCount", "referenceCount", "missing_kind"]
+              "citationCount", "influentialCitationCount", "referenceCount", "missing_kind", "missing_score"]
 
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
@@ -170,9 +170,11 @@ def csv_cell(value) -> str:
 
 
 def write_csv(G: nx.DiGraph, path: str | Path, missing: list[dict] = ()) -> Path:
-    """``papers.csv``: one row per paper, columns :data:`CSV_HEADER`, UTF-8 (no BOM)."""
+    """``papers.csv``: one row per paper, columns :data:`CSV_HEADER`, UTF-8 (no BOM). ``missing_kind`` and
+    ``missing_score`` are those of :func:`graphkit.discover.find_missing` (empty for other papers)."""
     path = Path(path)
     kind = {m["paperId"]: m["kind"] for m in missing or []}
+    score = {m["paperId"]: m["score"] for m in missing or []}
     order = seed_nodes(G) + sorted(n for n in G if not G.nodes[n].get("seed"))
     try:
         with path.open("w", encoding="utf-8", newline="") as f:
@@ -185,7 +187,7 @@ def write_csv(G: nx.DiGraph, path: str | Path, missing: list[dict] = ()) -> Path
                     n, ext.get("ArXiv"), ext.get("DOI"), d.get("title"), d.get("year"), d.get("venue"),
                     bool(d.get("seed")), d.get("key"), d.get("label") or "", "; ".join(d.get("sections") or []),
                     d.get("citationCount"), d.get("influentialCitationCount"), d.get("referenceCount"),
-                    kind.get(n, ""))])
+                    kind.get(n, ""), score.get(n, ""))])
     except OSError:
         raise _guard(path) from None
     return path
@@ -218,7 +220,9 @@ def _bib_key(d: dict, pid: str, used: set) -> str:
 
 
 def write_bibtex(G: nx.DiGraph, missing: list[dict], path: str | Path) -> Path:
-    """``missing.bib``: one ``@misc`` entry per missing paper, keys stable and unique, specials escaped."""
+    """``missing.bib``: one ``@misc`` entry per missing paper, in rank order, keys stable and unique, specials
+    escaped; ``eprint``/``archivePrefix`` when S2 knows an arXiv id, ``doi``, ``url`` (the S2 page) and the reason in
+    ``note``."""
     path = Path(path)
     used: set = set()
     chunks = []
@@ -226,16 +230,16 @@ def write_bibtex(G: nx.DiGraph, missing: list[dict], path: str | Path) -> Path:
         n = m["paperId"]
         d = G.nodes[n] if n in G else {}
         ext = d.get("externalIds") or {}
+        arxiv = m.get("arxiv") or ext.get("ArXiv") or ""
         fields = [("title", d.get("title") or m.get("title") or ""),
                   ("author", " and ".join(d.get("authors") or [])),
                   ("year", str(d.get("year") or m.get("year") or "")),
                   ("howpublished", d.get("venue") or ""),
-                  ("doi", ext.get("DOI") or ""),
-                  ("eprint", ext.get("ArXiv") or ""),
-                  ("url", S2_PAPER + n),
+                  ("doi", m.get("doi") or ext.get("DOI") or ""),
+                  ("eprint", arxiv),
+                  ("archivePrefix", "arXiv" if arxiv else ""),
+                  ("url", m.get("url") or S2_PAPER + n),
                   ("note", f"graphkit {m['kind']}: {m['reason']}")]
-        if ext.get("ArXiv"):
-            fields.append(("archivePrefix", "arXiv"))
         body = ",\n".join(f"  {k} = {{{bibtex_escape(v)}}}" for k, v in fields if v)
         chunks.append(f"@misc{{{_bib_key(d, n, used)},\n{body}\n}}\n")
     try:
@@ -253,6 +257,27 @@ def md_cell(text) -> str:
     """
     t = html.escape(" ".join(str(text if text is not None else "").split()), quote=False)
     return re.sub(r"([\\|`*_\[\]#])", r"\\\1", t)
+
+
+_ARXIV_ID = re.compile(r"[A-Za-z0-9.\-/]{4,40}")
+
+
+def _paper_links(m: dict) -> str:
+    r"""A report cell: the title linked to its S2 page, then arXiv and DOI links when S2 knows them.
+
+    >>> _paper_links({"paperId": "ab12", "title": "A [b]", "arxiv": "1812.03982", "doi": "10.1/x(y)"})
+    '[A \\[b\\]](https://www.semanticscholar.org/paper/ab12) · [arXiv:1812.03982](https://arxiv.org/abs/1812.03982) · [DOI](https://doi.org/10.1/x%28y%29)'
+    """
+    from urllib.parse import quote
+
+    title = md_cell(m.get("title") or m["paperId"])
+    out = [f"[{title}]({S2_PAPER}{quote(m['paperId'], safe='')})"]
+    arxiv = str(m.get("arxiv") or "")
+    if _ARXIV_ID.fullmatch(arxiv):
+        out.append(f"[arXiv:{arxiv}](https://arxiv.org/abs/{arxiv})")
+    if m.get("doi"):
+        out.append(f"[DOI](https://doi.org/{quote(str(m['doi']), safe='/.:;-_')})")
+    return " · ".join(out)
 
 
 def write_report(G: nx.DiGraph, path: str | Path, *, declared: list[dict], main: dict, missing: list[dict],
@@ -286,16 +311,20 @@ def write_report(G: nx.DiGraph, path: str | Path, *, declared: list[dict], main:
     if (main or {}).get("dropped_edges"):
         lines.append(f"\n({main['dropped_edges']} citation edges dropped to break cycles by date.)")
     lines.append("")
-    for kind, heading in (("foundation", "Foundations the list is missing"), ("followup", "Follow-ups the list is missing")):
+    for kind, heading in (("foundation", "Foundations the list is missing"), ("followup", "Follow-ups the list is missing"),
+                          ("survey", "Surveys that cover this list")):
         rows = [m for m in missing if m["kind"] == kind][:top]
         lines += [f"## {heading}", ""]
         if not rows:
             lines += ["None found.", ""]
             continue
-        lines += ["| # | paper | year | why |", "| --- | --- | --- | --- |"]
+        if kind == "survey":
+            lines += ["| # | paper | year | covers | why |", "| --- | --- | --- | --- | --- |"]
+        else:
+            lines += ["| # | paper | year | why |", "| --- | --- | --- | --- |"]
         for i, m in enumerate(rows, 1):
-            title = md_cell(m.get("title") or m["paperId"])
-            lines.append(f"| {i} | [{title}]({S2_PAPER}{m['paperId']}) | {m.get('year') or ''} | {md_cell(m['reason'])} |")
+            covers = f" {m.get('coverage', 0):.0%} of the seeds |" if kind == "survey" else ""
+            lines.append(f"| {i} | {_paper_links(m)} | {m.get('year') or ''} |{covers} {md_cell(m['reason'])} |")
         lines.append("")
     lines += ["", "<sub>Data: Semantic Scholar Graph API. Seed keys: "
               + ", ".join(md_cell(node_key(G, n)) for n in seeds[:5]) + ("…" if len(seeds) > 5 else "") + "</sub>", ""]

@@ -157,10 +157,21 @@ FOUNDATIONS = [  # (name, title, year): not in the post, cited by many of its se
     ("ucf101", "UCF101: A Dataset of 101 Human Actions Classes (FIXTURE foundation)", 2012),
     ("batchnorm", "Batch Normalization: Accelerating Deep Network Training (FIXTURE foundation)", 2015),
 ]
-FOLLOWUPS = [  # cite many seeds, published after the post (planted)
-    ("slowfast", "SlowFast Networks for Video Recognition (FIXTURE follow-up)", 2019, "2019-12-10"),
-    ("x3d", "X3D: Expanding Architectures for Efficient Video Recognition (FIXTURE follow-up)", 2020, "2020-04-09"),
-    ("timesformer", "Is Space-Time Attention All You Need for Video Understanding? (FIXTURE follow-up)", 2021, "2021-02-09"),
+FOLLOWUPS = [  # (name, title, year, date, share of seeds cited, citationCount, influentialCitationCount):
+    # published after the post, cite 15-35 % of its seeds, cited thousands of times (planted)
+    ("slowfast", "SlowFast Networks for Video Recognition (FIXTURE follow-up)", 2019, "2019-12-10", 0.32, 3100, 420),
+    ("x3d", "X3D: Expanding Architectures for Efficient Video Recognition (FIXTURE follow-up)", 2020, "2020-04-09", 0.22, 1150, 160),
+    ("timesformer", "Is Space-Time Attention All You Need for Video Understanding? (FIXTURE follow-up)", 2021, "2021-02-09", 0.16, 1500, 210),
+]
+UNCITED = [  # (name, title, year, date, share): after the post, cite 35-45 % of the seeds, cited by nobody (planted)
+    ("bench-a", "A Large-Scale Benchmark Comparison of Video Networks (FIXTURE uncited)", 2020, "2020-08-01", 0.45),
+    ("bench-b", "Revisiting Temporal Models on Ten Datasets (FIXTURE uncited)", 2021, "2021-06-01", 0.40),
+    ("bench-c", "Yet Another Video Transformer (FIXTURE uncited)", 2021, "2021-09-01", 0.35),
+]
+SURVEYS = [  # (name, title, year, date, share, citationCount): review the list (planted); the first by its coverage,
+    # the second by its title only
+    ("survey", "Deep Learning for Video Classification, from Two Streams to Transformers (FIXTURE survey)", 2020, "2020-11-01", 0.62, 180),
+    ("review", "Action Recognition Networks: A Review (FIXTURE survey)", 2019, "2019-09-01", 0.12, 25),
 ]
 LINEAGE = [  # (earlier key, later key): the later seed cites the earlier, influentially (planted)
     ("arXiv:1406.2199", "arXiv:1608.00859"),
@@ -184,7 +195,8 @@ def _year_of(seed) -> int | None:
 def from_seedlist(seedlist, seed: int = 1, *, unknown: tuple[str, ...] = (), no_match: tuple[str, ...] = (),
                   hostile: bool = False) -> FixtureCorpus:
     """A corpus holding a SeedList's papers (found by their arXiv / DOI / S2 ids or by title), with planted
-    foundations and follow-ups and the :data:`LINEAGE` links.
+    :data:`FOUNDATIONS`, influential :data:`FOLLOWUPS`, :data:`UNCITED` many-seed papers, :data:`SURVEYS` and
+    the :data:`LINEAGE` links.
 
     ``unknown``: seed keys S2 "does not know" (batch answers null); ``no_match``: title-only seed titles with
     no match. ``hostile``: one foundation's title and venue are HTML/script strings.
@@ -229,13 +241,24 @@ def from_seedlist(seedlist, seed: int = 1, *, unknown: tuple[str, ...] = (), no_
             fc.cite(s, pid)
         if k % 7 == 0:
             fc.null_refs.setdefault(s, []).append(f"FIXTURE unmatched reference of seed {k}")
-    # planted follow-ups: cite many seeds
-    for rank, (name, title, year, date) in enumerate(FOLLOWUPS):
-        pid = fc.add(name, title, year, date=date, venue="ICCV")
-        share = 0.7 - 0.15 * rank
-        for s in order:
-            if rng.random() < share:
-                fc.cite(pid, s, influential=rng.random() < 0.2, intents=["background"])
+    # planted follow-ups, uncited many-seed papers and surveys (their own random stream)
+    prng = random.Random(seed + 1000)
+
+    def plant(name, title, year, date, share, cites=None, infl=None, arxiv=None):
+        pid = fc.add(name, title, year, date=date, venue="ICCV", arxiv=arxiv, doi=f"10.9999/fixture.{name}")
+        for s in prng.sample(order, max(2, round(share * len(order)))):
+            fc.cite(pid, s, influential=prng.random() < 0.2, intents=["background"])
+        if cites is not None:
+            fc.count_override[(pid, "citationCount")] = cites
+        if infl is not None:
+            fc.count_override[(pid, "influentialCitationCount")] = infl
+
+    for k, (name, title, year, date, share, cites, infl) in enumerate(FOLLOWUPS):  # made-up arXiv ids (99xxx)
+        plant(name, title, year, date, share, cites, infl, arxiv=f"{date[2:4]}{date[5:7]}.9900{k}")
+    for name, title, year, date, share in UNCITED:
+        plant(name, title, year, date, share)
+    for name, title, year, date, share, cites in SURVEYS:
+        plant(name, title, year, date, share, cites, cites // 10)
     # noise: a few citers per seed, each citing one or two seeds
     for k, s in enumerate(order):
         for j in range(rng.randint(2, 12)):

@@ -129,7 +129,7 @@ def planted() -> nx.DiGraph:
     for s in seeds[:8]:
         G.add_edge(s, "F2", isInfluential=False)
     G.add_edge("s0", "F3", isInfluential=True)
-    for s in seeds[:6]:
+    for s in seeds[:4]:  # 40 % of the seeds: follow-ups, not surveys
         G.add_edge("U1", s, isInfluential=False)
         G.add_edge("U0", s, isInfluential=False)
     return G
@@ -138,16 +138,107 @@ def planted() -> nx.DiGraph:
 def test_missing_ranks_and_reasons():
     G = planted()
     f = find_missing(G, kind="foundations", top=5)
-    assert [m["paperId"] for m in f] == ["F1", "F2"]  # F3 is cited by one seed only
-    assert f[0]["reason"] == "cited by 8 of 10 seeds (3 influential)" and f[0]["score"] == 11
+    # F3 is cited by one seed only; F2 (cited 50,000 times) outranks F1 (900) though fewer seeds cite it influentially
+    assert [m["paperId"] for m in f] == ["F2", "F1"]
+    assert f[1]["reason"] == "cited by 8 of 10 seeds (3 influential) · cited 900 times" and f[1]["score"] == 13.12
+    assert f[1]["citationsPerYear"] is None and f[1]["coverage"] == 0.8
     u = find_missing(G, kind="followups", top=5)
-    assert [(m["paperId"], m["reason"]) for m in u] == [("U1", "cites 6 of 10 seeds")]  # U0 predates the post
+    assert [(m["paperId"], m["reason"]) for m in u] == [("U1", "cites 4 of 10 seeds (0 influential) · citations unknown")]
     assert [m["paperId"] for m in find_missing(G, kind="followups", since="2018-01-01")] == ["U0", "U1"]  # a tie: by id
     both = find_missing(G, top=1)
-    assert [m["paperId"] for m in both] == ["F1", "U1"]
+    assert [m["paperId"] for m in both] == ["F2", "U1"]
     for bad in (0, -3):
         with pytest.raises(GraphkitError, match="positive"):
             find_missing(G, top=bad)
+    with pytest.raises(GraphkitError, match="use foundations, followups, surveys or all"):
+        find_missing(G, kind="reviews")
+
+
+def listed(n_seeds: int, *, now: int = 2024) -> nx.DiGraph:
+    """``n_seeds`` seeds from 2015 and a newest paper of year ``now``; add candidates with :func:`candidate`."""
+    G = nx.DiGraph(date="2018-01-01")
+    for i in range(n_seeds):
+        G.add_node(f"s{i:03d}", seed=True, year=2015, title=f"seed {i}")
+    G.add_node("newest", year=now, title="sets the reference year")
+    return G
+
+
+def candidate(G, pid, n_cited, *, year=2020, cites=0, infl_cites=0, title=None, infl_links=0):
+    """A paper citing the first ``n_cited`` seeds (the first ``infl_links`` of them influentially)."""
+    G.add_node(pid, title=title or f"paper {pid}", year=year, publicationDate=f"{year}-06-01", citationCount=cites,
+               influentialCitationCount=infl_cites, externalIds={"ArXiv": "2001.00001", "DOI": "10.1/" + pid},
+               url=f"https://www.semanticscholar.org/paper/{pid}")
+    seeds = sorted(n for n, d in G.nodes(data=True) if d.get("seed"))
+    for k, s in enumerate(seeds[:n_cited]):
+        G.add_edge(pid, s, isInfluential=k < infl_links)
+
+
+def ids(rows):
+    return [m["paperId"] for m in rows]
+
+
+def test_cited_paper_outranks_an_uncited_one_citing_twice_the_seeds():
+    G = listed(82)
+    candidate(G, "many", 30)  # cites 30 seeds, cited by nobody
+    candidate(G, "cited", 15, cites=1000, year=2015)  # cites 15 seeds, cited 1,000 times over ten years
+    got = find_missing(G, kind="followups", since="2010-01-01")
+    assert ids(got) == ["cited", "many"] and got[0]["score"] > got[1]["score"]
+    assert got[0]["reason"] == "cites 15 of 82 seeds (0 influential) · cited 1,000 times (100 a year)"
+    assert got[1]["reason"] == "cites 30 of 82 seeds (0 influential) · cited 0 times (0 a year)"
+
+
+def test_recent_paper_is_not_buried_under_an_older_one():
+    G = listed(40, now=2024)
+    candidate(G, "old", 12, year=2014, cites=600)  # ten years old
+    candidate(G, "new", 12, year=2022, cites=400)  # two years old
+    got = find_missing(G, kind="followups", since="2010-01-01")
+    assert ids(got) == ["new", "old"]
+    assert got[0]["citationsPerYear"] == round(400 / 3, 1) and got[1]["citationsPerYear"] == round(600 / 11, 1)
+    assert find_missing(G, kind="followups", since="2010-01-01", now=2024) == got  # the newest year in the graph
+
+
+def test_surveys_by_coverage_or_title_are_never_follow_ups():
+    G = listed(50)
+    candidate(G, "wide", 30, cites=5000)  # 60 % of the seeds: a survey, however much it is cited
+    candidate(G, "titled", 4, title="Video Networks: A Survey", cites=10)
+    candidate(G, "review", 3, title="Deep learning for action recognition: a review")
+    candidate(G, "method", 20, cites=300)
+    candidate(G, "early", 40, year=2016)  # before the post, but it still covers the list
+    assert ids(find_missing(G, kind="followups", top=50)) == ["method"]
+    surveys = find_missing(G, kind="surveys", top=50)
+    assert ids(surveys) == ["wide", "early", "titled", "review"]
+    assert [m["coverage"] for m in surveys] == [0.6, 0.8, 0.08, 0.06]
+    assert surveys[0]["reason"].startswith("covers 60% of the list: cites 30 of 50 seeds")
+    every = find_missing(G, top=50)
+    assert {m["kind"] for m in every if m["paperId"] in ("wide", "titled", "review", "early")} == {"survey"}
+    assert [m["kind"] for m in every].count("followup") == 1
+
+
+def test_ties_break_deterministically():
+    orders = []
+    for names in (["b", "a", "c"], ["c", "a", "b"]):
+        G = listed(20)
+        for n in names:
+            candidate(G, n, 5, cites=50)
+        candidate(G, "d", 5, cites=50, infl_links=0)
+        orders.append(ids(find_missing(G, kind="followups")))
+    assert orders[0] == orders[1] == ["a", "b", "c", "d"]
+    G = listed(20)
+    candidate(G, "z", 6, infl_links=0)
+    candidate(G, "y", 5, infl_links=1)  # the same score (6 links): more seeds first
+    assert [m["score"] for m in find_missing(G, kind="followups")] == [2.45, 2.45]
+    assert ids(find_missing(G, kind="followups")) == ["z", "y"]
+
+
+def test_missing_rows_carry_ids_and_links():
+    G = listed(10)
+    candidate(G, "p", 4, cites=12)
+    m = find_missing(G, kind="followups")[0]
+    assert (m["arxiv"], m["doi"], m["url"]) == ("2001.00001", "10.1/p", "https://www.semanticscholar.org/paper/p")
+    G.add_node("bare", year=2021, title="no ids")
+    G.add_edges_from([("bare", "s000"), ("bare", "s001")])
+    m = next(m for m in find_missing(G, kind="followups") if m["paperId"] == "bare")
+    assert (m["arxiv"], m["doi"], m["url"]) == (None, None, "https://www.semanticscholar.org/paper/bare")
 
 
 def test_exports_escape_hostile_strings(tmp_path):
@@ -183,3 +274,30 @@ def test_csv_and_bib_write_errors_are_output_errors(tmp_path):
         write_csv(G, tmp_path / "no" / "dir" / "papers.csv")
     with pytest.raises(OutputError):
         write_bibtex(G, [], tmp_path / "no" / "x.bib")
+
+
+def test_report_bib_and_csv_carry_surveys_ids_and_scores(tmp_path):
+    G = listed(10)
+    candidate(G, "wide", 6, cites=40)  # a survey by coverage
+    candidate(G, "method", 3, cites=50)
+    missing = find_missing(G)
+    write_all(G, tmp_path, declared=[], main={"paths": []}, missing=missing)
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    surveys = report.split("## Surveys that cover this list", 1)[1]
+    assert "| # | paper | year | covers | why |" in surveys and "| 60% of the seeds |" in surveys
+    assert "[arXiv:2001.00001](https://arxiv.org/abs/2001.00001)" in surveys
+    assert "[DOI](https://doi.org/10.1/wide)" in surveys and "method" not in surveys
+    follow = report.split("## Follow-ups the list is missing", 1)[1].split("## Surveys", 1)[0]
+    assert "paper method" in follow and "cites 3 of 10 seeds (0 influential) · cited 50 times" in follow
+    import bibtexparser
+
+    lib = bibtexparser.parse_string((tmp_path / "missing.bib").read_text(encoding="utf-8"))
+    by_note = {e["note"].split(":")[0]: e for e in lib.entries}
+    assert set(by_note) == {"graphkit survey", "graphkit followup"}
+    e = by_note["graphkit survey"]
+    assert (e["eprint"], e["archivePrefix"], e["doi"], e["url"]) == (
+        "2001.00001", "arXiv", "10.1/wide", "https://www.semanticscholar.org/paper/wide")
+    with (tmp_path / "papers.csv").open(encoding="utf-8", newline="") as f:
+        rows = {r["paperId"]: r for r in csv.DictReader(f)}
+    assert (rows["wide"]["missing_kind"], float(rows["wide"]["missing_score"])) == ("survey", missing[0]["score"])
+    assert rows["s000"]["missing_kind"] == rows["s000"]["missing_score"] == ""

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from graphkit.cli import cli
 from tests.conftest import NO_MATCH, POST, ROOT
-from tests.corpus import FOLLOWUPS, FOUNDATIONS, LINEAGE, fid
+from tests.corpus import FOLLOWUPS, FOUNDATIONS, LINEAGE, SURVEYS, UNCITED, fid
 
 KEY = "fixture-key-" + "5a" * 16
 LINEAGES = ROOT / "examples" / "video-classification" / "lineages.txt"
@@ -85,7 +85,8 @@ def test_gephi_files_and_csv_load_back(built):
     with (site / "papers.csv").open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     assert list(rows[0]) == ["paperId", "arxiv", "doi", "title", "year", "venue", "seed", "key", "label", "sections",
-                             "citationCount", "influentialCitationCount", "referenceCount", "missing_kind"]
+                             "citationCount", "influentialCitationCount", "referenceCount", "missing_kind",
+                             "missing_score"]
     assert len(rows) == n_nodes
     hostile = next(r for r in rows if "onerror" in r["title"])
     assert hostile["title"].startswith("<img")  # kept as text: it does not start a formula
@@ -102,6 +103,10 @@ def test_report_and_bib(built):
 
     lib = bibtexparser.parse_string((site / "missing.bib").read_text(encoding="utf-8"))
     assert not lib.failed_blocks and len(lib.entries) == len({e.key for e in lib.entries}) > 0
+    surveys = report.split("## Surveys that cover this list", 1)[1]
+    assert "Deep Learning for Video Classification, from Two Streams" in surveys and "| 62% of the seeds |" in surveys
+    sf = next(e for e in lib.entries if "SlowFast" in e["title"])
+    assert (sf["eprint"], sf["archivePrefix"], sf["doi"]) == ("1912.99000", "arXiv", "10.9999/fixture.slowfast")
 
 
 def test_missing_finds_exactly_the_planted_papers(built, post_corpus):
@@ -111,14 +116,47 @@ def test_missing_finds_exactly_the_planted_papers(built, post_corpus):
     got = json.loads(r.stdout)
     assert {m["paperId"] for m in got} == {fid(name) for name, *_ in FOUNDATIONS}
     assert all(m["kind"] == "foundation" and m["reason"].startswith("cited by ") for m in got)
-    assert set(got[0]) == {"paperId", "title", "year", "kind", "score", "seeds", "influential", "reason"}
-    r = run("missing", *args, "--kind", "followups", "--top", len(FOLLOWUPS))
+    assert set(got[0]) == {"paperId", "title", "year", "kind", "score", "seeds", "influential", "reason",
+                           "citationCount", "influentialCitationCount", "citationsPerYear", "coverage", "arxiv", "doi",
+                           "url"}
+    # the influential follow-ups (15-35 % of the seeds, cited thousands of times) come first, in the order of their
+    # citations a year; the uncited papers citing more seeds come next
+    r = run("missing", *args, "--kind", "followups", "--top", len(FOLLOWUPS) + len(UNCITED))
     got = json.loads(r.stdout)
-    assert {m["paperId"] for m in got} == {fid(name) for name, *_ in FOLLOWUPS}
+    assert [m["paperId"] for m in got[:len(FOLLOWUPS)]] == [fid(name) for name, *_ in FOLLOWUPS]
+    assert {m["paperId"] for m in got[len(FOLLOWUPS):]} == {fid(name) for name, *_ in UNCITED}
+    assert max(m["seeds"] for m in got[:len(FOLLOWUPS)]) < min(m["seeds"] for m in got[len(FOLLOWUPS):])
     assert [m["score"] for m in got] == sorted((m["score"] for m in got), reverse=True)
+    assert all(m["kind"] == "followup" for m in got)
+    # the surveys: the one covering 62 % of the list first, then the one that says it is a review
+    r = run("missing", *args, "--kind", "surveys")
+    got = json.loads(r.stdout)
+    assert [m["paperId"] for m in got] == [fid(name) for name, *_ in SURVEYS]
+    assert got[0]["coverage"] >= 0.5 > got[1]["coverage"] and got[0]["reason"].startswith("covers 62% of the list")
     # --since later than every planted follow-up: none of them qualifies any more
     r = run("missing", *args, "--kind", "followups", "--since", "2030-01-01")
     assert json.loads(r.stdout) == []
+
+
+def test_missing_prints_ids_and_links(built):
+    args = [POST, "--api-url", built["url"], "--cache-dir", built["tmp"] / "cache", "--offline"]
+    r = run("missing", *args, "--kind", "followups", "--top", "3")
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    i = next(k for k, line in enumerate(lines) if "SlowFast" in line)
+    assert "cites 26 of 82 seeds (5 influential) · cited 3,100 times (1,033 a year, 420 influential)" in lines[i]
+    slowfast = fid("slowfast")
+    assert lines[i + 1].split() == ["arXiv:1912.99000", "DOI:10.9999/fixture.slowfast",
+                                    f"https://www.semanticscholar.org/paper/{slowfast}"]
+    r = run("missing", *args, "--kind", "surveys", "--top", "1")
+    assert r.stdout.splitlines()[2].split() == ["DOI:10.9999/fixture.survey",
+                                                f"https://www.semanticscholar.org/paper/{fid('survey')}"]
+    got = json.loads(run("missing", *args, "--kind", "all", "--top", "2", "--json").stdout)
+    assert sorted(m["kind"] for m in got) == ["followup", "followup", "foundation", "foundation", "survey", "survey"]
+    assert [m["score"] for m in got] == sorted((m["score"] for m in got), reverse=True)
+    sf = next(m for m in got if m["paperId"] == slowfast)
+    assert (sf["arxiv"], sf["doi"], sf["url"]) == ("1912.99000", "10.9999/fixture.slowfast",
+                                                   f"https://www.semanticscholar.org/paper/{slowfast}")
 
 
 def test_lineage_declared_planted_links_are_direct_and_influential(built):
