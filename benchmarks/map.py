@@ -58,7 +58,7 @@ def corpora(only: str | None):
         yield "1,000 seeds (id list)", fc, str(tmp), []
 
 
-def open_and_measure(browser, site: Path, width: int) -> dict:
+def open_and_measure(browser, site: Path, width: int, screenshot: str | None = None) -> dict:
     page = browser.new_page(viewport={"width": 800 if width == 760 else width, "height": 700 if width == 760 else 800})
     url = (site / ("embed.html" if width == 760 else "index.html")).as_uri()
     t0 = time.perf_counter()
@@ -67,10 +67,12 @@ def open_and_measure(browser, site: Path, width: int) -> dict:
     if width == 760:
         page.frame_locator("#f").locator("#gk-network canvas").wait_for(timeout=120_000)
         frame = page.frames[1]
-    frame.wait_for_function("window.graphkit && (window.graphkit.ready || window.graphkit.stabilized)",
+    frame.wait_for_function("() => window.graphkit && (window.graphkit.ready || window.graphkit.stabilized)",
                             timeout=120_000)
     drawn_s = time.perf_counter() - t0
     f = measure(frame)
+    if screenshot:
+        page.locator("#f").screenshot(path=screenshot)
     page.close()
     return {**f, "drawn_s": drawn_s}
 
@@ -88,6 +90,7 @@ def main() -> None:
     ap.add_argument("--baseline", default="96966e6", help="git revision of the release to compare with")
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--only", choices=["example", "heavy", "1000"])
+    ap.add_argument("--screenshot", metavar="PNG", help="also save the example post's map at 760x640 (the README's)")
     a = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -114,7 +117,8 @@ def main() -> None:
                       f"map {site['html']['nodes']} nodes, {site['html']['bytes'] / 1e6:.2f} MB, "
                       f"map.svg {site['html']['svg_bytes'] / 1e3:.0f} kB", flush=True)
                 for width in (760, 1280):
-                    rows.append(row(name, "this", width, open_and_measure(browser, d / "site", width),
+                    shot = a.screenshot if (k == 0 and width == 760 and a.only in (None, "example")) else None
+                    rows.append(row(name, "this", width, open_and_measure(browser, d / "site", width, shot),
                                     lay["seconds"], site["html"]["nodes"]))
                 if old is not None:
                     (d / "old").mkdir()

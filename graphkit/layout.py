@@ -29,12 +29,13 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 
 FONT = 13  # label font size, px at scale 1
-BOX_PAD = 4  # px of box around a label (each side)
+BOX_PAD = 5  # px of box left and right of a label
+BOX_VPAD = 3  # px of box above and below a label
 GAP = 3  # px kept free between two drawings of a column
-LABEL_GAP = 3  # px between a shape and the label under it
+LABEL_GAP = 11  # px between a shape's centre plus radius and the top of the label under it (as vis-network draws it)
 COL_GAP = 10  # px between the labels of two neighbouring columns
 QUANTILES = (1.0, 0.9, 0.8)  # columns are spaced for one of these quantiles of their drawings' widths
-PANE = (740, 520)  # the drawing area the layout is sized for (an iframe of 760×640, less the bars)
+PANE = (748, 474)  # the drawing area the layout is sized for: a 760×640 iframe less the bars, ticks and margins
 WEIGHTS = {"lineage": 8.0, "main": 4.0, "backbone": 2.0, "other": 0.5}
 
 
@@ -126,27 +127,37 @@ def year_columns(years: Mapping[str, int | None], *, min_share: float = 0.04, mi
 
 
 def count_crossings(pos: Mapping[str, tuple[float, float]], edges: Iterable[tuple[str, str]]) -> int:
-    """How many pairs of straight edges cross (edges sharing an end do not count; an edge within one column, being
-    vertical, is left out).
+    """How many pairs of straight edges cross (edges sharing an end, or touching, do not count).
 
     Every end lies on a column, so two edges cross exactly when their vertical order flips between the two ends of
     one column interval they both span: the count is a sum of inversions per interval, never a test of all pairs.
+    An edge within one column is vertical: it crosses the edges that pass through its column strictly between its
+    ends.
 
-    >>> pos = {"a": (0, 0), "b": (10, 10), "c": (0, 10), "d": (10, 0), "e": (20, 0)}
+    >>> pos = {"a": (0, 0), "b": (10, 10), "c": (0, 10), "d": (10, 0), "e": (20, 0), "f": (10, 20), "g": (20, 20)}
     >>> count_crossings(pos, [("a", "b"), ("c", "d"), ("d", "e")])
     1
+    >>> count_crossings(pos, [("b", "f"), ("c", "g"), ("a", "e")])  # a vertical edge crossed once
+    1
     """
-    seg = []
+    seg, vertical = [], []
     for u, v in edges:
         if u in pos and v in pos and u != v:
             (x1, y1), (x2, y2) = pos[u], pos[v]
             if x1 != x2:
                 seg.append((x1, y1, x2, y2) if x1 < x2 else (x2, y2, x1, y1))
-    if len(seg) < 2:
+            elif y1 != y2:
+                vertical.append((x1, min(y1, y2), max(y1, y2)))
+    if not seg:
         return 0
     s = np.array(seg, dtype=float)
-    xs = np.unique(np.concatenate([s[:, 0], s[:, 2]]))
     total = 0
+    for x, lo, hi in vertical:
+        m = s[(s[:, 0] < x) & (s[:, 2] > x)]
+        if len(m):
+            y = m[:, 1] + (x - m[:, 0]) / (m[:, 2] - m[:, 0]) * (m[:, 3] - m[:, 1])
+            total += int(((y > lo + 1e-9) & (y < hi - 1e-9)).sum())
+    xs = np.unique(np.concatenate([s[:, 0], s[:, 2]]))
     for a, b in zip(xs[:-1], xs[1:], strict=True):
         m = s[(s[:, 0] <= a) & (s[:, 2] >= b)]
         if len(m) < 2:
@@ -220,7 +231,7 @@ def _barycentre(n, pos, nbrs, col_of, k, forward) -> float:
 
 
 def order_columns(columns: list[list[str]], weighted: Mapping[tuple[str, str], float],
-                  drawn: Sequence[tuple[str, str]], *, sweeps: int = 12) -> list[list[str]]:
+                  drawn: Sequence[tuple[str, str]], *, sweeps: int = 24) -> list[list[str]]:
     """Order the papers of each column to reduce crossings: barycentre sweeps, alternately left to right (by the
     neighbours in earlier columns) and right to left (by those in later ones), over ``weighted`` undirected
     links; the ordering with the fewest crossings among ``drawn`` edges (with each column's papers spaced evenly)
@@ -409,14 +420,14 @@ def compute_layout(nodes: Sequence[str], years: Mapping[str, int | None],
 def box_extent(label: str, size: float = FONT) -> tuple[float, float, float]:
     """(width, above, below) of a label drawn in a box (the seeds).
 
-    >>> box_extent("TSN") == (text_width("TSN") + 2 * BOX_PAD, FONT / 2 + BOX_PAD, FONT / 2 + BOX_PAD)
+    >>> box_extent("TSN") == (text_width("TSN") + 2 * BOX_PAD, FONT / 2 + BOX_VPAD, FONT / 2 + BOX_VPAD)
     True
     """
-    half = size / 2 + BOX_PAD
+    half = size / 2 + BOX_VPAD
     return (text_width(label, size) + 2 * BOX_PAD, half, half)
 
 
-def shape_extent(radius: float, label: str = "", size: float = FONT - 1) -> tuple[float, float, float]:
+def shape_extent(radius: float, label: str = "", size: float = FONT) -> tuple[float, float, float]:
     """(width, above, below) of a small shape with an optional label under it (the missing papers).
 
     >>> shape_extent(7)
@@ -424,4 +435,4 @@ def shape_extent(radius: float, label: str = "", size: float = FONT - 1) -> tupl
     """
     if not label:
         return (2 * radius, radius, radius)
-    return (max(2 * radius, text_width(label, size)), radius, radius + LABEL_GAP + size * 1.15)
+    return (max(2 * radius, text_width(label, size)), radius, radius + LABEL_GAP + size + 1)

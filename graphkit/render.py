@@ -121,7 +121,7 @@ def map_view(G: nx.DiGraph, *, missing=(), declared=(), main_path=None, backbone
     """
     import time
 
-    from .layout import FONT, box_extent, compute_layout, shape_extent
+    from .layout import BOX_PAD, BOX_VPAD, FONT, box_extent, compute_layout, shape_extent
     from .lineage import backbone as seed_backbone
 
     t0 = time.perf_counter()
@@ -196,7 +196,8 @@ def map_view(G: nx.DiGraph, *, missing=(), declared=(), main_path=None, backbone
         if k == "seed":
             top = (d.get("sections") or ["(no section)"])[0]
             c = colour[top]
-            node.update(shape="box", margin=4, borderWidth=1.5, section=sections.index(top),
+            node.update(shape="box", margin={"top": BOX_VPAD, "bottom": BOX_VPAD, "left": BOX_PAD, "right": BOX_PAD},
+                        borderWidth=1.5, section=sections.index(top),
                         shapeProperties={"borderRadius": 4},
                         color={"background": _tint(c), "border": c,
                                "highlight": {"background": _tint(c, 0.55), "border": "#1d2430"},
@@ -204,13 +205,13 @@ def map_view(G: nx.DiGraph, *, missing=(), declared=(), main_path=None, backbone
                         font={"size": FONT, "color": "#1d2430"})
         elif k == "path":
             node.update(shape="dot", size=5, borderWidth=1, color={"background": "#8e99a8", "border": "#5c6675"},
-                        font={"size": FONT - 1, "color": "#3d4654"})
+                        font={"size": FONT, "color": "#3d4654"})
         else:
             node.update(shape=MISSING_STYLE.get(k, {"shape": "dot"})["shape"], size=SHAPE_RADIUS, borderWidth=2,
                         color={"background": "#ffffff", "border": "#6b7280",
                                "highlight": {"background": "#f3f4f6", "border": "#1d2430"},
                                "hover": {"background": "#f3f4f6", "border": "#1d2430"}},
-                        font={"size": FONT - 1, "color": "#3d4654"})
+                        font={"size": FONT, "color": "#3d4654"})
         nodes.append(node)
         ext = d.get("externalIds") or {}
         authors = [str(a) for a in d.get("authors") or []]
@@ -248,7 +249,7 @@ def map_view(G: nx.DiGraph, *, missing=(), declared=(), main_path=None, backbone
 OPTIONS = {
     "autoResize": True,
     "layout": {"improvedLayout": False, "randomSeed": 1},
-    "physics": {"enabled": False},
+    "physics": {"enabled": False, "stabilization": {"enabled": False, "fit": False}},
     "nodes": {"font": {"face": "system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', sans-serif"}},
     "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.45}}, "smooth": False,
               "selectionWidth": 1, "hoverWidth": 0},
@@ -330,7 +331,7 @@ def svg_document(view: dict) -> str:
     """
     from xml.sax.saxutils import escape
 
-    from .layout import FONT, LABEL_GAP
+    from .layout import BOX_VPAD, FONT, LABEL_GAP
 
     w = view["extent"]["width"] + 2 * SVG_PAD
     h = view["extent"]["height"] + 2 * SVG_PAD + SVG_TICKS
@@ -356,7 +357,7 @@ def svg_document(view: dict) -> str:
         dx, dy = x2 - x1, y2 - y1
         dist = math.hypot(dx, dy) or 1.0
         r = 10.0 if t["shape"] != "box" else min(abs(t.get("w", 30) / 2 / (dx / dist)) if dx else 1e9,
-                                                   abs((FONT / 2 + 4) / (dy / dist)) if dy else 1e9)
+                                                   abs((FONT / 2 + BOX_VPAD + 1) / (dy / dist)) if dy else 1e9)
         r = min(r, dist / 2)
         x2, y2 = x2 - dx / dist * r, y2 - dy / dist * r
         dash = ' stroke-dasharray="6 4"' if e.get("dashes") else ""
@@ -368,7 +369,7 @@ def svg_document(view: dict) -> str:
         col = n.get("color") or {}
         if n["shape"] == "box":
             bw = n.get("w", 30)
-            bh = FONT + 8
+            bh = FONT + 2 * BOX_VPAD + 2
             out.append(f'<rect x="{x - bw / 2:.1f}" y="{y - bh / 2:.1f}" width="{bw:.1f}" height="{bh}" rx="4" '
                        f'fill="{col.get("background")}" stroke="{col.get("border")}" stroke-width="1.5"/>')
             out.append(f'<text x="{x:.1f}" y="{y + FONT * 0.36:.1f}" font-size="{FONT}" fill="#1d2430" '

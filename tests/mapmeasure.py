@@ -32,9 +32,9 @@ MEASURE_JS = r"""
                  seed: !!(g.data.info.find(i => i.id === id) || {}).kind && (g.data.info.find(i => i.id === id).kind === 'seed')});
     smallest = Math.min(smallest, px);
   }
-  const overl = new Set();
-  for (let i = 0; i < labels.length; i++) for (let j = i + 1; j < labels.length; j++) {
-    const A = labels[i], B = labels[j];
+  const overl = new Set(), shown = labels.filter(l => l.drawn);  // what a reader sees: the labels drawn
+  for (let i = 0; i < shown.length; i++) for (let j = i + 1; j < shown.length; j++) {
+    const A = shown[i], B = shown[j];
     if (A.x0 < B.x1 && B.x0 < A.x1 && A.y0 < B.y1 && B.y0 < A.y1) { overl.add(A.id); overl.add(B.id); }
   }
   const pos = net.getPositions();
@@ -61,7 +61,7 @@ MEASURE_JS = r"""
     pane: [Math.round(pane.width), Math.round(pane.height)],
     nodes: g.nodes.length, labels: labels.length, drawn: labels.filter(l => l.drawn).length,
     seeds: seeds.length, seeds_drawn: seeds.filter(l => l.drawn).length,
-    overlapping: overl.size, overlap_share: labels.length ? overl.size / labels.length : 0,
+    overlapping: overl.size, overlap_share: shown.length ? overl.size / shown.length : 0,
     smallest_px: labels.length ? Math.round(smallest * 10) / 10 : null,
     edges_drawn: segs.length, crossings,
     coverage: Math.round(1000 * Math.max(cw / pane.width, 0) * Math.max(ch / pane.height, 0)) / 1000,

@@ -60,7 +60,7 @@ def open_map(browser, url, width=1280):
 
 def test_drawn_offline_silent_and_settled(site, browser):
     page, seen = open_map(browser, (site["dir"] / "index.html").as_uri())
-    page.wait_for_function("window.graphkit && window.graphkit.stabilized", timeout=20_000)
+    page.wait_for_function("() => window.graphkit && window.graphkit.stabilized", timeout=20_000)
     assert page.evaluate("graphkit.nodes.length") == len(site["view"]["nodes"]) == site["info"]["nodes"]
     assert page.evaluate("graphkit.edges.length") == len(site["view"]["edges"]) == site["info"]["edges"]
     assert page.evaluate("graphkit.network.physics.physicsEnabled") is False  # physics off once settled
@@ -79,7 +79,7 @@ def test_drawn_offline_silent_and_settled(site, browser):
 
 def test_hostile_title_is_text_in_tooltip_and_search(site, browser):
     page, seen = open_map(browser, (site["dir"] / "index.html").as_uri())
-    page.wait_for_function("window.graphkit && window.graphkit.stabilized", timeout=20_000)
+    page.wait_for_function("() => window.graphkit && window.graphkit.stabilized", timeout=20_000)
     hostile = next(n for n in site["G"] if site["G"].nodes[n]["title"] == HOSTILE_TITLE)
     page.evaluate(f"graphkit.network.focus('{hostile}', {{scale: 1.5}})")
     page.wait_for_timeout(200)
@@ -101,7 +101,7 @@ def test_hostile_title_is_text_in_tooltip_and_search(site, browser):
 
 def test_search_focuses_and_click_highlights(site, browser):
     page, seen = open_map(browser, (site["dir"] / "index.html").as_uri())
-    page.wait_for_function("window.graphkit && window.graphkit.stabilized", timeout=20_000)
+    page.wait_for_function("() => window.graphkit && window.graphkit.stabilized", timeout=20_000)
     page.fill("#gk-q", "Net17")
     page.press("#gk-q", "Enter")
     target = next(n for n in site["G"] if site["G"].nodes[n].get("label") == "Net17")
@@ -124,7 +124,7 @@ def test_works_in_a_700px_iframe(site, browser):
     frame = page.frame_locator("#f")
     frame.locator("#gk-network canvas").wait_for(timeout=20_000)
     inner = page.frames[1]
-    inner.wait_for_function("window.graphkit && window.graphkit.stabilized", timeout=20_000)
+    inner.wait_for_function("() => window.graphkit && window.graphkit.stabilized", timeout=20_000)
     assert inner.evaluate("graphkit.nodes.length") == len(site["view"]["nodes"])
     width = inner.evaluate("document.querySelector('#gk-network canvas').getBoundingClientRect().width")
     assert 300 < width <= 700
@@ -153,7 +153,7 @@ def post_site(tmp_path_factory, post_seeds, post_corpus):
 
 def test_example_post_map_acceptance(post_site, browser):
     page, seen = open_map(browser, (post_site["dir"] / "index.html").as_uri())
-    page.wait_for_function("window.graphkit && window.graphkit.stabilized", timeout=20_000)
+    page.wait_for_function("() => window.graphkit && window.graphkit.stabilized", timeout=20_000)
     drawn = set(page.evaluate("graphkit.nodes.getIds()"))
     G = post_site["G"]
     seeds = {n for n, d in G.nodes(data=True) if d.get("seed")}
@@ -207,7 +207,7 @@ def _open_embedded(browser, site_dir, width):
     else:
         page, seen = open_map(browser, (site_dir / "index.html").as_uri(), width=1280)
         frame = page
-    frame.wait_for_function("window.graphkit && window.graphkit.ready", timeout=20_000)
+    frame.wait_for_function("() => window.graphkit && window.graphkit.ready", timeout=20_000)
     return page, frame, seen
 
 
