@@ -279,6 +279,12 @@ class _PacedAdapter(HTTPAdapter):
         super().init_poolmanager(*args, **kw)
         self.poolmanager.pool_classes_by_scheme = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
 
+    def proxy_manager_for(self, proxy, **kw):  # through an HTTP(S)_PROXY too, every attempt is watched
+        manager = super().proxy_manager_for(proxy, **kw)
+        if hasattr(manager, "pool_classes_by_scheme"):
+            manager.pool_classes_by_scheme = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+        return manager
+
     def send(self, request, **kw):
         self.limiter.wait()
         self.counters.add("requests")
@@ -376,6 +382,8 @@ class S2Client:
             return int(self.cache.get(GENERATION_KEY, 0))
         except (TypeError, ValueError):
             return -1  # a damaged counter: never "up to date"
+        except sqlite3.DatabaseError as e:
+            raise CacheError(_damaged(self._cache_dir, e)) from None
 
     def _bump_generation(self) -> None:
         """Tell up-to-date checks that the cache changed (atomic across processes)."""

@@ -323,6 +323,27 @@ def test_a_read_only_cache_serves_offline(tmp_path, good):
         off.edges(fid("a"), "references")
 
 
+def test_a_cache_diskcache_cannot_open_for_writing_is_opened_read_only_offline(tmp_path, good, monkeypatch):
+    """As on a read-only directory (which root, running these tests, cannot make): diskcache's open fails."""
+    import sqlite3
+
+    import graphkit.s2 as s2
+
+    c = client(good, tmp_path)
+    first = c.edges(fid("a"), "citations")
+    c.close()
+
+    def readonly(*a, **kw):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(s2.diskcache, "Cache", readonly)
+    with pytest.raises(CacheError, match="a read-only cache works with --offline"):
+        client(good, tmp_path)
+    off = client(good, tmp_path, offline=True)
+    assert isinstance(off.cache, _ReadOnlyCache) and off.edges(fid("a"), "citations") == first
+    assert good.log and all(r["path"].endswith("/citations") for r in good.log)
+
+
 def test_a_damaged_cache_db_says_how_to_repair(tmp_path):
     (tmp_path / "cache").mkdir()
     (tmp_path / "cache" / "cache.db").write_bytes(b"this is not sqlite" * 100)
