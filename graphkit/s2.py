@@ -25,6 +25,7 @@ And the bounds that make a hostile or broken server harmless:
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 import os
@@ -217,17 +218,23 @@ class _Watch:
     """Cuts a connection's socket when an attempt outlives its deadline: a blocked ``recv`` then returns at once.
 
     A read time-out is per ``recv``, so a server sending a byte a second never trips it; this does, for the
-    status line, the headers and the body alike.
+    status line, the headers and the body alike. One watchdog thread serves every watch (arming one costs a heap
+    push, not a thread).
     """
+
+    __slots__ = ("sock", "due", "expired", "cancelled")
 
     def __init__(self, sock, seconds: float):
         self.sock = sock
+        self.due = time.monotonic() + seconds
         self.expired = False
-        self.timer = threading.Timer(seconds, self._expire)
-        self.timer.daemon = True
-        self.timer.start()
+        self.cancelled = False
+        _WATCHDOG.add(self)
 
-    def _expire(self) -> None:
+    def __lt__(self, other: _Watch) -> bool:
+        return self.due < other.due
+
+    def expire(self) -> None:
         self.expired = True
         try:
             self.sock.shutdown(socket.SHUT_RDWR)
@@ -235,7 +242,43 @@ class _Watch:
             pass
 
     def cancel(self) -> None:
-        self.timer.cancel()
+        self.cancelled = True
+
+
+class _Watchdog:
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._heap: list[_Watch] = []
+        self._thread: threading.Thread | None = None
+
+    def add(self, watch: _Watch) -> None:
+        with self._cond:
+            heapq.heappush(self._heap, watch)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="graphkit-deadline", daemon=True)
+                self._thread.start()
+            if self._heap[0] is watch:  # due before the one the watchdog sleeps on
+                self._cond.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while self._heap and self._heap[0].cancelled:
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._cond.wait()
+                    continue
+                first = self._heap[0]
+                left = first.due - time.monotonic()
+                if left > 0:
+                    self._cond.wait(min(left, 1.0))  # woken early by a new watch, or to drop cancelled ones
+                    continue
+                heapq.heappop(self._heap)
+            if not first.cancelled:
+                first.expire()
+
+
+_WATCHDOG = _Watchdog()
 
 
 class _DeadlineMixin:
@@ -470,7 +513,6 @@ class S2Client:
                                         "rerun to resume from the cache", url=shown, status=200) from None
                 problem = check(data) if check is not None else None
                 if problem:  # the wrong shape: retried like a 5xx, never cached
-                    self.counters.status(-1)
                     if attempt + 1 < tries:
                         self._pause(attempt)
                         continue
@@ -822,41 +864,56 @@ def _error_for(status: int, text: str, url: str, keyed: bool) -> S2Error:
                          "or use --offline", url=url, status=status)
 
 
-_COUNTS = ("citationCount", "referenceCount", "influentialCitationCount")
-_STRINGS = ("title", "venue", "publicationDate", "url", "abstract")
+def _ok_pid(v) -> bool:
+    return v is None or (type(v) is str and len(v) == 40 and _HEX40.fullmatch(v) is not None)
+
+
+def _ok_count(v) -> bool:
+    return v is None or (type(v) is int and v >= 0)
+
+
+def _ok_year(v) -> bool:
+    return v is None or type(v) is int
+
+
+def _ok_text(v) -> bool:
+    return v is None or type(v) is str
+
+
+def _ok_authors(v) -> bool:
+    return v is None or (type(v) is list and all(type(a) is dict and _ok_text(a.get("name")) for a in v))
+
+
+def _ok_ids(v) -> bool:
+    return v is None or (type(v) is dict and all(x is None or type(x) in (str, int) for x in v.values()))
+
+
+_PAPER_CHECKS = {
+    "paperId": (_ok_pid, "not 40 hex digits"),
+    "citationCount": (_ok_count, "not a count"),
+    "referenceCount": (_ok_count, "not a count"),
+    "influentialCitationCount": (_ok_count, "not a count"),
+    "year": (_ok_year, "not a year"),
+    "title": (_ok_text, "not text"),
+    "venue": (_ok_text, "not text"),
+    "publicationDate": (_ok_text, "not text"),
+    "url": (_ok_text, "not text"),
+    "authors": (_ok_authors, "not a list of authors"),
+    "externalIds": (_ok_ids, "not a map of ids"),
+}
 
 
 def _bad_paper(p, where: str, *, need_id: bool) -> str | None:
-    """What is wrong with one paper dict, as ``where.field``; None when graphkit can read it."""
-    if not isinstance(p, dict):
-        return f"{where} is {type(p).__name__}, not an object"
-    pid = p.get("paperId")
-    if pid is None and need_id:
+    """What is wrong with one paper dict, as ``where.field``; None when graphkit can read it (checks only the
+    fields present, by a table: this runs on every cached page read)."""
+    if type(p) is not dict:
+        return f"{where} is {_show(p)}, not an object"
+    if need_id and p.get("paperId") is None:
         return f"{where}.paperId is missing"
-    if pid is not None and not (isinstance(pid, str) and _HEX40.fullmatch(pid)):
-        return f"{where}.paperId is {_show(pid)}, not 40 hex digits"
-    for f in _COUNTS:
-        v = p.get(f)
-        if v is not None and not (type(v) is int and v >= 0):
-            return f"{where}.{f} is {_show(v)}, not a count"
-    y = p.get("year")
-    if y is not None and type(y) is not int:
-        return f"{where}.year is {_show(y)}, not a year"
-    for f in _STRINGS:
-        v = p.get(f)
-        if v is not None and not isinstance(v, str):
-            return f"{where}.{f} is {_show(v)}, not text"
-    authors = p.get("authors")
-    if authors is not None:
-        if not isinstance(authors, list):
-            return f"{where}.authors is {_show(authors)}, not a list"
-        for i, a in enumerate(authors):
-            if not isinstance(a, dict) or not isinstance(a.get("name"), (str, type(None))):
-                return f"{where}.authors[{i}] is {_show(a)}, not an author"
-    ext = p.get("externalIds")
-    if ext is not None and not (isinstance(ext, dict)
-                                and all(isinstance(v, (str, int, type(None))) for v in ext.values())):
-        return f"{where}.externalIds is {_show(ext)}, not a map of ids"
+    for k, v in p.items():
+        check = _PAPER_CHECKS.get(k)
+        if check is not None and not check[0](v):
+            return f"{where}.{k} is {_show(v)}, {check[1]}"
     return None
 
 
@@ -903,21 +960,21 @@ def check_answer(kind: str, data, *, n: int | None = None) -> str | None:
         return f"next is {_show(nxt)}, not an offset"
     side = "citedPaper" if kind == "references" else "citingPaper"
     for i, item in enumerate(items or []):
-        where = f"data[{i}]"
-        if not isinstance(item, dict):
-            return f"{where} is {_show(item)}, not an object"
-        if not isinstance(item.get(side), dict):
-            return f"{where}.{side} is {_show(item.get(side))}, not an object"
-        bad = _bad_paper(item[side], f"{where}.{side}", need_id=False)
+        if type(item) is not dict:
+            return f"data[{i}] is {_show(item)}, not an object"
+        other = item.get(side)
+        if type(other) is not dict:
+            return f"data[{i}].{side} is {_show(other)}, not an object"
+        bad = _bad_paper(other, "", need_id=False)
         if bad:
-            return bad
+            return f"data[{i}].{side}{bad}"
         for f in ("intents", "contexts"):
             v = item.get(f)
-            if v is not None and not (isinstance(v, list) and all(isinstance(x, str) for x in v)):
-                return f"{where}.{f} is {_show(v)}, not a list"
+            if v is not None and not (type(v) is list and all(type(x) is str for x in v)):
+                return f"data[{i}].{f} is {_show(v)}, not a list"
         v = item.get("isInfluential")
-        if v is not None and not isinstance(v, bool):
-            return f"{where}.isInfluential is {_show(v)}, not true/false"
+        if v is not None and type(v) is not bool:
+            return f"data[{i}].isInfluential is {_show(v)}, not true/false"
     return None
 
 
