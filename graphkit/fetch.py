@@ -7,7 +7,9 @@ The request budget's lower bound is
 
 The counts come with the batch (or match) answer, so pages are planned before any is asked for and no request
 is spent to learn that a list is empty. Counts are hints, not truth: a list is read until the first page without
-``next`` or without data, and lists that come back short of their counts are reported (``short``). A list whose
+``next`` or without data — at most ``2 × its planned pages + 1`` pages, so an endless ``next`` ends — and lists that
+come back short of their counts, or were stopped by that bound, are reported (``short``). An id S2 refuses (400)
+leaves that seed unresolved, with its line; the build goes on. A list whose
 count is 0 is not asked for — S2 has reported ``referenceCount: 0`` for papers that have references
 (allenai/s2-folks #142); graphkit trusts the count there, by design, and says so in the README.
 """
@@ -97,13 +99,17 @@ def fetch_corpus(
 
     papers: dict[str, dict] = {}
     if ids:
-        answers = client.batch(ids)
+        refused: dict[str, str] = {}
+        answers = client.batch(ids, on_refused=lambda pid, why: refused.setdefault(pid, why))
         tick(math.ceil(len(ids) / BATCH_MAX))
         by_id = dict(zip(ids, answers, strict=True))
         for i in id_idx:
-            p = by_id.get(seedlist.papers[i].api_id)
-            if p is None:
-                seeds[i]["reason"] = f"not found in S2 ({seedlist.papers[i].api_id})"
+            api_id = seedlist.papers[i].api_id
+            p = by_id.get(api_id)
+            if api_id in refused:
+                seeds[i]["reason"] = f"S2 refused the id {api_id} (400; line {seedlist.papers[i].line})"
+            elif p is None:
+                seeds[i]["reason"] = f"not found in S2 ({api_id})"
             else:
                 seeds[i].update(paperId=p["paperId"], status="resolved")
                 papers[p["paperId"]] = p
@@ -138,14 +144,17 @@ def fetch_corpus(
             if not expected_pages:
                 store[pid] = []
                 continue
-            got = client.edges(pid, kind, on_page=tick)
+            got = client.edges(pid, kind, on_page=tick, count=count)
             # a list read in more or fewer pages than planned moves the plan, not the bound
             planned += got["pages"] - expected_pages
             store[pid] = got["items"]
             expected = min(count, CITATION_CAP - 1) if kind == "citations" else count
-            if len(got["items"]) < expected:
-                short.append({"paperId": pid, "key": _key_of(seeds, pid), "list": kind, "expected": expected,
-                              "got": len(got["items"])})
+            if len(got["items"]) < expected or got.get("bounded"):
+                entry = {"paperId": pid, "key": _key_of(seeds, pid), "list": kind, "expected": expected,
+                         "got": len(got["items"])}
+                if got.get("bounded"):  # an endless ``next``: stopped at the page bound
+                    entry["stopped"] = f"after {got['pages']} pages (the bound for {count} entries)"
+                short.append(entry)
             if kind == "citations" and (count > CITATION_CAP or got["cut"]):
                 cut[pid] = count
     st = client.stats

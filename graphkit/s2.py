@@ -8,23 +8,42 @@ Everything it returns is S2's JSON as plain dicts. It owns the four things that 
 * **pacing**: one limiter shared by every attempt (first tries and retries alike), spacing requests at send time
   with a margin, and slowing down on each 429;
 * **retries** on the session with urllib3's ``Retry`` (429/5xx, dropped connections, time-outs; exponential back-off
-  with jitter; ``Retry-After`` honoured), plus a retry of bodies that are not valid JSON.
+  with jitter; ``Retry-After`` honoured up to :data:`RETRY_AFTER_MAX`), plus a retry of bodies that are not valid
+  JSON or not of the shape graphkit reads.
+
+And the bounds that make a hostile or broken server harmless:
+
+* **no redirect off the API's origin** (scheme, host and port of the base URL): same-origin redirects are followed,
+  any other is an error, so ``x-api-key`` (and any user:password of the base URL) never leaves that origin, and
+  nothing a redirect answers is cached;
+* **a deadline per attempt** (``S2_DEADLINE``, default 60 s) covering the headers *and* the body: a server that
+  trickles is cut off, whatever its pace;
+* **a size limit per response** (``S2_MAX_BYTES``, default 64 MB, read streamed);
+* **every answer checked** against the fields graphkit reads *before* it is cached (:func:`check_answer`);
+* **a page bound per list** derived from its count, so an endless ``next`` ends.
 """
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
+import os
 import random
 import re
+import socket
+import sqlite3
 import threading
 import time
 from pathlib import Path
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, unquote, urlencode, urljoin, urlsplit
 
 import diskcache
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import InvalidHeader
 from urllib3.util.retry import Retry
 
 from .errors import (
@@ -53,32 +72,38 @@ ANON_RPS = 100 / 300  # S2's published anonymous rate: 100 requests per 5 minute
 KEYED_RPS = 1.0
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 GENERATION_KEY = "graphkit:generation"  # a counter bumped on every cache write (atomic across processes)
-RETRY_AFTER_MAX = 120.0  # seconds: a Retry-After longer than this is not waited out in one go
+RETRY_AFTER_MAX = 30.0  # seconds: a longer Retry-After (99999, a date in 2099) is waited out for this long only
+DEADLINE = 60.0  # seconds per attempt, headers and body together (S2_DEADLINE)
+MAX_BYTES = 64 * 2**20  # per response, read streamed (S2_MAX_BYTES); S2's own answers stay under 10 MB
+MAX_REDIRECTS = 5  # same-origin hops followed per request
 
-_ID_OK = re.compile(
-    r"^(?:[0-9a-f]{40}|(?:ARXIV|arXiv|arxiv):[A-Za-z0-9.\-/]+|(?:DOI|doi):10\.\d{4,9}/\S+|10\.\d{4,9}/\S+|"
-    r"(?:CorpusId|CorpusID|MAG|ACL|PMID|PMCID):[A-Za-z0-9.\-]+|URL:https?://\S+)$"
-)
+_HEX40 = re.compile(r"[0-9a-f]{40}")
 
 
 def check_paper_id(paper_id: str) -> str:
-    """Validate an id before it goes into a URL path; return it URL-quoted.
+    """Escape an id for a URL path: every id S2 accepts goes through, escaped rather than refused.
+
+    ``:`` and ``/`` stay (S2 reads ``DOI:10.1093/mind/lix.236.433`` as one id); everything else that is not
+    unreserved is percent-escaped; an id with a ``.``/``..`` segment has its ``/`` escaped too, so no client or
+    proxy resolves it as a path.
 
     >>> check_paper_id("ARXIV:1608.00859"), check_paper_id("DOI:10.1007/978-3-319-46484-8_2")
     ('ARXIV:1608.00859', 'DOI:10.1007/978-3-319-46484-8_2')
-    >>> check_paper_id("../../admin")
+    >>> check_paper_id("10.1002/(SICI)1097-0258(19980815/30)17:15/16<1661::AID-SIM968>3.0.CO;2-2")
+    '10.1002/%28SICI%291097-0258%2819980815/30%2917:15/16%3C1661::AID-SIM968%3E3.0.CO%3B2-2'
+    >>> check_paper_id("../../admin?x#y")
+    '..%2F..%2Fadmin%3Fx%23y'
+    >>> check_paper_id(" ")
     Traceback (most recent call last):
-    graphkit.errors.SeedError: '../../admin' is not a paper id S2 accepts (a 40-hex paperId, ARXIV:…, DOI:…, CorpusId:…)
+    graphkit.errors.SeedError: ' ' is not a paper id: it is empty or holds control characters
     """
     pid = str(paper_id)
-    bad = (
-        not _ID_OK.match(pid)
-        or ".." in pid.split(":", 1)[-1].split("/")
-        or any(c in pid for c in "?#%\\")
-        or any(ord(c) < 33 for c in pid)
-    )
-    if bad:
-        raise SeedError(f"{pid!r} is not a paper id S2 accepts (a 40-hex paperId, ARXIV:…, DOI:…, CorpusId:…)")
+    if not pid.strip() or any(ord(c) < 32 or ord(c) == 127 for c in pid):
+        raise SeedError(f"{pid!r} is not a paper id: it is empty or holds control characters")
+    if pid.strip(".") == "":
+        raise SeedError(f"{pid!r} is not a paper id: it is only dots")
+    if any(seg in (".", "..") for seg in pid.split("/")):
+        return quote(pid, safe=":")  # a dot segment: the whole id one segment (clients unescape %2E, not %2F)
     return quote(pid, safe=":/")
 
 
@@ -142,7 +167,7 @@ class _Counters:
             self.statuses[code] = self.statuses.get(code, 0) + 1
 
 
-def _make_retry_class(limiter: Limiter, counters: _Counters) -> type[Retry]:
+def _make_retry_class(limiter: Limiter, counters: _Counters, limits: S2Client) -> type[Retry]:
     class PacedRetry(Retry):
         """urllib3 Retry whose every retry goes through the shared limiter, and whose 429s slow the pace.
 
@@ -151,8 +176,13 @@ def _make_retry_class(limiter: Limiter, counters: _Counters) -> type[Retry]:
         """
 
         def get_retry_after(self, response):  # never wait out an absurd Retry-After in one go
-            value = super().get_retry_after(response)
-            return None if value is None else min(value, RETRY_AFTER_MAX)
+            try:
+                value = super().get_retry_after(response)
+            except (InvalidHeader, ValueError, OverflowError):  # "Retry-After: soon": back off as usual
+                return None
+            if value is None or value != value:
+                return None
+            return min(max(value, 0.0), limits.retry_after_max)
 
         def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
             if response is not None:
@@ -166,6 +196,8 @@ def _make_retry_class(limiter: Limiter, counters: _Counters) -> type[Retry]:
                 after = self.get_retry_after(response)
                 if after:
                     limiter.push_back(after)
+                    if limits.on_wait is not None:
+                        limits.on_wait(after, f"S2 asked to wait (Retry-After, {response.status})")
                     # the limiter now holds the Retry-After; back off no further than it says
                     counters.add("retries")
                     counters.add("requests")
@@ -179,11 +211,122 @@ def _make_retry_class(limiter: Limiter, counters: _Counters) -> type[Retry]:
     return PacedRetry
 
 
+_local = threading.local()  # the calling thread's deadline (seconds) and the watches armed for its request
+
+
+class _Watch:
+    """Cuts a connection's socket when an attempt outlives its deadline: a blocked ``recv`` then returns at once.
+
+    A read time-out is per ``recv``, so a server sending a byte a second never trips it; this does, for the
+    status line, the headers and the body alike. One watchdog thread serves every watch (arming one costs a heap
+    push, not a thread).
+    """
+
+    __slots__ = ("sock", "due", "expired", "cancelled")
+
+    def __init__(self, sock, seconds: float):
+        self.sock = sock
+        self.due = time.monotonic() + seconds
+        self.expired = False
+        self.cancelled = False
+        _WATCHDOG.add(self)
+
+    def __lt__(self, other: _Watch) -> bool:
+        return self.due < other.due
+
+    def expire(self) -> None:
+        self.expired = True
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class _Watchdog:
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._heap: list[_Watch] = []
+        self._thread: threading.Thread | None = None
+
+    def add(self, watch: _Watch) -> None:
+        with self._cond:
+            heapq.heappush(self._heap, watch)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="graphkit-deadline", daemon=True)
+                self._thread.start()
+            if self._heap[0] is watch:  # due before the one the watchdog sleeps on
+                self._cond.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while self._heap and self._heap[0].cancelled:
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._cond.wait()
+                    continue
+                first = self._heap[0]
+                left = first.due - time.monotonic()
+                if left > 0:
+                    self._cond.wait(min(left, 1.0))  # woken early by a new watch, or to drop cancelled ones
+                    continue
+                heapq.heappop(self._heap)
+            if not first.cancelled:
+                first.expire()
+
+
+_WATCHDOG = _Watchdog()
+
+
+class _DeadlineMixin:
+    """A urllib3 connection whose every attempt (request sent, headers and body read) is watched."""
+
+    def request(self, *args, **kw):
+        seconds = getattr(_local, "deadline", None)
+        watches = getattr(_local, "watches", None)
+        if seconds and watches is not None:
+            for w in watches:
+                w.cancel()  # one attempt at a time: the previous one is over
+            if self.sock is None:
+                self.connect()
+            watches.append(_Watch(self.sock, seconds))
+        return super().request(*args, **kw)
+
+
+class _WatchedHTTPConnection(_DeadlineMixin, HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_DeadlineMixin, HTTPSConnection):
+    pass
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
 class _PacedAdapter(HTTPAdapter):
     def __init__(self, limiter: Limiter, counters: _Counters, **kw):
         self.limiter = limiter
         self.counters = counters
         super().__init__(**kw)
+
+    def init_poolmanager(self, *args, **kw):
+        super().init_poolmanager(*args, **kw)
+        self.poolmanager.pool_classes_by_scheme = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+
+    def proxy_manager_for(self, proxy, **kw):  # through an HTTP(S)_PROXY too, every attempt is watched
+        manager = super().proxy_manager_for(proxy, **kw)
+        if hasattr(manager, "pool_classes_by_scheme"):
+            manager.pool_classes_by_scheme = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+        return manager
 
     def send(self, request, **kw):
         self.limiter.wait()
@@ -198,12 +341,16 @@ class S2Client:
 
     Parameters
     ----------
-    base_url : the API root (default :data:`DEFAULT_API_URL`); every URL is built from it.
-    api_key : sent as ``x-api-key`` and nowhere else.
-    cache_dir : the diskcache directory.
+    base_url : the API root (default :data:`DEFAULT_API_URL`); every URL is built from it. A ``user:password`` in it
+        is sent as HTTP basic auth to that origin only, and kept out of messages and cache keys.
+    api_key : sent as ``x-api-key`` to the base URL's origin and nowhere else.
+    cache_dir : the diskcache directory (a read-only one is used read-only when ``offline``).
     rps : requests per second; None = 1 with a key, S2's anonymous 100 per 5 minutes without; 0 = no pacing.
     offline : never touch the network; a miss raises :class:`OfflineMiss`.
     refresh : refetch and overwrite what is cached.
+    deadline : seconds one attempt may take, headers and body (None: ``S2_DEADLINE``, else :data:`DEADLINE`).
+    max_bytes : the largest response read (None: ``S2_MAX_BYTES``, else :data:`MAX_BYTES`).
+    retry_after_max : the longest ``Retry-After`` waited out in one go (:data:`RETRY_AFTER_MAX`).
     """
 
     def __init__(
@@ -219,12 +366,20 @@ class S2Client:
         backoff: float = 1.0,
         backoff_max: float = 60.0,
         session: requests.Session | None = None,
+        deadline: float | None = None,
+        max_bytes: int | None = None,
+        retry_after_max: float = RETRY_AFTER_MAX,
     ):
-        self.base_url = _check_base_url(base_url or DEFAULT_API_URL)
+        self.base_url, auth = _check_base_url(base_url or DEFAULT_API_URL)
+        self.origin = _origin(self.base_url)
         self._key = api_key or None
         self.offline = offline
         self.refresh = refresh
-        self.timeout = timeout
+        self.deadline = _limit("S2_DEADLINE", deadline, DEADLINE, float)
+        self.max_bytes = int(_limit("S2_MAX_BYTES", max_bytes, MAX_BYTES, int))
+        self.timeout = (min(timeout[0], self.deadline), min(timeout[1], self.deadline))
+        self.retry_after_max = float(retry_after_max)
+        self.on_wait = None  # called (seconds, why) before a long wait the server asked for: for progress lines
         self.max_retries = max_retries
         if rps is None:
             rps = KEYED_RPS if self._key else ANON_RPS
@@ -233,20 +388,16 @@ class S2Client:
         self.rps = rps
         self.limiter = Limiter(rps)
         self.counters = _Counters()
-        try:
-            Path(cache_dir).mkdir(parents=True, exist_ok=True)
-            self.cache = diskcache.Cache(str(cache_dir), size_limit=2**40, eviction_policy="none")
-        except OSError as e:
-            raise CacheError(f"cannot use cache directory {cache_dir}: {e.strerror}; pass --cache-dir DIR") from e
-        except Exception as e:  # sqlite3 errors: a file that is not a cache
-            raise CacheError(f"cannot open the cache in {cache_dir} ({e}); pass another --cache-dir") from e
-        retry_cls = _make_retry_class(self.limiter, self.counters)
+        self._cache_dir = Path(cache_dir)
+        self.cache = _open_cache(self._cache_dir, offline)
+        retry_cls = _make_retry_class(self.limiter, self.counters, self)
         retry = retry_cls(
             total=max_retries,
             connect=min(2, max_retries),  # a refused connection is mostly a wrong --api-url: say so soon
             read=max_retries,
             status=max_retries,
             other=max_retries,
+            redirect=0,  # redirects are judged in request(): same origin only
             allowed_methods=None,  # POST /paper/batch is idempotent: retry it too
             status_forcelist=RETRY_STATUSES,
             backoff_factor=backoff,
@@ -261,8 +412,8 @@ class S2Client:
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.headers["User-Agent"] = "graphkit (+citation-graph explorer)"
-        if self._key:
-            self.session.headers["x-api-key"] = self._key
+        self._auth = auth
+        self._headers = {"x-api-key": self._key} if self._key else {}
 
     def __repr__(self) -> str:  # never the key
         return f"S2Client(base_url={self.base_url!r}, key={'set' if self._key else 'none'}, rps={self.rps})"
@@ -274,6 +425,8 @@ class S2Client:
             return int(self.cache.get(GENERATION_KEY, 0))
         except (TypeError, ValueError):
             return -1  # a damaged counter: never "up to date"
+        except sqlite3.DatabaseError as e:
+            raise CacheError(_damaged(self._cache_dir, e)) from None
 
     def _bump_generation(self) -> None:
         """Tell up-to-date checks that the cache changed (atomic across processes)."""
@@ -302,11 +455,16 @@ class S2Client:
             key += " " + json.dumps(body, sort_keys=True, separators=(",", ":"))
         return key
 
-    def request(self, method: str, path: str, params: dict, body: dict | None = None, *, ok404: bool = False):
-        """One cached call. Returns the parsed JSON (or None for an accepted 404)."""
+    def request(self, method: str, path: str, params: dict, body: dict | None = None, *, ok404: bool = False,
+                check=None):
+        """One cached call. Returns the parsed JSON (or None for an accepted 404).
+
+        ``check(data)`` names what is wrong with an answer's shape (None when it is fine): a malformed answer is
+        retried like a 5xx and never cached, and a cached one that fails it is dropped and fetched again.
+        """
         ckey = self._cache_key(method, path, params, body)
         if not self.refresh:
-            hit = self._cache_get(ckey)
+            hit = self._cache_get(ckey, check)
             if hit is not _MISS:
                 self.counters.add("cache_hits")
                 return hit
@@ -316,23 +474,34 @@ class S2Client:
         url = self.base_url + path
         shown = f"{url}?{urlencode(sorted(params.items()))}"
         tries = self.max_retries + 1
+        problem = ""
         for attempt in range(tries):
             try:
-                resp = self.session.request(method, url, params=params, json=body, timeout=self.timeout)
-                text = resp.content.decode("utf-8")
+                resp, raw, expired = self._send(method, url, params, body, shown)
+                text = raw.decode("utf-8")
             except requests.exceptions.ConnectionError as e:
+                if getattr(e, "graphkit_expired", False):
+                    raise self._too_slow(shown) from None
                 raise S2Unavailable(f"cannot reach {shown}: {_why(e)}; check --api-url and your network, "
                                     "then rerun (fetched pages are cached)", url=shown) from None
             except requests.exceptions.Timeout:
                 raise S2Unavailable(f"{shown} timed out after every retry; rerun to resume from the cache",
                                     url=shown) from None
             except (requests.exceptions.RequestException, UnicodeDecodeError) as e:
+                expired = getattr(e, "graphkit_expired", False)
                 if attempt + 1 < tries:
                     self._pause(attempt)
                     continue
+                if expired:
+                    raise self._too_slow(shown) from None
                 raise S2Unavailable(f"{shown} sent a broken response ({type(e).__name__}) after every retry; "
                                     "rerun to resume from the cache", url=shown) from None
             status = resp.status_code
+            if expired:  # cut off mid-answer: whatever arrived is not the answer
+                if attempt + 1 < tries:
+                    self._pause(attempt)
+                    continue
+                raise self._too_slow(shown)
             if status == 200:
                 try:
                     data = json.loads(text)
@@ -342,8 +511,14 @@ class S2Client:
                         continue
                     raise S2Unavailable(f"{shown} kept sending bodies that are not valid JSON; "
                                         "rerun to resume from the cache", url=shown, status=200) from None
-                self.cache.set(ckey, text)  # cached the moment it arrives
-                self._bump_generation()
+                problem = check(data) if check is not None else None
+                if problem:  # the wrong shape: retried like a 5xx, never cached
+                    if attempt + 1 < tries:
+                        self._pause(attempt)
+                        continue
+                    raise S2Unavailable(f"{shown} kept answering malformed JSON ({problem}); nothing of it was "
+                                        "cached — rerun later, or check --api-url", url=shown, status=200)
+                self._cache_set(ckey, text)  # cached the moment it arrives
                 self.limiter.recovered()
                 return data
             if status == 404 and ok404:
@@ -351,11 +526,77 @@ class S2Client:
             raise _error_for(status, text, shown, self._key is not None)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _send(self, method: str, url: str, params: dict, body: dict | None, shown: str):
+        """One attempt (urllib3's retries inside), following same-origin redirects only; the body read streamed,
+        within the deadline and the size limit. Returns (response, body bytes, whether the deadline cut it)."""
+        watches: list[_Watch] = []
+        _local.deadline, _local.watches = self.deadline, watches
+        try:
+            for _hop in range(MAX_REDIRECTS + 1):
+                try:
+                    resp = self.session.request(method, url, params=params, json=body, timeout=self.timeout,
+                                                headers=self._headers, auth=self._auth, stream=True,
+                                                allow_redirects=False)
+                    with resp:
+                        if resp.is_redirect:
+                            url = self._redirect_target(resp, url, shown)
+                            params = None  # the Location carries its own query
+                            continue
+                        raw = self._read_body(resp, shown)
+                except requests.exceptions.RequestException as e:
+                    e.graphkit_expired = any(w.expired for w in watches)
+                    raise
+                return resp, raw, any(w.expired for w in watches)
+            raise S2Unavailable(f"{shown} redirected more than {MAX_REDIRECTS} times; check --api-url", url=shown)
+        finally:
+            for w in watches:
+                w.cancel()
+            _local.deadline, _local.watches = None, None
+
+    def _redirect_target(self, resp, url: str, shown: str) -> str:
+        """Where a redirect points, if it stays on the API's origin; else a one-line error (the key stays home)."""
+        target = urljoin(url, resp.headers.get("Location") or "")
+        if _origin(target) != self.origin:
+            raise S2Error(f"{shown} redirected ({resp.status_code}) to another origin, {_origin(target, shown=True)}; "
+                          f"graphkit follows redirects within {self.origin} only, so the key and the cache stay there "
+                          "— check --api-url", url=shown, status=resp.status_code)
+        return target
+
+    def _read_body(self, resp, shown: str) -> bytes:
+        declared = resp.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise self._too_big(shown, int(declared))
+        buf = bytearray()
+        for chunk in resp.iter_content(65536):
+            buf += chunk
+            if len(buf) > self.max_bytes:
+                raise self._too_big(shown, None)
+        return bytes(buf)
+
+    def _too_big(self, shown: str, size: int | None) -> S2Error:
+        said = f"{size:,} bytes" if size is not None else "more than that"
+        return S2Error(f"{shown} answered {said}, over the {self.max_bytes:,}-byte limit for one response; nothing "
+                       "was cached — check --api-url, or raise S2_MAX_BYTES", url=shown, status=200)
+
+    def _too_slow(self, shown: str) -> S2Unavailable:
+        return S2Unavailable(f"{shown} did not finish answering within the {self.deadline:g} s deadline, on every "
+                             "try; rerun later to resume from the cache (or raise S2_DEADLINE)", url=shown)
+
+    def _cache_set(self, ckey: str, text: str) -> None:
+        try:
+            self.cache.set(ckey, text)
+            self._bump_generation()
+        except sqlite3.DatabaseError as e:
+            raise CacheError(_damaged(self._cache_dir, e)) from None
+        except OSError as e:
+            raise CacheError(f"cannot write to the cache in {self._cache_dir}: {e.strerror}; pass another "
+                             "--cache-dir (a read-only cache works with --offline)") from None
+
     def _pause(self, attempt: int) -> None:
         self.counters.add("retries")
         time.sleep(min(60.0, 0.2 * 2**attempt) * (0.5 + random.random()))
 
-    def _cache_get(self, ckey: str):
+    def _cache_get(self, ckey: str, check=None):
         try:
             text = self.cache.get(ckey, default=_MISS)
         except Exception:  # an unreadable entry (garbage, truncated file)
@@ -364,9 +605,12 @@ class S2Client:
             return _MISS
         if text is not _CORRUPT and isinstance(text, str):
             try:
-                return json.loads(text)
+                data = json.loads(text)
             except ValueError:
                 pass
+            else:
+                if check is None or not check(data):  # an entry cached before answers were checked is dropped
+                    return data
         # corrupted: drop it so it is fetched again (or named, offline)
         try:
             self.cache.delete(ckey)
@@ -378,24 +622,37 @@ class S2Client:
         return _MISS
 
     # -- endpoints -----------------------------------------------------------------------------------------
-    def batch(self, ids: list[str], fields: str = PAPER_FIELDS) -> list[dict | None]:
-        """``POST /paper/batch`` in calls of at most 500 ids; ``None`` where S2 does not know an id."""
+    def batch(self, ids: list[str], fields: str = PAPER_FIELDS, *, on_refused=None) -> list[dict | None]:
+        """``POST /paper/batch`` in calls of at most 500 ids; ``None`` where S2 does not know an id.
+
+        Ids go in the JSON body, so they need no escaping. A call S2 refuses (400) is split in halves until the
+        id it refuses is found: that id becomes ``None`` and ``on_refused(id, message)`` is told, the rest resolve.
+        """
         out: list[dict | None] = []
         for i in range(0, len(ids), BATCH_MAX):
-            chunk = list(ids[i : i + BATCH_MAX])
-            for pid in chunk:
-                check_paper_id(pid)
-            got = self.request("POST", "/paper/batch", {"fields": fields}, {"ids": chunk})
-            if not isinstance(got, list) or len(got) != len(chunk):
-                raise S2Error(f"{self.base_url}/paper/batch answered {len(got) if isinstance(got, list) else 'no list'}"
-                              f" entries for {len(chunk)} ids; rerun with --refresh", url=self.base_url + "/paper/batch")
-            out.extend(p if isinstance(p, dict) and p.get("paperId") else None for p in got)
+            out.extend(self._batch_chunk([str(x) for x in ids[i : i + BATCH_MAX]], fields, on_refused))
         return out
 
+    def _batch_chunk(self, chunk: list[str], fields: str, on_refused) -> list[dict | None]:
+        try:
+            got = self.request("POST", "/paper/batch", {"fields": fields}, {"ids": chunk},
+                               check=lambda d: check_answer("batch", d, n=len(chunk)))
+        except BadRequest as e:
+            if "fields" in str(e).lower() and "unrecognized" in str(e).lower():
+                raise  # our own mistake, not an id's
+            if len(chunk) == 1:
+                if on_refused is not None:
+                    on_refused(chunk[0], str(e))
+                return [None]
+            half = len(chunk) // 2
+            return (self._batch_chunk(chunk[:half], fields, on_refused)
+                    + self._batch_chunk(chunk[half:], fields, on_refused))
+        return [p if isinstance(p, dict) and p.get("paperId") else None for p in got]
+
     def paper(self, paper_id: str, fields: str = PAPER_FIELDS) -> dict:
-        """``GET /paper/{id}``."""
+        """``GET /paper/{id}`` (the id escaped for the path)."""
         path = "/paper/" + check_paper_id(paper_id)
-        got = self.request("GET", path, {"fields": fields}, ok404=True)
+        got = self.request("GET", path, {"fields": fields}, ok404=True, check=lambda d: check_answer("paper", d))
         if got is None:
             raise PaperNotFound(f"S2 does not know paper {paper_id} (404 at {self.base_url}{path}); check the id",
                                 url=self.base_url + path, status=404)
@@ -403,24 +660,29 @@ class S2Client:
 
     def match_title(self, title: str, fields: str = PAPER_FIELDS) -> dict | None:
         """``GET /paper/search/match``: S2's best match for a title (with ``matchScore``), None if none."""
-        got = self.request("GET", "/paper/search/match", {"query": title, "fields": fields}, ok404=True)
+        got = self.request("GET", "/paper/search/match", {"query": title, "fields": fields}, ok404=True,
+                           check=lambda d: check_answer("match", d))
         if not got:
             return None
         data = got.get("data") or []
         return data[0] if data else None
 
-    def edges(self, paper_id: str, kind: str, *, on_page=None, fields: str | None = None) -> dict:
+    def edges(self, paper_id: str, kind: str, *, on_page=None, fields: str | None = None,
+              count: int | None = None) -> dict:
         """Every page of ``/paper/{id}/references`` or ``/citations`` (1000 a page, following ``next``).
 
         Stops at the first page without ``next`` or without data — never loops on an empty page — and, for
-        citations, at S2's cap (offset + limit < 10,000: 9,999 citations at most, in 10 pages). Returns ``{"items", "pages", "cut"}``.
+        citations, at S2's cap (offset + limit < 10,000: 9,999 citations at most, in 10 pages). At most
+        ``2 × pages_for(count) + 1`` pages are asked for (``count`` unknown: as for 10,000), so an endless ``next``
+        ends; ``bounded`` says it did. Returns ``{"items", "pages", "cut", "bounded"}``.
         """
         if kind not in ("references", "citations"):
             raise ValueError(kind)
         fields = fields or f"{EDGE_FIELDS},{PAPER_FIELDS}"
         path = f"/paper/{check_paper_id(paper_id)}/{kind}"
+        max_pages = 2 * max(1, pages_for(CITATION_CAP if count is None else count, kind)) + 1
         items: list[dict] = []
-        offset, pages, cut = 0, 0, False
+        offset, pages, cut, bounded = 0, 0, False, False
         while True:
             limit = PAGE_MAX
             if kind == "citations":
@@ -429,7 +691,11 @@ class S2Client:
                 if limit <= 0:
                     cut = True
                     break
-            page = self.request("GET", path, {"fields": fields, "offset": offset, "limit": limit})
+            if pages >= max_pages:
+                bounded = True
+                break
+            page = self.request("GET", path, {"fields": fields, "offset": offset, "limit": limit},
+                                check=lambda d: check_answer(kind, d))
             pages += 1
             data = (page or {}).get("data") or []
             items.extend(data)
@@ -439,7 +705,7 @@ class S2Client:
             if not data or nxt is None or not isinstance(nxt, int) or nxt <= offset:
                 break
             offset = nxt
-        return {"items": items, "pages": pages, "cut": cut}
+        return {"items": items, "pages": pages, "cut": cut, "bounded": bounded}
 
     def close(self) -> None:
         self.session.close()
@@ -459,11 +725,119 @@ def _why(e: Exception) -> str:
     return type(e).__name__
 
 
-def _check_base_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise GraphkitError(f"--api-url {url!r} is not an http(s) URL; use e.g. {DEFAULT_API_URL}")
-    return url.rstrip("/")
+def _check_base_url(url: str) -> tuple[str, tuple[str, str] | None]:
+    """The base URL without user:password, and those credentials (for basic auth) apart.
+
+    >>> _check_base_url("http://me:secret@[::1]:8080/graph/v1/")
+    ('http://[::1]:8080/graph/v1', ('me', 'secret'))
+    >>> _check_base_url("http://[::1")
+    Traceback (most recent call last):
+    graphkit.errors.GraphkitError: --api-url 'http://[::1' is not a valid URL (Invalid IPv6 URL); use e.g. https://api.semanticscholar.org/graph/v1
+    """
+    try:
+        parts = urlsplit(str(url).strip())
+        host, port = parts.hostname, parts.port
+    except ValueError as e:
+        raise GraphkitError(f"--api-url {_redact(url)!r} is not a valid URL ({e}); use e.g. {DEFAULT_API_URL}") from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise GraphkitError(f"--api-url {_redact(url)!r} is not an http(s) URL; use e.g. {DEFAULT_API_URL}")
+    auth = (unquote(parts.username or ""), unquote(parts.password or "")) if parts.username is not None else None
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None:
+        netloc += f":{port}"
+    clean = parts._replace(netloc=netloc, query="", fragment="").geturl().rstrip("/")
+    return clean, auth
+
+
+def _redact(url) -> str:
+    """A URL as it may be shown: any user:password replaced.
+
+    >>> _redact("https://me:secret@example.org/x")
+    'https://***@example.org/x'
+    """
+    return re.sub(r"(?<=://)[^/@]*@", "***@", str(url))
+
+
+def _origin(url: str, *, shown: bool = False) -> str:
+    """scheme://host:port of a URL, with the default port made explicit (``shown``: as printable, no user).
+
+    >>> _origin("https://api.semanticscholar.org/graph/v1"), _origin("http://u:p@127.0.0.1:80/x")
+    ('https://api.semanticscholar.org:443', 'http://127.0.0.1:80')
+    """
+    try:
+        parts = urlsplit(url)
+        host, port = (parts.hostname or "").lower(), parts.port
+    except ValueError:
+        return "?" if shown else "invalid:" + url
+    port = port or {"http": 80, "https": 443}.get(parts.scheme, 0)
+    return f"{parts.scheme}://{host}:{port}"
+
+
+def _limit(env: str, given, default, kind):
+    """A bound from the caller, else the environment variable ``env``, else ``default``; must be a number > 0."""
+    if given is not None:
+        value, shown = given, f"{env.lower()}={given!r}"
+    else:
+        raw = os.environ.get(env)
+        if raw is None or not raw.strip():
+            return default
+        shown = f"{env}={raw!r}"
+        try:
+            value = kind(raw.strip())
+        except ValueError:
+            value = -1
+    if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
+        raise GraphkitError(f"{shown} is not a number > 0; fix or unset it")
+    return value
+
+
+def _damaged(cache_dir: Path, e: Exception) -> str:
+    return (f"the cache in {cache_dir} is damaged ({e}); move {cache_dir / 'cache.db'} aside (or delete it) to start "
+            "an empty cache there, or pass another --cache-dir")
+
+
+def _open_cache(cache_dir: Path, offline: bool):
+    """The diskcache in ``cache_dir``; a read-only one is opened read-only when ``offline``."""
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        return diskcache.Cache(str(cache_dir), size_limit=2**40, eviction_policy="none")
+    except (OSError, sqlite3.OperationalError) as e:
+        db = cache_dir / "cache.db"
+        if offline and db.is_file():
+            try:
+                return _ReadOnlyCache(cache_dir)
+            except sqlite3.DatabaseError as e2:
+                raise CacheError(_damaged(cache_dir, e2)) from None
+        why = getattr(e, "strerror", None) or str(e)
+        raise CacheError(f"cannot use cache directory {cache_dir}: {why}; pass --cache-dir DIR "
+                         "(a read-only cache works with --offline)") from None
+    except sqlite3.DatabaseError as e:  # a file that is not a cache
+        raise CacheError(_damaged(cache_dir, e)) from None
+
+
+class _ReadOnlyCache:
+    """Reads a diskcache directory that cannot be written (``--offline`` on a read-only copy): get only."""
+
+    def __init__(self, cache_dir: Path):
+        self._disk = diskcache.Disk(str(cache_dir))
+        uri = (cache_dir / "cache.db").resolve().as_uri() + "?mode=ro"
+        self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        self._db.execute("SELECT 1 FROM Cache LIMIT 1").fetchall()
+
+    def get(self, key, default=None):
+        row = self._db.execute("SELECT mode, filename, value FROM Cache WHERE key = ? AND raw = 1",
+                               (key,)).fetchone()
+        if row is None:
+            return default
+        return self._disk.fetch(row[0], row[1], row[2], False)
+
+    def incr(self, key):  # pragma: no cover - offline never writes
+        raise OSError(30, "read-only cache")
+
+    set = delete = incr
+
+    def close(self) -> None:
+        self._db.close()
 
 
 def _error_for(status: int, text: str, url: str, keyed: bool) -> S2Error:
@@ -488,6 +862,125 @@ def _error_for(status: int, text: str, url: str, keyed: bool) -> S2Error:
                            "then rerun to resume from the cache", url=url, status=status)
     return S2Unavailable(f"S2 answered {status} at {url} after every retry; rerun later to resume from the cache, "
                          "or use --offline", url=url, status=status)
+
+
+def _ok_pid(v) -> bool:
+    return v is None or (type(v) is str and len(v) == 40 and _HEX40.fullmatch(v) is not None)
+
+
+def _ok_count(v) -> bool:
+    return v is None or (type(v) is int and v >= 0)
+
+
+def _ok_year(v) -> bool:
+    return v is None or type(v) is int
+
+
+def _ok_text(v) -> bool:
+    return v is None or type(v) is str
+
+
+def _ok_authors(v) -> bool:
+    return v is None or (type(v) is list and all(type(a) is dict and _ok_text(a.get("name")) for a in v))
+
+
+def _ok_ids(v) -> bool:
+    return v is None or (type(v) is dict and all(x is None or type(x) in (str, int) for x in v.values()))
+
+
+_PAPER_CHECKS = {
+    "paperId": (_ok_pid, "not 40 hex digits"),
+    "citationCount": (_ok_count, "not a count"),
+    "referenceCount": (_ok_count, "not a count"),
+    "influentialCitationCount": (_ok_count, "not a count"),
+    "year": (_ok_year, "not a year"),
+    "title": (_ok_text, "not text"),
+    "venue": (_ok_text, "not text"),
+    "publicationDate": (_ok_text, "not text"),
+    "url": (_ok_text, "not text"),
+    "authors": (_ok_authors, "not a list of authors"),
+    "externalIds": (_ok_ids, "not a map of ids"),
+}
+
+
+def _bad_paper(p, where: str, *, need_id: bool) -> str | None:
+    """What is wrong with one paper dict, as ``where.field``; None when graphkit can read it (checks only the
+    fields present, by a table: this runs on every cached page read)."""
+    if type(p) is not dict:
+        return f"{where} is {_show(p)}, not an object"
+    if need_id and p.get("paperId") is None:
+        return f"{where}.paperId is missing"
+    for k, v in p.items():
+        check = _PAPER_CHECKS.get(k)
+        if check is not None and not check[0](v):
+            return f"{where}.{k} is {_show(v)}, {check[1]}"
+    return None
+
+
+def check_answer(kind: str, data, *, n: int | None = None) -> str | None:
+    """What is wrong with S2's answer for ``kind`` (``batch``, ``paper``, ``match``, ``references``,
+    ``citations``), in the fields graphkit reads; None when nothing is. Fields graphkit does not read may be anything.
+
+    >>> check_answer("batch", [None, {"paperId": "0" * 40, "year": 2019, "citationCount": 3}], n=2) is None
+    True
+    >>> check_answer("batch", [{"paperId": ["x"]}], n=1)
+    "[0].paperId is list ['x'], not 40 hex digits"
+    >>> check_answer("references", {"data": [{"citedPaper": {"paperId": None, "year": "2019a"}}]})
+    "data[0].citedPaper.year is str '2019a', not a year"
+    >>> check_answer("citations", {"data": [{"citingPaper": {"paperId": "0" * 40}, "intents": 3}]})
+    'data[0].intents is int 3, not a list'
+    >>> check_answer("match", {"data": "nope"})
+    "data is str 'nope', not a list"
+    """
+    if kind == "batch":
+        if not isinstance(data, list):
+            return f"the answer is {_show(data)}, not a list"
+        if n is not None and len(data) != n:
+            return f"the answer has {len(data)} entries for {n} ids"
+        for i, p in enumerate(data):
+            bad = None if p is None else _bad_paper(p, f"[{i}]", need_id=False)
+            if bad:
+                return bad
+        return None
+    if not isinstance(data, dict):
+        return f"the answer is {_show(data)}, not an object"
+    if kind == "paper":
+        return _bad_paper(data, "paper", need_id=True)
+    items = data.get("data")
+    if items is not None and not isinstance(items, list):
+        return f"data is {_show(items)}, not a list"
+    if kind == "match":
+        for i, p in enumerate(items or []):
+            bad = _bad_paper(p, f"data[{i}]", need_id=True)
+            if bad:
+                return bad
+        return None
+    nxt = data.get("next")
+    if nxt is not None and not (type(nxt) is int and nxt >= 0):
+        return f"next is {_show(nxt)}, not an offset"
+    side = "citedPaper" if kind == "references" else "citingPaper"
+    for i, item in enumerate(items or []):
+        if type(item) is not dict:
+            return f"data[{i}] is {_show(item)}, not an object"
+        other = item.get(side)
+        if type(other) is not dict:
+            return f"data[{i}].{side} is {_show(other)}, not an object"
+        bad = _bad_paper(other, "", need_id=False)
+        if bad:
+            return f"data[{i}].{side}{bad}"
+        for f in ("intents", "contexts"):
+            v = item.get(f)
+            if v is not None and not (type(v) is list and all(type(x) is str for x in v)):
+                return f"data[{i}].{f} is {_show(v)}, not a list"
+        v = item.get("isInfluential")
+        if v is not None and type(v) is not bool:
+            return f"data[{i}].isInfluential is {_show(v)}, not true/false"
+    return None
+
+
+def _show(value) -> str:
+    text = repr(value)
+    return f"{type(value).__name__} {text[:40] + '…' if len(text) > 40 else text}"
 
 
 def pages_for(count: int | None, kind: str) -> int:

@@ -97,7 +97,8 @@ class FakeS2:
 
     def script(self, path_regex: str, *responses) -> None:
         """Answer the next requests whose path matches with ``responses`` in turn: each a status (int), a fault
-        name (``"drop"``, ``"truncate"``, ``"slow"``, ``"429-retry-after"``) or ``(status, body, headers)``."""
+        name (``"drop"``, ``"truncate"``, ``"slow"``, ``"429-retry-after"``), ``(status, body, headers)``, or a
+        callable ``(handler, query, body)`` returning ``(status, body, headers)`` or writing raw bytes itself."""
         with self._lock:
             self._scripts.append((re.compile(path_regex), list(responses)))
 
@@ -298,6 +299,13 @@ class _Handler(BaseHTTPRequestHandler):
         if action is None:
             action = fake.faults.draw()
         if action is not None:
+            if callable(action):  # a hostile answer: computes (status, payload, headers), or writes raw and returns None
+                entry["status"] = "custom"
+                got = action(self, query, body)
+                if got is None:
+                    return None
+                status, payload, headers = got
+                return self._send(entry, status, payload, headers)
             if isinstance(action, tuple):
                 status, payload, headers = action
                 return self._send(entry, status, payload, headers)

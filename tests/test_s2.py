@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from graphkit.errors import BadRequest, KeyRefused, OfflineMiss, RateLimited, S2Unavailable, SeedError
+from graphkit.errors import (
+    BadRequest,
+    KeyRefused,
+    OfflineMiss,
+    PaperNotFound,
+    RateLimited,
+    S2Unavailable,
+    SeedError,
+)
 from graphkit.s2 import S2Client, check_paper_id
 from tests.corpus import FixtureCorpus, fid, synthetic
 from tests.s2server import FakeS2
@@ -196,13 +204,17 @@ def test_pacing_keeps_spacing_against_a_token_bucket(tmp_path):
         assert srv.min_gap() >= 0.2
 
 
-def test_ids_are_validated_before_the_url(tmp_path, server):
+def test_ids_are_escaped_into_the_path_not_refused(tmp_path, server):
+    """Hostile-looking ids stay one id inside /paper/…: escaped, never resolved as dot segments or a query."""
     for bad in ["../../etc/passwd", "ARXIV:1608.00859?fields=x", "abc def", "DOI:10.1/../../x", "#frag"]:
+        with pytest.raises(PaperNotFound):
+            client(server, tmp_path).paper(bad)
+    for r in server.log:
+        assert r["path"].startswith("/graph/v1/paper/") and "/../" not in r["path"]
+        assert r["query"]["fields"].startswith("paperId,")
+    for bad in ["", " ", "ARXIV:1\n2", ".."]:
         with pytest.raises(SeedError):
             check_paper_id(bad)
-    with pytest.raises(SeedError):
-        client(server, tmp_path).edges("ARXIV:../x", "references")
-    assert server.log == []
 
 
 def test_unreachable_and_non_http_api_url(tmp_path):
