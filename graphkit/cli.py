@@ -147,7 +147,7 @@ def _env_number(name: str, kind, default):
 def _client(fetch: dict):
     from .s2 import S2Client
 
-    return S2Client(
+    client = S2Client(
         base_url=fetch["api_url"],
         api_key=os.environ.get("S2_API_KEY") or None,
         cache_dir=fetch["cache_dir"],
@@ -157,6 +157,8 @@ def _client(fetch: dict):
         max_retries=_env_number("S2_MAX_RETRIES", int, 6),
         backoff=_env_number("S2_BACKOFF", float, 1.0),
     )
+    client.on_wait = lambda seconds, why: click.echo(f"\ngraphkit: waiting {seconds:.0f} s: {why}", err=True)
+    return client
 
 
 class _Progress:

@@ -258,3 +258,11 @@ def test_unchanged_rebuild_is_up_to_date(built, tmp_path):
     assert r.exit_code == 0 and "is up to date" not in r.stderr
     r = run(*args[:-2], "--title", "Another title")
     assert "is up to date" not in r.stderr and "<title>Another title</title>" in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_wait_the_server_asks_for_is_said(post_server, tmp_path):
+    post_server.script("/paper/batch$", (429, {"message": "Too Many Requests"}, {"Retry-After": "1"}))
+    r = run("build", POST, "-o", tmp_path / "site", "--api-url", post_server.url, "--cache-dir", tmp_path / "c",
+            "--rps", "0")
+    assert r.exit_code == 0, r.stderr
+    assert "graphkit: waiting 1 s: S2 asked to wait (Retry-After, 429)" in r.stderr
