@@ -3,7 +3,7 @@
 Papers here have made-up 40-hex paperIds (sha1 of a fixture name) and made-up citation links. Titles of the
 example post's seeds are the post's own titles so that title matching can be exercised; everything else
 (foundations, follow-ups, citers, counts, years) is invented. Shapes follow S2's recorded responses in
-``../shared/s2/recorded``.
+``tests/fixtures/s2`` (real recorded responses).
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """A real HTTP server on 127.0.0.1, in a thread, that speaks the S2 Graph API's JSON from a FIXTURE corpus.
 
-Routes (shapes as in ``../shared/s2/recorded``): ``POST /graph/v1/paper/batch``, ``GET /graph/v1/paper/{id}``,
-``/paper/{id}/references``, ``/paper/{id}/citations`` (offset / limit / next, the 10,000 cap),
-``/paper/search/match``. It can require an API key (403), limit arrivals with a token bucket (429), inject faults
-at a rate (5xx, 429 with and without Retry-After, dropped connections, truncated bodies, slow answers), and be
-scripted to answer the next matching requests with given statuses. Every request is logged.
+Routes (shapes as in the recorded responses in ``tests/fixtures/s2``): ``POST /graph/v1/paper/batch``,
+``GET /graph/v1/paper/{id}``, ``/paper/{id}/references``, ``/paper/{id}/citations`` (offset / limit / next, the
+10,000 cap), ``/paper/search/match``. It can require an API key (403), limit arrivals with a token bucket (429),
+inject faults at a rate (5xx, 429 with and without Retry-After, dropped connections, truncated bodies, slow
+answers), and be scripted to answer the next matching requests with given statuses. Every request is logged.
 """
 
 from __future__ import annotations

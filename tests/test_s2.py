@@ -12,7 +12,7 @@ from graphkit.s2 import S2Client, check_paper_id
 from tests.corpus import FixtureCorpus, fid, synthetic
 from tests.s2server import FakeS2
 
-RECORDED = Path(__file__).resolve().parents[2] / "shared" / "s2" / "recorded"
+RECORDED = Path(__file__).resolve().parent / "fixtures" / "s2"
 KEY = "test-key-" + "9f" * 12  # a fake key: tests assert it never leaves the header
 
 
