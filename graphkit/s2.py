@@ -86,30 +86,39 @@ class Limiter:
     """Spaces request *starts* at least ``margin / rps`` seconds apart, for any number of threads.
 
     ``slow_down`` (on a 429) doubles the interval (at most 30 s) and ``recovered`` eases it back towards the
-    configured pace after successes. ``rps = 0`` turns pacing off.
+    configured pace after successes. ``rps = 0`` turns pacing off. ``clock`` (seconds, monotonic) and ``sleep``
+    are ``time.monotonic`` and ``time.sleep`` unless given: a test passes a clock that moves only when slept on.
+
+    >>> t = [0.0]
+    >>> lim = Limiter(2.0, margin=1.0, clock=lambda: t[0], sleep=lambda s: t.__setitem__(0, t[0] + s))
+    >>> [lim.wait() for _ in range(3)], t[0]
+    ([0.0, 0.5, 0.5], 1.0)
     """
 
-    def __init__(self, rps: float, margin: float = 1.04):
+    def __init__(self, rps: float, margin: float = 1.04, clock=time.monotonic, sleep=time.sleep):
         self.base = (margin / rps) if rps else 0.0
         self.interval = self.base
+        self.clock = clock
+        self.sleep = sleep
         self._next = 0.0
         self._lock = threading.Lock()
         self._ok_streak = 0
 
     def wait(self) -> float:
+        """Wait for this request's slot; return the seconds waited."""
         with self._lock:
-            now = time.monotonic()
+            now = self.clock()
             slot = max(now, self._next)
             self._next = slot + self.interval
         delay = slot - now
         if delay > 0:
-            time.sleep(delay)
+            self.sleep(delay)
         return delay
 
     def push_back(self, seconds: float) -> None:
         """No request starts for ``seconds`` from now (a ``Retry-After``)."""
         with self._lock:
-            self._next = max(self._next, time.monotonic() + seconds)
+            self._next = max(self._next, self.clock() + seconds)
 
     def slow_down(self) -> None:
         with self._lock:
