@@ -14,6 +14,7 @@ Everything it returns is S2's JSON as plain dicts. It owns the four things that 
 from __future__ import annotations
 
 import json
+import logging
 import math
 import random
 import re
@@ -318,6 +319,8 @@ class S2Client:
             hit = self._cache_get(ckey)
             if hit is not _MISS:
                 self.counters.add("cache_hits")
+                logging.getLogger("graphkit.s2").debug("cache hit: %s %s%s?%s", method, self.base_url, path,
+                                                       urlencode(sorted(params.items())))
                 return hit
         if self.offline:
             raise OfflineMiss(f"not in the cache for {self.base_url}: {method} {path}?{urlencode(sorted(params.items()))}; "
@@ -327,6 +330,7 @@ class S2Client:
         tries = self.max_retries + 1
         for attempt in range(tries):
             try:
+                logging.getLogger("graphkit.s2").debug("%s %s", method, shown)  # the key is in a header, never here
                 resp = self.session.request(method, url, params=params, json=body, timeout=self.timeout)
                 text = resp.content.decode("utf-8")
             except requests.exceptions.ConnectionError as e:
