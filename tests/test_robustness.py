@@ -31,8 +31,11 @@ EXE = shutil.which("graphkit", path=str(Path(sys.executable).parent))
 
 @pytest.fixture(scope="module")
 def small():
-    """30 synthetic seeds (no 10,000-citation paper): about 70 requests."""
-    fc, lines = synthetic(30, seed=3, heavy=False)
+    """30 synthetic seeds, 2,715 papers (no 10,000-citation paper; two seeds' citations take two pages): 60 requests.
+
+    Few citers (≤ 30 for most seeds): what these tests exercise is requests, not the size of the graph.
+    """
+    fc, lines = synthetic(30, seed=3, heavy=False, few=30, many=(1001, 1100))
     path_lines = "\n".join(lines) + "\n"
     return fc, path_lines
 
