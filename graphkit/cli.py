@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 import sys
 import time
@@ -53,17 +54,57 @@ def _dump(obj) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="graphkit")
+def _quiet() -> bool:
+    ctx = click.get_current_context(silent=True)
+    state = ctx.find_object(dict) if ctx is not None else None
+    return bool(state and state.get("quiet"))
+
+
+def _note(message: str = "", **kw) -> None:
+    """Progress, warnings and summaries: on stderr, and not at all with -q (errors only)."""
+    if not _quiet():
+        click.echo(message, err=True, **kw)
+
+
+class _EchoHandler(logging.Handler):
+    """-v: the library's debug log (each request's URL, each cache hit) as lines on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"graphkit: {self.format(record)}", err=True)
+
+
+_VERBOSE = _EchoHandler()
+
+
+def _log_verbosely(verbose: bool) -> None:
+    log = logging.getLogger("graphkit")
+    log.removeHandler(_VERBOSE)  # one handler however many times the group runs in a process
+    log.setLevel(logging.DEBUG if verbose else logging.NOTSET)
+    if verbose:
+        log.addHandler(_VERBOSE)
+
+
+@click.group(cls=_Group, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "-V", "--version", prog_name="graphkit")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only: no progress, warnings or summary.")
+@click.option("-v", "--verbose", is_flag=True, help="Also log each request's URL and each cache hit on stderr.")
 @click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     """Explore the citation graph of a reading list kept as a blog post.
 
     \b
     Example:
       graphkit seeds examples/video-classification/post.md
+      graphkit -v build examples/video-classification/post.md -o site/
     """
-    ctx.ensure_object(dict)
+    if quiet and verbose:
+        raise click.UsageError("-q/--quiet and -v/--verbose contradict each other; give one of them")
+    ctx.ensure_object(dict).update(quiet=quiet, verbose=verbose)
+    _log_verbosely(verbose)
+    if ctx.invoked_subcommand is None:  # bare `graphkit`: its help, exit 0
+        click.echo(ctx.get_help())
+        ctx.exit(0)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -82,7 +123,7 @@ def seeds(source: str, as_json: bool) -> None:
     """
     sl = parse_seeds(source)
     if not sl.papers:
-        click.echo(f"graphkit: warning: no papers found in {sl.source}", err=True)
+        _note(f"graphkit: warning: no papers found in {sl.source}")
     if as_json:
         _dump(sl.to_dict())
         return
@@ -166,7 +207,7 @@ class _Progress:
 
     def __init__(self, state: dict):
         self.state = state
-        self.tty = sys.stderr.isatty()
+        self.tty = sys.stderr.isatty() and not state.get("verbose")  # -v: log lines, not a redrawn bar
         self.last_print = 0.0
         self.drawn = False
 
@@ -180,16 +221,16 @@ class _Progress:
         if self.tty:
             width = 24
             filled = int(width * min(done, planned) / planned)
-            click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {text}\033[K", err=True, nl=False)
+            _note(f"\r[{'#' * filled}{'.' * (width - filled)}] {text}\033[K", nl=False)
             self.drawn = True
         elif ev.get("requests", 0) and (time.monotonic() - self.last_print >= 5 or done == planned):
             # not a terminal: a log line every 5 s at most, and none for a run served from the cache
             self.last_print = time.monotonic()
-            click.echo(text, err=True)
+            _note(text)
 
     def close(self) -> None:
         if self.drawn:
-            click.echo("", err=True)
+            _note("")
 
 
 def _collect(ctx: click.Context, source: str, fetch: dict, client=None):
@@ -208,7 +249,7 @@ def _collect(ctx: click.Context, source: str, fetch: dict, client=None):
 
 
 def _print_summary(s: dict, seconds: float) -> None:
-    err = functools.partial(click.echo, err=True)
+    err = _note
     unresolved = s["unresolved"]
     err(f"seeds: {s['seeds']} ({s['resolved']} resolved, {len(unresolved)} unresolved)")
     for u in unresolved:
@@ -283,7 +324,7 @@ def build(ctx, source, outdir, lineages, title, max_nodes, as_json, fetch):
     if stamp is not None and not fetch["refresh"]:
         saved = up_to_date(outdir, stamp())
         if saved is not None:  # same source, options, cache and untouched outputs: nothing to do
-            click.echo(f"{outdir} is up to date (nothing changed since the last build)", err=True)
+            _note(f"{outdir} is up to date (nothing changed since the last build)")
             saved = {**saved, "requests": 0, "cache_hits": 0}
             _print_summary(saved, time.perf_counter() - t0)
             if as_json:

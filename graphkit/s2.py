@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import logging
 import math
 import os
 import random
@@ -111,30 +112,39 @@ class Limiter:
     """Spaces request *starts* at least ``margin / rps`` seconds apart, for any number of threads.
 
     ``slow_down`` (on a 429) doubles the interval (at most 30 s) and ``recovered`` eases it back towards the
-    configured pace after successes. ``rps = 0`` turns pacing off.
+    configured pace after successes. ``rps = 0`` turns pacing off. ``clock`` (seconds, monotonic) and ``sleep``
+    are ``time.monotonic`` and ``time.sleep`` unless given: a test passes a clock that moves only when slept on.
+
+    >>> t = [0.0]
+    >>> lim = Limiter(2.0, margin=1.0, clock=lambda: t[0], sleep=lambda s: t.__setitem__(0, t[0] + s))
+    >>> [lim.wait() for _ in range(3)], t[0]
+    ([0.0, 0.5, 0.5], 1.0)
     """
 
-    def __init__(self, rps: float, margin: float = 1.04):
+    def __init__(self, rps: float, margin: float = 1.04, clock=time.monotonic, sleep=time.sleep):
         self.base = (margin / rps) if rps else 0.0
         self.interval = self.base
+        self.clock = clock
+        self.sleep = sleep
         self._next = 0.0
         self._lock = threading.Lock()
         self._ok_streak = 0
 
     def wait(self) -> float:
+        """Wait for this request's slot; return the seconds waited."""
         with self._lock:
-            now = time.monotonic()
+            now = self.clock()
             slot = max(now, self._next)
             self._next = slot + self.interval
         delay = slot - now
         if delay > 0:
-            time.sleep(delay)
+            self.sleep(delay)
         return delay
 
     def push_back(self, seconds: float) -> None:
         """No request starts for ``seconds`` from now (a ``Retry-After``)."""
         with self._lock:
-            self._next = max(self._next, time.monotonic() + seconds)
+            self._next = max(self._next, self.clock() + seconds)
 
     def slow_down(self) -> None:
         with self._lock:
@@ -467,6 +477,8 @@ class S2Client:
             hit = self._cache_get(ckey, check)
             if hit is not _MISS:
                 self.counters.add("cache_hits")
+                logging.getLogger("graphkit.s2").debug("cache hit: %s %s%s?%s", method, self.base_url, path,
+                                                       urlencode(sorted(params.items())))
                 return hit
         if self.offline:
             raise OfflineMiss(f"not in the cache for {self.base_url}: {method} {path}?{urlencode(sorted(params.items()))}; "
@@ -477,6 +489,7 @@ class S2Client:
         problem = ""
         for attempt in range(tries):
             try:
+                logging.getLogger("graphkit.s2").debug("%s %s", method, shown)  # the key is in a header, never here
                 resp, raw, expired = self._send(method, url, params, body, shown)
                 text = raw.decode("utf-8")
             except requests.exceptions.ConnectionError as e:

@@ -8,7 +8,7 @@ from pathlib import Path
 from graphkit.graph import build_graph, load_graph, node_key, node_label, save_graph, seed_nodes
 
 A, B, C, D, E = ("a" * 40, "b" * 40, "c" * 40, "d" * 40, "e" * 40)
-RECORDED = Path(__file__).resolve().parents[2] / "shared" / "s2" / "recorded"
+RECORDED = Path(__file__).resolve().parent / "fixtures" / "s2"
 
 
 def paper(pid, title, year, **kw):
