@@ -46,7 +46,7 @@ def rebuild(url: str, cache: Path, out: Path, chains) -> dict:
     client = S2Client(base_url=url, cache_dir=cache, rps=0, offline=True)
     t_client = time.perf_counter() - t0
     got = collect(str(POST), client)
-    res = analyse(got.graph, chains=chains)
+    res = analyse(got.graph, chains=chains, aliases=aliases)
     site = write_site(got.graph, out, res, title=got.seeds.title)
     total = time.perf_counter() - t0
     client.close()
@@ -78,7 +78,8 @@ def main() -> None:
     args = ap.parse_args()
     repeat = 1 if args.quick else args.repeat
     print(machine())
-    chains = read_lineages(LINEAGES)
+    aliases: dict = {}
+    chains = read_lineages(LINEAGES, aliases)
     corpus = from_seedlist(parse_seeds(str(POST)))
     with tempfile.TemporaryDirectory(prefix="graphkit-warm-") as d:
         tmp = Path(d)

@@ -265,13 +265,16 @@ def _print_summary(s: dict, seconds: float) -> None:
         err(f"wrote {len(s['files'])} files: " + ", ".join(os.path.basename(f) for f in s["files"]))
 
 
-def _chains(lineage: tuple[str, ...], lineages: str | None) -> list[list[str]]:
+def _chains(lineage: tuple[str, ...], lineages: str | None, source: str) -> tuple[list[list[str]], dict]:
+    """The declared chains and names: the post's front matter (``graphkit:``), then --lineages, then --lineage."""
     from .lineage import parse_chain, read_lineages
+    from .pipeline import post_settings
 
-    chains = [parse_chain(text) for text in lineage]
+    chains, aliases = post_settings(source)
     if lineages:
-        chains += read_lineages(lineages)
-    return chains
+        chains += read_lineages(lineages, aliases)
+    chains += [parse_chain(text) for text in lineage]
+    return chains, aliases
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -314,7 +317,7 @@ def build(ctx, source, outdir, lineages, title, max_nodes, as_json, fetch):
     )
 
     t0 = time.perf_counter()
-    chains = _chains((), lineages)
+    chains, aliases = _chains((), lineages, source)
     try:  # before a long fetch, not after it
         Path(outdir).mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -337,7 +340,7 @@ def build(ctx, source, outdir, lineages, title, max_nodes, as_json, fetch):
             click.echo(f"graphkit: warning: {what} ({path}) is inside the Jekyll site at {site_root} and would be "
                        f"published; add it to exclude: in _config.yml, or {fix}", err=True)
     got = _collect(ctx, source, fetch, client)
-    results = analyse(got.graph, chains=chains)
+    results = analyse(got.graph, chains=chains, aliases=aliases)
     site = write_site(got.graph, outdir, results, title=title or got.seeds.title, max_nodes=max_nodes,
                       slug=source_slug(source))
     s = summary(got, site)
@@ -365,12 +368,13 @@ def lineage(ctx, source, lineage, lineages, as_json, fetch):
         --lineages examples/video-classification/lineages.txt --lineage "C3D -> I3D"
     """
     from .graph import node_label
-    from .lineage import backbone, check_declared, main_path
+    from .lineage import apply_aliases, backbone, check_declared, main_path
     from .pipeline import lineage_json
 
-    chains = _chains(lineage, lineages)
+    chains, aliases = _chains(lineage, lineages, source)
     got = _collect(ctx, source, fetch)
     G = got.graph
+    apply_aliases(G, aliases)
     declared = check_declared(G, chains) if chains else []
     bb = backbone(G)
     main = main_path(G)

@@ -232,9 +232,10 @@ def author_year(d: dict) -> str | None:
 
 
 def node_label(G: nx.DiGraph, n: str) -> str:
-    """A paper's name, the way its readers name it: the name the list gives a seed (``TSN``), else the method
-    name its title starts with (``SlowFast Networks for …`` → ``SlowFast``), else first author and two-digit year
-    (``Carreira '17``), else the first words of the title (never cut inside a word).
+    """A paper's name, the way its readers name it: a name the user declared for it (``alias``), else the name the
+    list gives a seed (``TSN``), else the method name its title starts with (``SlowFast Networks for …`` →
+    ``SlowFast``), else first author and two-digit year (``Carreira '17``), else the first words of the title (never
+    cut inside a word).
 
     >>> G = nx.DiGraph()
     >>> G.add_node("s", seed=True, label="TSN", title="Temporal Segment Networks", authors=["Limin Wang"], year=2016)
@@ -246,6 +247,8 @@ def node_label(G: nx.DiGraph, n: str) -> str:
     ['TSN', "Zhou '17", 'SlowFast', 'Untitled: a study']
     """
     d = G.nodes[n]
+    if d.get("alias"):  # a name the user gave it (lineages file, front matter)
+        return d["alias"]
     title = d.get("title") or ""
     label = d.get("label") or ""
     if label and _given_name(label, title):

@@ -40,11 +40,14 @@ def collect(source: str, client, progress: Callable[[dict], None] | None = None)
     return Collected(sl, corpus, G, {"seeds": t1 - t0, "fetch": t2 - t1, "graph": t3 - t2})
 
 
-def analyse(G: nx.DiGraph, *, chains: list[list[str]] = (), top: int = 20) -> dict:
-    """Declared lineage, backbone, main path and missing papers of a graph."""
+def analyse(G: nx.DiGraph, *, chains: list[list[str]] = (), top: int = 20, aliases: dict | None = None) -> dict:
+    """Declared lineage, backbone, main path and missing papers of a graph (``aliases``, names for papers, are
+    applied to ``G`` first: see :func:`graphkit.lineage.apply_aliases`)."""
     from .discover import find_missing
-    from .lineage import backbone, check_declared, main_path
+    from .lineage import apply_aliases, backbone, check_declared, main_path
 
+    if aliases:
+        apply_aliases(G, aliases)
     t0 = time.perf_counter()
     declared = check_declared(G, chains) if chains else []
     t1 = time.perf_counter()
@@ -121,27 +124,66 @@ def write_site(
             "html": html, "timings": timings}
 
 
+def front_matter(source: str) -> dict:
+    """A Markdown post's Jekyll front matter (``{}`` for stdin, another kind of file, or front matter that is not
+    a YAML mapping; the seed parser reports those)."""
+    if source == "-":
+        return {}
+    try:
+        with Path(source).open(encoding="utf-8", errors="replace") as f:
+            head = f.read(65_536)
+    except OSError:
+        return {}
+    if not head.startswith("---"):
+        return {}
+    end = head.find("\n---", 3)
+    if end < 0:
+        return {}
+    import yaml
+
+    try:
+        loaded = yaml.safe_load(head[3:end])
+    except yaml.YAMLError:
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
 def source_slug(source: str) -> str:
     """The asset name of a post's map (see :func:`graphkit.render.post_slug`), from its front matter or file name."""
     from .render import post_slug
 
-    meta = {}
-    if source != "-":
-        try:
-            head = Path(source).read_text(encoding="utf-8", errors="replace")[:20_000]
-        except OSError:
-            head = ""
-        if head.startswith("---"):
-            end = head.find("\n---", 3)
-            if end > 0:
-                import yaml
+    return post_slug(source, front_matter(source))
 
-                try:
-                    loaded = yaml.safe_load(head[3:end])
-                    meta = loaded if isinstance(loaded, dict) else {}
-                except yaml.YAMLError:
-                    meta = {}
-    return post_slug(source, meta)
+
+def post_settings(source: str) -> tuple[list[list[str]], dict[str, str]]:
+    """The lineages and names a post declares in its front matter, under a ``graphkit:`` key::
+
+        graphkit:
+          lineages:
+            - TSN -> TRN -> TSM
+          aliases:
+            TRN: arXiv:1711.08496
+
+    so that ``build``, ``lineage`` and ``missing`` find them without ``--lineages``. Returns ``(chains, aliases)``.
+    """
+    from .errors import LineageError
+    from .lineage import parse_lineage_lines
+
+    conf = front_matter(source).get("graphkit")
+    if conf is None:
+        return [], {}
+    where = f"{source}: front matter graphkit:"
+    if not isinstance(conf, dict):
+        raise LineageError(f"{where} must be a mapping with 'lineages' (a list of 'A -> B') and 'aliases' (name: id)")
+    lines = conf.get("lineages") or []
+    names = conf.get("aliases") or {}
+    if isinstance(lines, str):
+        lines = [lines]
+    if not isinstance(lines, list) or not isinstance(names, dict):
+        raise LineageError(f"{where} 'lineages' must be a list of 'A -> B -> C' and 'aliases' a mapping name: id")
+    chains, aliases = parse_lineage_lines([str(x) for x in lines], where=f"{where} lineages item ")
+    aliases.update({str(k): str(v) for k, v in names.items()})
+    return chains, aliases
 
 
 def published_by_jekyll(path: str | Path) -> Path | None:

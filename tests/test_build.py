@@ -171,10 +171,37 @@ def test_lineage_declared_planted_links_are_direct_and_influential(built):
     assert doc["main_path"] and all(len(p) >= 2 for p in doc["main_path"])
     assert all(k.startswith(("arXiv:", "title:")) or len(k) == 40 for p in doc["main_path"] for k in p)
     assert all(len(pair) == 2 for pair in doc["backbone"])
-    # the shipped lineages file: TSN -> TRN -> TSM etc., by label where unambiguous
+    # the shipped lineages file: names (TRN = arXiv:1711.08496) and chains by label or name
     r = run("lineage", *args, "--lineages", LINEAGES)
     assert r.exit_code == 0, r.output
-    assert "declared lineage" in r.stdout and "TSN" in r.stdout and "main path" in r.stdout
+    assert "declared lineage" in r.stdout and "main path" in r.stdout
+    rows = [(ln[2:22].strip(), ln[23:43].strip(), ln[44:53].strip()) for ln in r.stdout.splitlines()[2:9]]
+    assert rows == [
+        ("Two-Stream", "TSN", "direct"), ("TSN", "TRN", "direct"), ("TRN", "TSM", "direct"), ("TSN", "ECO", "direct"),
+        ("C3D", "I3D", "direct"), ("C3D", "P3D", "direct"), ("C3D", "R(2+1)D", "direct")]
+
+
+def test_the_post_declares_its_own_lineages(built, tmp_path):
+    """Settings travel with the list: a `graphkit:` key in the front matter, no --lineages needed."""
+    text = POST.read_text(encoding="utf-8")
+    assert text.startswith("---\n")
+    post = tmp_path / "post.md"
+    post.write_text("---\ngraphkit:\n  lineages:\n    - TSN -> TRN -> TSM\n  aliases:\n    TRN: arXiv:1711.08496\n"
+                    + text[4:], encoding="utf-8")
+    args = [post, "--api-url", built["url"], "--cache-dir", built["tmp"] / "cache", "--offline"]
+    r = run("lineage", *args, "--json")
+    assert r.exit_code == 0, r.stderr
+    assert [(d["from"], d["to"], d["status"]) for d in json.loads(r.stdout)["declared"]] == [
+        ("arXiv:1608.00859", "arXiv:1711.08496", "direct"), ("arXiv:1711.08496", "arXiv:1811.08383", "direct")]
+    r = run("build", *args, "-o", tmp_path / "site")
+    assert r.exit_code == 0, r.stderr
+    report = (tmp_path / "site" / "report.md").read_text(encoding="utf-8")
+    assert "TRN" in report and "Temporal Relational" not in report.split("## ")[2]
+    bad = tmp_path / "bad.md"
+    bad.write_text("---\ngraphkit:\n  lineages:\n    - TSN ->\n---\n- [x](https://arxiv.org/abs/1608.00859)\n",
+                   encoding="utf-8")
+    r = run("lineage", bad, "--api-url", built["url"], "--cache-dir", built["tmp"] / "cache", "--offline")
+    assert r.exit_code == 1 and "front matter graphkit:" in r.stderr and len(r.stderr.strip().splitlines()) == 1
 
 
 def test_lineage_bad_names(built):
