@@ -41,7 +41,7 @@ from tests.corpus import from_seedlist  # noqa: E402
 from tests.s2server import FakeS2  # noqa: E402
 
 
-def rebuild(url: str, cache: Path, out: Path, chains) -> dict:
+def rebuild(url: str, cache: Path, out: Path, chains, aliases=None) -> dict:
     t0 = time.perf_counter()
     client = S2Client(base_url=url, cache_dir=cache, rps=0, offline=True)
     t_client = time.perf_counter() - t0
@@ -96,7 +96,7 @@ def main() -> None:
               f"cache {mib(dir_bytes(cache)):.1f} MiB")
         loads = [load_only(cache) for _ in range(repeat)]
         load_t, n_entries, n_bytes = min(loads)
-        runs = [rebuild(url, cache, tmp / f"site{i}", chains) for i in range(repeat)]
+        runs = [rebuild(url, cache, tmp / f"site{i}", chains, aliases) for i in range(repeat)]
         best = min(runs, key=lambda r: r["total"])
         cli_t = None
         if not args.quick:
@@ -137,7 +137,7 @@ def main() -> None:
         uptodate_t = min(unchanged)
         prof = cProfile.Profile()
         prof.enable()
-        rebuild(url, cache, tmp / "site-prof", chains)
+        rebuild(url, cache, tmp / "site-prof", chains, aliases)
         prof.disable()
 
     print(f"graph: {best['nodes']:,} papers, {best['edges']:,} edges; map {best['map']['nodes']} nodes, "
