@@ -616,30 +616,39 @@ def _judge(entry: _Entry) -> tuple[_Candidate | None, Skipped | None]:
 
 
 def _merge(cands: list[_Candidate]) -> list[Seed]:
-    """One paper is one seed: candidates sharing an id, an in-page anchor or a normalised title merge."""
+    """One paper is one seed: candidates sharing an id, an in-page anchor or a normalised title merge.
+
+    Union–find over the candidates, in near-linear time: each id, anchor and normalised title points at the first
+    candidate that carries it. Two candidates with the same title stay apart when their groups' ids conflict; each
+    group keeps its ids (per id kind, the value of its earliest candidate), merged when groups merge.
+    """
+    from networkx.utils import UnionFind
+
     # resolve in-page anchors to the entry that carries the id
-    by_anchor = {}
-    for c in cands:
+    by_anchor: dict[str, int] = {}
+    for k, c in enumerate(cands):
         for a in c.entry.anchor_ids:
-            by_anchor.setdefault(a, c)
-    parent = list(range(len(cands)))
+            by_anchor.setdefault(a, k)
+    uf = UnionFind(range(len(cands)))
+    group_ids: dict[int, dict[str, tuple[int, str]]] = {
+        k: {n: (k, str(v).lower()) for n, v in c.ids.items()} for k, c in enumerate(cands)
+    }
 
-    def find(x):
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    def union(a: int, b: int) -> None:
+        ra, rb = uf[a], uf[b]
+        if ra == rb:
+            return
+        merged, other = group_ids.pop(ra), group_ids.pop(rb)
+        for n, first in other.items():
+            if n not in merged or first < merged[n]:
+                merged[n] = first
+        uf.union(ra, rb)
+        group_ids[uf[ra]] = merged
 
-    def union(a, b):
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-
-    index = {id(c): k for k, c in enumerate(cands)}
     seen: dict[tuple, int] = {}
     for k, c in enumerate(cands):
         if c.anchor_target and c.anchor_target in by_anchor:
-            union(k, index[id(by_anchor[c.anchor_target])])
+            union(k, by_anchor[c.anchor_target])
         for name in ("arxiv", "doi", "s2", "corpusId"):
             v = c.ids.get(name)
             if v:
@@ -655,15 +664,14 @@ def _merge(cands: list[_Candidate]) -> list[Seed]:
         if not nt:
             continue
         if nt in by_title:
-            ga = _group_ids(cands, find, find(by_title[nt]))
-            gb = _group_ids(cands, find, find(k))
-            if not any(n in ga and n in gb and ga[n] != gb[n] for n in ("arxiv", "doi", "s2", "corpusId")):
+            ga, gb = group_ids[uf[by_title[nt]]], group_ids[uf[k]]
+            if not any(n in ga and n in gb and ga[n][1] != gb[n][1] for n in ("arxiv", "doi", "s2", "corpusId")):
                 union(by_title[nt], k)
         else:
             by_title[nt] = k
     groups: dict[int, list[_Candidate]] = {}
     for k, c in enumerate(cands):
-        groups.setdefault(find(k), []).append(c)
+        groups.setdefault(uf[k], []).append(c)
     seeds = []
     for members in groups.values():
         members.sort(key=lambda c: c.entry.line)
@@ -675,14 +683,11 @@ def _merge(cands: list[_Candidate]) -> list[Seed]:
             continue  # an in-page link to something that is not a paper entry
         main = next((c for c in members if c.ids), members[0])
         best = max(members, key=lambda c: (c.label_q, -c.entry.line))
-        sections: list[str] = []
-        paths: list[list[str]] = []
+        sections: dict[str, None] = {}  # ordered sets
+        paths: dict[tuple, list[str]] = {}
         for c in members:
-            if c.entry.path not in paths:
-                paths.append(c.entry.path)
-            for h in c.entry.path:
-                if h not in sections:
-                    sections.append(h)
+            paths.setdefault(tuple(c.entry.path), c.entry.path)
+            sections.update(dict.fromkeys(c.entry.path))
         title = main.entry.title or next((c.entry.title for c in members if c.entry.title), "")
         full_ids = {"arxiv": ids.get("arxiv"), "doi": ids.get("doi"), "s2": ids.get("s2")}
         if ids.get("corpusId"):
@@ -692,25 +697,16 @@ def _merge(cands: list[_Candidate]) -> list[Seed]:
                 key=_seed_key(ids, title),
                 title=title or None,
                 ids=full_ids,
-                sections=sections,
+                sections=list(sections),
                 line=main.entry.line,
                 label=best.label,
                 date=next((c.entry.date for c in [main, *members] if c.entry.date), None),
                 venue=next((c.entry.venue for c in [main, *members] if c.entry.venue), None),
-                paths=paths,
+                paths=list(paths.values()),
             )
         )
     seeds.sort(key=lambda s: s.line)
     return seeds
-
-
-def _group_ids(cands, find, root) -> dict:
-    out: dict = {}
-    for k, c in enumerate(cands):
-        if find(k) == root:
-            for n, v in c.ids.items():
-                out.setdefault(n, str(v).lower())
-    return out
 
 
 def parse_markdown(text: str, source: str = "") -> SeedList:
