@@ -462,14 +462,66 @@ def _front_date(meta: dict) -> str | None:
     return m.group(0) if m else None
 
 
-def _entries_from_markdown(text: str) -> list[_Entry]:
+# A post is parsed in pieces of at least this many characters, cut before top-level headings (see _token_pieces)
+_PIECE = 1 << 19
+_CUT = re.compile(r"^[ \t]*\n(?=#{1,6}(?:[ \t]|$))", re.MULTILINE)  # a blank line, then a column-0 ATX heading
+
+
+def _token_pieces(text: str):
+    """markdown-it's tokens of ``text`` as ``(tokens, line offset)`` pieces, so a huge post never holds all its
+    tokens at once.
+
+    A piece ends with a blank line before a column-0 ATX heading. CommonMark closes every block there except a
+    fenced code block or an HTML block of kinds 1–5 (``<pre>``, ``<!--``…), which run on to their end marker: when
+    a piece's parse leaves one open to its last line, the cut was not a boundary and the whole text is parsed at
+    once instead. Reference-style links are defined for the whole text: the definitions of every piece holding
+    ``]:`` are collected first (markdown-it keeps the first of duplicates, as it does in one parse).
+    """
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": True}).enable("table")
-    tokens = md.parse(text)
+    cuts = [0]
+    for m in _CUT.finditer(text):
+        if m.end() - cuts[-1] >= _PIECE and len(text) - m.end() >= _PIECE // 4:
+            cuts.append(m.end())
+    if len(cuts) == 1:
+        yield md.parse(text), 0
+        return
+    pieces = [text[a:b] for a, b in zip(cuts, [*cuts[1:], len(text)], strict=True)]
+    env: dict = {}
+    blocks_only = MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
+    for piece in pieces:
+        if "]:" in piece:
+            blocks_only.parse(piece, env)
+    refs = env.get("references", {})
+    offset = 0
+    for k, piece in enumerate(pieces):
+        tokens = md.parse(piece, {"references": refs})
+        n_lines = piece.count("\n")
+        if k < len(pieces) - 1 and any(t.type in ("fence", "html_block") and t.map and t.map[1] >= n_lines
+                                       for t in tokens):
+            del tokens
+            yield None, 0  # start over: what was handed out is void
+            yield md.parse(text), 0
+            return
+        yield tokens, offset
+        offset += n_lines
+
+
+def _entries_from_markdown(text: str) -> list[_Entry]:
     heads: list[str] = []  # heading texts by level
     appendix_level: int | None = None
     entries: list[_Entry] = []
+    for tokens, offset in _token_pieces(text):
+        if tokens is None:  # a cut that was no boundary: the whole text follows
+            heads, appendix_level, entries = [], None, []
+            continue
+        heads, appendix_level = _walk_tokens(tokens, offset, heads, appendix_level, entries)
+    return entries
+
+
+def _walk_tokens(tokens, offset: int, heads: list[str], appendix_level: int | None, entries: list[_Entry]):
+    """Append the entries (list items, table rows) of one piece's tokens; return the heading state after it."""
     item_stack: list[dict] = []
     row: dict | None = None
     in_thead = False
@@ -489,7 +541,7 @@ def _entries_from_markdown(text: str) -> list[_Entry]:
             i += 3
             continue
         if tok.type == "list_item_open":
-            item_stack.append({"line": tok.map[0] + 1 if tok.map else 0, "inlines": [], "level": tok.level})
+            item_stack.append({"line": tok.map[0] + 1 + offset if tok.map else 0, "inlines": [], "level": tok.level})
         elif tok.type == "list_item_close":
             item = item_stack.pop()
             if item["inlines"]:
@@ -499,7 +551,7 @@ def _entries_from_markdown(text: str) -> list[_Entry]:
         elif tok.type == "thead_close":
             in_thead = False
         elif tok.type == "tr_open" and not in_thead:
-            row = {"line": tok.map[0] + 1 if tok.map else 0, "inlines": []}
+            row = {"line": tok.map[0] + 1 + offset if tok.map else 0, "inlines": []}
         elif tok.type == "tr_close" and row is not None:
             if row["inlines"]:
                 entries.append(_make_entry(row["line"], row["inlines"], heads, appendix_level))
@@ -511,7 +563,7 @@ def _entries_from_markdown(text: str) -> list[_Entry]:
                   and tokens[i - 1].level == item_stack[-1]["level"] + 1):  # the item's own text, not a nested item's
                 item_stack[-1]["inlines"].append(tok)
         i += 1
-    return entries
+    return heads, appendix_level
 
 
 def _make_entry(line, inlines, heads, appendix_level) -> _Entry:
