@@ -136,6 +136,7 @@ def make_post(target_bytes: int, seed: int = 12) -> str:
                     p = _paper(rng, len(papers) + 1)
                     papers.append(p)
                     refs.append(f"[ref{p['n']}]: {_link(rng, p)}")
+                    size += len(refs[-1]) + 1
                     if rng.random() < 0.05:
                         block.append(f"<span id='paper{p['n']}'></span>")
                 block += _item(rng, p, rng.choice(("1.", "*", "-")))

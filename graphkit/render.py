@@ -220,11 +220,10 @@ def write_html(G: nx.DiGraph, path: str | Path, *, title: str, missing=(), decla
     template = (Path(__file__).parent / "templates" / "map.html").read_text(encoding="utf-8")
     values = {"TITLE": html.escape(title or "graphkit map"), "VIS_CSS": css, "VIS_JS": js, "DATA": json_for_script(data)}
     page = re.sub(r"\{\{(TITLE|VIS_CSS|VIS_JS|DATA)\}\}", lambda m: values[m.group(1)], template)
-    out = Path(path)
-    try:
-        out.write_text(page, encoding="utf-8")
-    except OSError:
-        raise OutputError(f"cannot write {out}; check the output directory (-o) is writable") from None
+    from .files import atomic_write
+
+    with atomic_write(path) as f:  # old-and-complete or new-and-complete, whatever kills the build
+        f.write(page)
     return {"nodes": len(nodes), "edges": len(edges), "bytes": len(page.encode("utf-8"))}
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+import logging
 import re
 import sys
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -829,7 +832,8 @@ def parse_bibtex(text: str, source: str = "") -> SeedList:
     """
     import bibtexparser
 
-    lib = bibtexparser.parse_string(text)
+    with _quiet("bibtexparser"):  # what does not parse is in `skipped`, not bibtexparser's log lines on stderr
+        lib = bibtexparser.parse_string(text)
     cands, skipped = [], []
     for entry in lib.entries:
         f = {fld.key.lower(): str(fld.value) for fld in entry.fields}
@@ -855,11 +859,30 @@ def parse_bibtex(text: str, source: str = "") -> SeedList:
     return SeedList(papers=_merge(cands), skipped=skipped, source=source)
 
 
+@contextmanager
+def _quiet(logger_name: str):
+    """Silence a library's logger (and its children) for the duration of the block."""
+    log = logging.getLogger(logger_name)
+    level = log.level
+    log.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
 def _read_source(source: str) -> tuple[str, str]:
     """(text, name) of a path or ``-`` (stdin); one-line SeedErrors for what cannot be read."""
     if source == "-":
-        data = sys.stdin.buffer.read()
         name = "<stdin>"
+        try:
+            if sys.stdin is None:  # file descriptor 0 was closed before Python started
+                raise ValueError("closed")
+            data = sys.stdin.buffer.read()
+        except (OSError, ValueError) as e:
+            why = "it is closed" if isinstance(e, ValueError) or e.errno == errno.EBADF else e.strerror
+            raise SeedError(f"cannot read the source from stdin ({why}); pipe the post into `-` or give its path"
+                            ) from None
     else:
         p = Path(source)
         name = str(p)
