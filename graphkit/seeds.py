@@ -7,10 +7,12 @@ import logging
 import re
 import sys
 import unicodedata
+from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .errors import SeedError
@@ -440,21 +442,23 @@ def _strip_front_matter(text: str) -> tuple[dict, str]:
     """(front matter as a dict, text with the front matter blanked so line numbers stay true)."""
     if not text.startswith("---"):
         return {}, text
-    lines = text.split("\n")
-    if lines[0].strip() != "---":
+    first = text.find("\n")
+    if (text if first < 0 else text[:first]).strip() != "---":
         return {}, text
-    for i in range(1, len(lines)):
-        if lines[i].strip() in ("---", "..."):
-            import yaml
+    m = re.compile(r"^[^\S\n]*(?:---|\.\.\.)[^\S\n]*$", re.MULTILINE).search(text, first + 1) if first >= 0 else None
+    if m is None:
+        return {}, text
+    import yaml
 
-            try:
-                meta = yaml.safe_load("\n".join(lines[1:i])) or {}
-            except yaml.YAMLError:
-                meta = {}
-            if not isinstance(meta, dict):
-                meta = {}
-            return meta, "\n" * (i + 1) + "\n".join(lines[i + 1 :])
-    return {}, text
+    try:
+        meta = yaml.safe_load(text[first + 1 : m.start()]) or {}
+    except yaml.YAMLError:
+        meta = {}
+    if not isinstance(meta, dict):
+        meta = {}
+    end = text.find("\n", m.end())
+    rest = "" if end < 0 else text[end + 1 :]
+    return meta, "\n" * (text.count("\n", 0, m.end()) + 1) + rest
 
 
 def _front_date(meta: dict) -> str | None:
@@ -490,18 +494,18 @@ def _token_pieces(text: str):
     if len(cuts) == 1:
         yield md.parse(text), 0
         return
-    pieces = [text[a:b] for a, b in zip(cuts, [*cuts[1:], len(text)], strict=True)]
+    spans = list(zip(cuts, [*cuts[1:], len(text)], strict=True))
     env: dict = {}
     blocks_only = MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
-    for piece in pieces:
-        if "]:" in piece:
-            blocks_only.parse(piece, env)
+    for a, b in spans:
+        if text.find("]:", a, b) >= 0:
+            blocks_only.parse(text[a:b], env)
     refs = env.get("references", {})
     offset = 0
-    for k, piece in enumerate(pieces):
-        tokens = md.parse(piece, {"references": refs})
-        n_lines = piece.count("\n")
-        if k < len(pieces) - 1 and any(t.type in ("fence", "html_block") and t.map and t.map[1] >= n_lines
+    for k, (a, b) in enumerate(spans):
+        tokens = md.parse(text[a:b], {"references": refs})
+        n_lines = text.count("\n", a, b)
+        if k < len(spans) - 1 and any(t.type in ("fence", "html_block") and t.map and t.map[1] >= n_lines
                                        for t in tokens):
             del tokens
             yield None, 0  # start over: what was handed out is void
@@ -511,19 +515,21 @@ def _token_pieces(text: str):
         offset += n_lines
 
 
-def _entries_from_markdown(text: str) -> list[_Entry]:
+def _entries_from_markdown(text: str, keep: Callable[[_Entry], Any] = lambda e: e) -> list:
+    """The entries of a post in order, each passed through ``keep`` as it is made (so a huge post's entries need
+    not all be held: ``parse_markdown`` keeps only its verdict on each)."""
     heads: list[str] = []  # heading texts by level
     appendix_level: int | None = None
-    entries: list[_Entry] = []
+    entries: list = []
     for tokens, offset in _token_pieces(text):
         if tokens is None:  # a cut that was no boundary: the whole text follows
             heads, appendix_level, entries = [], None, []
             continue
-        heads, appendix_level = _walk_tokens(tokens, offset, heads, appendix_level, entries)
+        heads, appendix_level = _walk_tokens(tokens, offset, heads, appendix_level, entries, keep)
     return entries
 
 
-def _walk_tokens(tokens, offset: int, heads: list[str], appendix_level: int | None, entries: list[_Entry]):
+def _walk_tokens(tokens, offset: int, heads: list[str], appendix_level: int | None, entries: list, keep):
     """Append the entries (list items, table rows) of one piece's tokens; return the heading state after it."""
     item_stack: list[dict] = []
     row: dict | None = None
@@ -548,7 +554,7 @@ def _walk_tokens(tokens, offset: int, heads: list[str], appendix_level: int | No
         elif tok.type == "list_item_close":
             item = item_stack.pop()
             if item["inlines"]:
-                entries.append(_make_entry(item["line"], item["inlines"], heads, appendix_level))
+                entries.append(keep(_make_entry(item["line"], item["inlines"], heads, appendix_level)))
         elif tok.type == "thead_open":
             in_thead = True
         elif tok.type == "thead_close":
@@ -557,7 +563,7 @@ def _walk_tokens(tokens, offset: int, heads: list[str], appendix_level: int | No
             row = {"line": tok.map[0] + 1 + offset if tok.map else 0, "inlines": []}
         elif tok.type == "tr_close" and row is not None:
             if row["inlines"]:
-                entries.append(_make_entry(row["line"], row["inlines"], heads, appendix_level))
+                entries.append(keep(_make_entry(row["line"], row["inlines"], heads, appendix_level)))
             row = None
         elif tok.type == "inline":
             if row is not None:
@@ -668,6 +674,14 @@ def _judge(entry: _Entry) -> tuple[_Candidate | None, Skipped | None]:
     if (title_link is not None and title_link.kind != "non-paper") or looks_like_title(entry.title):
         return _Candidate(entry, {}, None, label, label_q), None
     return None, Skipped(entry.line, _short(entry.title), "no link and not a paper title")
+
+
+def _judge_slim(entry: _Entry) -> tuple[_Candidate | None, Skipped | None]:
+    """:func:`_judge`, the candidate keeping only what merging needs of its entry (not its links and text)."""
+    cand, skip = _judge(entry)
+    if cand is not None:
+        cand.entry = replace(entry, links=[], text_ids={}, lines=[], raw="")
+    return cand, skip
 
 
 def _merge(cands: list[_Candidate]) -> list[Seed]:
@@ -783,11 +797,9 @@ def parse_markdown(text: str, source: str = "") -> SeedList:
     ([(8, 'code repository')], 'My list', '2019-05-14')
     """
     meta, body = _strip_front_matter(text)
-    entries = _entries_from_markdown(body)
     cands: list[_Candidate] = []
     skipped: list[Skipped] = []
-    for e in entries:
-        cand, skip = _judge(e)
+    for cand, skip in _entries_from_markdown(body, _judge_slim):
         if cand is not None:
             cands.append(cand)
         if skip is not None:
