@@ -92,7 +92,7 @@ def _unlink(p: Path) -> None:
 
 def remove_stale(directory: str | Path) -> list[Path]:
     """Remove the temporary files that builds killed while writing left in ``directory`` (those of a process
-    still running are kept: it may be writing them now). Returns what was removed."""
+    still running, this one included, are kept: it may be writing them now). Returns what was removed."""
     removed = []
     try:
         names = os.listdir(directory)
@@ -102,8 +102,7 @@ def remove_stale(directory: str | Path) -> list[Path]:
         m = _TEMP.match(name)
         if not m:
             continue
-        pid = int(m.group("pid"))
-        if pid != os.getpid() and _alive(pid):
+        if _alive(int(m.group("pid"))):  # this process included: another thread may be writing it
             continue
         p = Path(directory) / name
         try:

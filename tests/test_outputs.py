@@ -62,8 +62,8 @@ def test_stale_temp_files_are_removed_unless_their_writer_lives(tmp_path):
     keep = tmp_path / ".notes.graphkit-tmp"  # not one of ours: wrong shape
     for p in (stale, live, mine, keep):
         p.write_text("partial", encoding="utf-8")
-    assert sorted(remove_stale(tmp_path)) == sorted([stale, mine])
-    assert sorted(os.listdir(tmp_path)) == sorted([live.name, keep.name])
+    assert remove_stale(tmp_path) == [stale]
+    assert sorted(os.listdir(tmp_path)) == sorted([live.name, mine.name, keep.name])
 
 
 # ---------------------------------------------------------------------------------------------------------------
