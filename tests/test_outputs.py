@@ -94,17 +94,18 @@ def _build(args: list[str]) -> None:
 
 
 def _writing_started(out: Path) -> bool:
+    """graph.json is the first output written: its temporary file is there."""
     try:
-        return any(n.endswith(".graphkit-tmp") for n in os.listdir(out))
+        return any(n.startswith(".graph.json.") and n.endswith(".graphkit-tmp") for n in os.listdir(out))
     except FileNotFoundError:
         return False
 
 
 def test_kill_while_writing_leaves_whole_files(tmp_path):
-    fc, lines = synthetic(60, seed=5, heavy=False)
-    # two versions of the outputs: all 60 seeds, or the first 40
+    fc, lines = synthetic(20, seed=5, heavy=False)  # about 5,000 papers
+    # two versions of the outputs: all 20 seeds, or the first 14
     (tmp_path / "a.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (tmp_path / "b.txt").write_text("\n".join(lines[:40]) + "\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("\n".join(lines[:14]) + "\n", encoding="utf-8")
     cache, out = tmp_path / "cache", tmp_path / "out"
     with FakeS2(fc) as srv:
         url = srv.url
