@@ -5,7 +5,9 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import math
 import os
+import signal
 import sys
 import time
 
@@ -16,8 +18,26 @@ from .errors import GraphkitError
 from .seeds import SeedList, parse_seeds, summary_line
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, like Ctrl-C: what is half-written is cleaned up the same way."""
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
+
+
+def _interrupted(state: dict | None, e: KeyboardInterrupt) -> tuple[str, int]:
+    """The line and exit code for Ctrl-C (130) or SIGTERM (143)."""
+    cached = (state or {}).get("pages_cached")
+    what = f"{cached} pages cached, " if cached is not None else ""
+    if isinstance(e, Terminated):
+        return f"graphkit: terminated; {what}rerun to resume", 128 + signal.SIGTERM
+    return f"graphkit: interrupted; {what}rerun to resume", 130
+
+
 class _Group(click.Group):
-    """Turns graphkit errors into one line on stderr (exit 1) and Ctrl-C into exit 130 — never a traceback."""
+    """Turns graphkit errors into one line on stderr (exit 1), Ctrl-C into exit 130 and SIGTERM into exit 143 —
+    never a traceback."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
@@ -28,7 +48,11 @@ class _Group(click.Group):
             where = e.ctx.command_path if e.ctx is not None else "graphkit"
             click.echo(f"graphkit: error: {e.format_message()} (see '{where} --help')", err=True)
             sys.exit(e.exit_code)
-        except click.Abort:
+        except click.Abort as e:
+            if isinstance(e.__cause__, KeyboardInterrupt):  # Ctrl-C or SIGTERM outside a command
+                line, code = _interrupted(None, e.__cause__)
+                click.echo(line, err=True)
+                sys.exit(code)
             click.echo("graphkit: aborted", err=True)
             sys.exit(1)
         except click.ClickException as e:
@@ -42,12 +66,10 @@ class _Group(click.Group):
         except GraphkitError as e:
             click.echo(f"graphkit: error: {e}", err=True)
             ctx.exit(e.exit_code)
-        except KeyboardInterrupt:
-            state = ctx.find_object(dict) or {}
-            cached = state.get("pages_cached")
-            what = f"{cached} pages cached, " if cached is not None else ""
-            click.echo(f"\ngraphkit: interrupted; {what}rerun to resume", err=True)
-            ctx.exit(130)
+        except KeyboardInterrupt as e:
+            line, code = _interrupted(ctx.find_object(dict), e)
+            click.echo("\n" + line, err=True)
+            ctx.exit(code)
 
 
 def _dump(obj) -> None:
@@ -180,8 +202,8 @@ def _env_number(name: str, kind, default):
         value = kind(raw)
     except ValueError:
         value = -1
-    if value < 0:
-        raise GraphkitError(f"{name}={raw!r} is not a number ≥ 0; fix or unset it")
+    if not 0 <= value < math.inf:  # nan and inf too
+        raise GraphkitError(f"{name}={raw!r} is not a finite number ≥ 0; fix or unset it")
     return value
 
 
@@ -302,9 +324,7 @@ def build(ctx, source, outdir, lineages, title, max_nodes, as_json, fetch):
       export S2_API_KEY=...   # optional, for S2's keyed rate limit
       graphkit build examples/video-classification/post.md -o site/
     """
-    from pathlib import Path
-
-    from .errors import OutputError
+    from .files import check_writable
     from .pipeline import (
         analyse,
         published_by_jekyll,
@@ -318,10 +338,7 @@ def build(ctx, source, outdir, lineages, title, max_nodes, as_json, fetch):
 
     t0 = time.perf_counter()
     chains, aliases = _chains((), lineages, source)
-    try:  # before a long fetch, not after it
-        Path(outdir).mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise OutputError(f"cannot create output directory {outdir}: {e.strerror}; choose another with -o") from None
+    check_writable(outdir)  # before a long fetch, not after it
     client = _client(fetch)
     stamp = stamp_for(source, lineages, {"title": title, "max_nodes": max_nodes}, client)
     if stamp is not None and not fetch["refresh"]:
@@ -496,8 +513,14 @@ def embed(outdir, height, asset_dir, copy_to):
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="graphkit")
+    """Console-script entry point: SIGTERM ends graphkit like Ctrl-C, with one line and exit 143."""
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        cli(prog_name="graphkit")
+    except Terminated as e:  # before or after a command ran (while starting up or exiting)
+        line, code = _interrupted(None, e)
+        click.echo(line, err=True)
+        sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

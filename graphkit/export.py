@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 
-from .errors import OutputError
+from .files import atomic_write
 from .graph import node_key, node_label, seed_nodes
 
 S2_PAPER = "https://www.semanticscholar.org/paper/"
@@ -76,18 +76,11 @@ def _edge_attrs(e: dict) -> dict:
             "contexts": len(e.get("contexts") or [])}
 
 
-def _guard(path: Path):
-    return OutputError(f"cannot write {path}; check the output directory (-o) is writable")
-
-
 @contextmanager
 def _writing(path: Path):
-    """A text file to write, with OSError turned into graphkit's OutputError naming the path."""
-    try:
-        with path.open("w", encoding="utf-8") as f:
-            yield f.write
-    except OSError:
-        raise _guard(path) from None
+    """A text file to write whole (see :mod:`graphkit.files`); its ``write`` method."""
+    with atomic_write(path) as f:
+        yield f.write
 
 
 def write_graphml(G: nx.DiGraph, path: str | Path, missing: list[dict] = (), rows: list | None = None) -> Path:
@@ -176,20 +169,17 @@ def write_csv(G: nx.DiGraph, path: str | Path, missing: list[dict] = ()) -> Path
     kind = {m["paperId"]: m["kind"] for m in missing or []}
     score = {m["paperId"]: m["score"] for m in missing or []}
     order = seed_nodes(G) + sorted(n for n in G if not G.nodes[n].get("seed"))
-    try:
-        with path.open("w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(CSV_HEADER)
-            for n in order:
-                d = G.nodes[n]
-                ext = d.get("externalIds") or {}
-                w.writerow([csv_cell(v) for v in (
-                    n, ext.get("ArXiv"), ext.get("DOI"), d.get("title"), d.get("year"), d.get("venue"),
-                    bool(d.get("seed")), d.get("key"), d.get("label") or "", "; ".join(d.get("sections") or []),
-                    d.get("citationCount"), d.get("influentialCitationCount"), d.get("referenceCount"),
-                    kind.get(n, ""), score.get(n, ""))])
-    except OSError:
-        raise _guard(path) from None
+    with atomic_write(path, newline="") as f:
+        w = csv.writer(f)
+        w.writerow(CSV_HEADER)
+        for n in order:
+            d = G.nodes[n]
+            ext = d.get("externalIds") or {}
+            w.writerow([csv_cell(v) for v in (
+                n, ext.get("ArXiv"), ext.get("DOI"), d.get("title"), d.get("year"), d.get("venue"),
+                bool(d.get("seed")), d.get("key"), d.get("label") or "", "; ".join(d.get("sections") or []),
+                d.get("citationCount"), d.get("influentialCitationCount"), d.get("referenceCount"),
+                kind.get(n, ""), score.get(n, ""))])
     return path
 
 
@@ -242,10 +232,8 @@ def write_bibtex(G: nx.DiGraph, missing: list[dict], path: str | Path) -> Path:
                   ("note", f"graphkit {m['kind']}: {m['reason']}")]
         body = ",\n".join(f"  {k} = {{{bibtex_escape(v)}}}" for k, v in fields if v)
         chunks.append(f"@misc{{{_bib_key(d, n, used)},\n{body}\n}}\n")
-    try:
-        path.write_text("\n".join(chunks), encoding="utf-8")
-    except OSError:
-        raise _guard(path) from None
+    with atomic_write(path) as f:
+        f.write("\n".join(chunks))
     return path
 
 
@@ -328,10 +316,8 @@ def write_report(G: nx.DiGraph, path: str | Path, *, declared: list[dict], main:
         lines.append("")
     lines += ["", "<sub>Data: Semantic Scholar Graph API. Seed keys: "
               + ", ".join(md_cell(node_key(G, n)) for n in seeds[:5]) + ("…" if len(seeds) > 5 else "") + "</sub>", ""]
-    try:
-        path.write_text("\n".join(lines), encoding="utf-8")
-    except OSError:
-        raise _guard(path) from None
+    with atomic_write(path) as f:
+        f.write("\n".join(lines))
     return path
 
 

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from .errors import OutputError
+from .files import atomic_write
 
 PAPER_ATTRS = (
     "title",
@@ -324,17 +324,14 @@ def save_graph(G: nx.DiGraph, path: str | Path) -> None:
         if batch:
             yield ", ".join(batch)
 
-    try:
-        with Path(path).open("w", encoding="utf-8") as f:
-            f.write('{"directed": true, "edges": [')
-            for i, part in enumerate(chunks({**d, "source": u, "target": v} for u, v, d in G.edges(data=True))):
-                f.write((", " if i else "") + part)
-            f.write('], "graph": ' + dump(G.graph) + ', "multigraph": false, "nodes": [')
-            for i, part in enumerate(chunks({**d, "id": n} for n, d in G.nodes(data=True))):
-                f.write((", " if i else "") + part)
-            f.write("]}")
-    except OSError as e:
-        raise OutputError(f"cannot write {path}: {e.strerror}; choose a writable output directory with -o") from e
+    with atomic_write(path) as f:
+        f.write('{"directed": true, "edges": [')
+        for i, part in enumerate(chunks({**d, "source": u, "target": v} for u, v, d in G.edges(data=True))):
+            f.write((", " if i else "") + part)
+        f.write('], "graph": ' + dump(G.graph) + ', "multigraph": false, "nodes": [')
+        for i, part in enumerate(chunks({**d, "id": n} for n, d in G.nodes(data=True))):
+            f.write((", " if i else "") + part)
+        f.write("]}")
 
 
 def load_graph(path: str | Path) -> nx.DiGraph:

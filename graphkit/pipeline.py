@@ -14,6 +14,7 @@ from pathlib import Path
 import networkx as nx
 
 from .errors import OutputError
+from .files import atomic_write, check_writable
 from .graph import build_graph, node_key, save_graph
 from .seeds import SeedList, parse_seeds
 
@@ -103,10 +104,7 @@ def write_site(
     from .render import map_view, write_html, write_svg
 
     out = Path(outdir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise OutputError(f"cannot create output directory {out}: {e.strerror}; choose another with -o") from e
+    check_writable(out)  # and removes what a build killed while writing left behind
     timings = {}
     t0 = time.perf_counter()
     save_graph(G, out / "graph.json")
@@ -293,8 +291,9 @@ def save_stamp(outdir: str | Path, stamp: str, summary: dict) -> None:
         st = Path(f).stat()
         files[Path(f).name] = [st.st_size, st.st_mtime_ns]
     try:
-        (out / STAMP).write_text(json.dumps({"stamp": stamp, "files": files, "summary": summary}), encoding="utf-8")
-    except OSError:
+        with atomic_write(out / STAMP) as f:
+            f.write(json.dumps({"stamp": stamp, "files": files, "summary": summary}))
+    except OutputError:
         pass  # the stamp only saves time; a build without it is still complete
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import errno
+import logging
 import re
 import sys
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .errors import SeedError
@@ -437,21 +442,23 @@ def _strip_front_matter(text: str) -> tuple[dict, str]:
     """(front matter as a dict, text with the front matter blanked so line numbers stay true)."""
     if not text.startswith("---"):
         return {}, text
-    lines = text.split("\n")
-    if lines[0].strip() != "---":
+    first = text.find("\n")
+    if (text if first < 0 else text[:first]).strip() != "---":
         return {}, text
-    for i in range(1, len(lines)):
-        if lines[i].strip() in ("---", "..."):
-            import yaml
+    m = re.compile(r"^[^\S\n]*(?:---|\.\.\.)[^\S\n]*$", re.MULTILINE).search(text, first + 1) if first >= 0 else None
+    if m is None:
+        return {}, text
+    import yaml
 
-            try:
-                meta = yaml.safe_load("\n".join(lines[1:i])) or {}
-            except yaml.YAMLError:
-                meta = {}
-            if not isinstance(meta, dict):
-                meta = {}
-            return meta, "\n" * (i + 1) + "\n".join(lines[i + 1 :])
-    return {}, text
+    try:
+        meta = yaml.safe_load(text[first + 1 : m.start()]) or {}
+    except yaml.YAMLError:
+        meta = {}
+    if not isinstance(meta, dict):
+        meta = {}
+    end = text.find("\n", m.end())
+    rest = "" if end < 0 else text[end + 1 :]
+    return meta, "\n" * (text.count("\n", 0, m.end()) + 1) + rest
 
 
 def _front_date(meta: dict) -> str | None:
@@ -462,14 +469,68 @@ def _front_date(meta: dict) -> str | None:
     return m.group(0) if m else None
 
 
-def _entries_from_markdown(text: str) -> list[_Entry]:
+# A post is parsed in pieces of at least this many characters, cut before top-level headings (see _token_pieces)
+_PIECE = 1 << 19
+_CUT = re.compile(r"^[ \t]*\n(?=#{1,6}(?:[ \t]|$))", re.MULTILINE)  # a blank line, then a column-0 ATX heading
+
+
+def _token_pieces(text: str):
+    """markdown-it's tokens of ``text`` as ``(tokens, line offset)`` pieces, so a huge post never holds all its
+    tokens at once.
+
+    A piece ends with a blank line before a column-0 ATX heading. CommonMark closes every block there except a
+    fenced code block or an HTML block of kinds 1–5 (``<pre>``, ``<!--``…), which run on to their end marker: when
+    a piece's parse leaves one open to its last line, the cut was not a boundary and the whole text is parsed at
+    once instead. Reference-style links are defined for the whole text: the definitions of every piece holding
+    ``]:`` are collected first (markdown-it keeps the first of duplicates, as it does in one parse).
+    """
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": True}).enable("table")
-    tokens = md.parse(text)
+    cuts = [0]
+    for m in _CUT.finditer(text):
+        if m.end() - cuts[-1] >= _PIECE and len(text) - m.end() >= _PIECE // 4:
+            cuts.append(m.end())
+    if len(cuts) == 1:
+        yield md.parse(text), 0
+        return
+    spans = list(zip(cuts, [*cuts[1:], len(text)], strict=True))
+    env: dict = {}
+    blocks_only = MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
+    for a, b in spans:
+        if text.find("]:", a, b) >= 0:
+            blocks_only.parse(text[a:b], env)
+    refs = env.get("references", {})
+    offset = 0
+    for k, (a, b) in enumerate(spans):
+        tokens = md.parse(text[a:b], {"references": refs})
+        n_lines = text.count("\n", a, b)
+        if k < len(spans) - 1 and any(t.type in ("fence", "html_block") and t.map and t.map[1] >= n_lines
+                                       for t in tokens):
+            del tokens
+            yield None, 0  # start over: what was handed out is void
+            yield md.parse(text), 0
+            return
+        yield tokens, offset
+        offset += n_lines
+
+
+def _entries_from_markdown(text: str, keep: Callable[[_Entry], Any] = lambda e: e) -> list:
+    """The entries of a post in order, each passed through ``keep`` as it is made (so a huge post's entries need
+    not all be held: ``parse_markdown`` keeps only its verdict on each)."""
     heads: list[str] = []  # heading texts by level
     appendix_level: int | None = None
-    entries: list[_Entry] = []
+    entries: list = []
+    for tokens, offset in _token_pieces(text):
+        if tokens is None:  # a cut that was no boundary: the whole text follows
+            heads, appendix_level, entries = [], None, []
+            continue
+        heads, appendix_level = _walk_tokens(tokens, offset, heads, appendix_level, entries, keep)
+    return entries
+
+
+def _walk_tokens(tokens, offset: int, heads: list[str], appendix_level: int | None, entries: list, keep):
+    """Append the entries (list items, table rows) of one piece's tokens; return the heading state after it."""
     item_stack: list[dict] = []
     row: dict | None = None
     in_thead = False
@@ -489,20 +550,20 @@ def _entries_from_markdown(text: str) -> list[_Entry]:
             i += 3
             continue
         if tok.type == "list_item_open":
-            item_stack.append({"line": tok.map[0] + 1 if tok.map else 0, "inlines": [], "level": tok.level})
+            item_stack.append({"line": tok.map[0] + 1 + offset if tok.map else 0, "inlines": [], "level": tok.level})
         elif tok.type == "list_item_close":
             item = item_stack.pop()
             if item["inlines"]:
-                entries.append(_make_entry(item["line"], item["inlines"], heads, appendix_level))
+                entries.append(keep(_make_entry(item["line"], item["inlines"], heads, appendix_level)))
         elif tok.type == "thead_open":
             in_thead = True
         elif tok.type == "thead_close":
             in_thead = False
         elif tok.type == "tr_open" and not in_thead:
-            row = {"line": tok.map[0] + 1 if tok.map else 0, "inlines": []}
+            row = {"line": tok.map[0] + 1 + offset if tok.map else 0, "inlines": []}
         elif tok.type == "tr_close" and row is not None:
             if row["inlines"]:
-                entries.append(_make_entry(row["line"], row["inlines"], heads, appendix_level))
+                entries.append(keep(_make_entry(row["line"], row["inlines"], heads, appendix_level)))
             row = None
         elif tok.type == "inline":
             if row is not None:
@@ -511,7 +572,7 @@ def _entries_from_markdown(text: str) -> list[_Entry]:
                   and tokens[i - 1].level == item_stack[-1]["level"] + 1):  # the item's own text, not a nested item's
                 item_stack[-1]["inlines"].append(tok)
         i += 1
-    return entries
+    return heads, appendix_level
 
 
 def _make_entry(line, inlines, heads, appendix_level) -> _Entry:
@@ -615,31 +676,48 @@ def _judge(entry: _Entry) -> tuple[_Candidate | None, Skipped | None]:
     return None, Skipped(entry.line, _short(entry.title), "no link and not a paper title")
 
 
+def _judge_slim(entry: _Entry) -> tuple[_Candidate | None, Skipped | None]:
+    """:func:`_judge`, the candidate keeping only what merging needs of its entry (not its links and text)."""
+    cand, skip = _judge(entry)
+    if cand is not None:
+        cand.entry = replace(entry, links=[], text_ids={}, lines=[], raw="")
+    return cand, skip
+
+
 def _merge(cands: list[_Candidate]) -> list[Seed]:
-    """One paper is one seed: candidates sharing an id, an in-page anchor or a normalised title merge."""
+    """One paper is one seed: candidates sharing an id, an in-page anchor or a normalised title merge.
+
+    Union–find over the candidates, in near-linear time: each id, anchor and normalised title points at the first
+    candidate that carries it. Two candidates with the same title stay apart when their groups' ids conflict; each
+    group keeps its ids (per id kind, the value of its earliest candidate), merged when groups merge.
+    """
+    from networkx.utils import UnionFind
+
     # resolve in-page anchors to the entry that carries the id
-    by_anchor = {}
-    for c in cands:
+    by_anchor: dict[str, int] = {}
+    for k, c in enumerate(cands):
         for a in c.entry.anchor_ids:
-            by_anchor.setdefault(a, c)
-    parent = list(range(len(cands)))
+            by_anchor.setdefault(a, k)
+    uf = UnionFind(range(len(cands)))
+    group_ids: dict[int, dict[str, tuple[int, str]]] = {
+        k: {n: (k, str(v).lower()) for n, v in c.ids.items()} for k, c in enumerate(cands)
+    }
 
-    def find(x):
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    def union(a: int, b: int) -> None:
+        ra, rb = uf[a], uf[b]
+        if ra == rb:
+            return
+        merged, other = group_ids.pop(ra), group_ids.pop(rb)
+        for n, first in other.items():
+            if n not in merged or first < merged[n]:
+                merged[n] = first
+        uf.union(ra, rb)
+        group_ids[uf[ra]] = merged
 
-    def union(a, b):
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-
-    index = {id(c): k for k, c in enumerate(cands)}
     seen: dict[tuple, int] = {}
     for k, c in enumerate(cands):
         if c.anchor_target and c.anchor_target in by_anchor:
-            union(k, index[id(by_anchor[c.anchor_target])])
+            union(k, by_anchor[c.anchor_target])
         for name in ("arxiv", "doi", "s2", "corpusId"):
             v = c.ids.get(name)
             if v:
@@ -655,15 +733,14 @@ def _merge(cands: list[_Candidate]) -> list[Seed]:
         if not nt:
             continue
         if nt in by_title:
-            ga = _group_ids(cands, find, find(by_title[nt]))
-            gb = _group_ids(cands, find, find(k))
-            if not any(n in ga and n in gb and ga[n] != gb[n] for n in ("arxiv", "doi", "s2", "corpusId")):
+            ga, gb = group_ids[uf[by_title[nt]]], group_ids[uf[k]]
+            if not any(n in ga and n in gb and ga[n][1] != gb[n][1] for n in ("arxiv", "doi", "s2", "corpusId")):
                 union(by_title[nt], k)
         else:
             by_title[nt] = k
     groups: dict[int, list[_Candidate]] = {}
     for k, c in enumerate(cands):
-        groups.setdefault(find(k), []).append(c)
+        groups.setdefault(uf[k], []).append(c)
     seeds = []
     for members in groups.values():
         members.sort(key=lambda c: c.entry.line)
@@ -675,14 +752,11 @@ def _merge(cands: list[_Candidate]) -> list[Seed]:
             continue  # an in-page link to something that is not a paper entry
         main = next((c for c in members if c.ids), members[0])
         best = max(members, key=lambda c: (c.label_q, -c.entry.line))
-        sections: list[str] = []
-        paths: list[list[str]] = []
+        sections: dict[str, None] = {}  # ordered sets
+        paths: dict[tuple, list[str]] = {}
         for c in members:
-            if c.entry.path not in paths:
-                paths.append(c.entry.path)
-            for h in c.entry.path:
-                if h not in sections:
-                    sections.append(h)
+            paths.setdefault(tuple(c.entry.path), c.entry.path)
+            sections.update(dict.fromkeys(c.entry.path))
         title = main.entry.title or next((c.entry.title for c in members if c.entry.title), "")
         full_ids = {"arxiv": ids.get("arxiv"), "doi": ids.get("doi"), "s2": ids.get("s2")}
         if ids.get("corpusId"):
@@ -692,25 +766,16 @@ def _merge(cands: list[_Candidate]) -> list[Seed]:
                 key=_seed_key(ids, title),
                 title=title or None,
                 ids=full_ids,
-                sections=sections,
+                sections=list(sections),
                 line=main.entry.line,
                 label=best.label,
                 date=next((c.entry.date for c in [main, *members] if c.entry.date), None),
                 venue=next((c.entry.venue for c in [main, *members] if c.entry.venue), None),
-                paths=paths,
+                paths=list(paths.values()),
             )
         )
     seeds.sort(key=lambda s: s.line)
     return seeds
-
-
-def _group_ids(cands, find, root) -> dict:
-    out: dict = {}
-    for k, c in enumerate(cands):
-        if find(k) == root:
-            for n, v in c.ids.items():
-                out.setdefault(n, str(v).lower())
-    return out
 
 
 def parse_markdown(text: str, source: str = "") -> SeedList:
@@ -732,11 +797,9 @@ def parse_markdown(text: str, source: str = "") -> SeedList:
     ([(8, 'code repository')], 'My list', '2019-05-14')
     """
     meta, body = _strip_front_matter(text)
-    entries = _entries_from_markdown(body)
     cands: list[_Candidate] = []
     skipped: list[Skipped] = []
-    for e in entries:
-        cand, skip = _judge(e)
+    for cand, skip in _entries_from_markdown(body, _judge_slim):
         if cand is not None:
             cands.append(cand)
         if skip is not None:
@@ -781,7 +844,8 @@ def parse_bibtex(text: str, source: str = "") -> SeedList:
     """
     import bibtexparser
 
-    lib = bibtexparser.parse_string(text)
+    with _quiet("bibtexparser"):  # what does not parse is in `skipped`, not bibtexparser's log lines on stderr
+        lib = bibtexparser.parse_string(text)
     cands, skipped = [], []
     for entry in lib.entries:
         f = {fld.key.lower(): str(fld.value) for fld in entry.fields}
@@ -807,11 +871,30 @@ def parse_bibtex(text: str, source: str = "") -> SeedList:
     return SeedList(papers=_merge(cands), skipped=skipped, source=source)
 
 
+@contextmanager
+def _quiet(logger_name: str):
+    """Silence a library's logger (and its children) for the duration of the block."""
+    log = logging.getLogger(logger_name)
+    level = log.level
+    log.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
 def _read_source(source: str) -> tuple[str, str]:
     """(text, name) of a path or ``-`` (stdin); one-line SeedErrors for what cannot be read."""
     if source == "-":
-        data = sys.stdin.buffer.read()
         name = "<stdin>"
+        try:
+            if sys.stdin is None:  # file descriptor 0 was closed before Python started
+                raise ValueError("closed")
+            data = sys.stdin.buffer.read()
+        except (OSError, ValueError) as e:
+            why = "it is closed" if isinstance(e, ValueError) or e.errno == errno.EBADF else e.strerror
+            raise SeedError(f"cannot read the source from stdin ({why}); pipe the post into `-` or give its path"
+                            ) from None
     else:
         p = Path(source)
         name = str(p)
