@@ -35,6 +35,7 @@ class Seed:
     date: str | None = None
     venue: str | None = None
     paths: list[list[str]] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # more names chains may use (a BibTeX entry's key)
 
     @property
     def api_id(self) -> str | None:
@@ -70,6 +71,7 @@ class SeedList:
     title: str | None = None  # the post's front-matter title
     date: str | None = None  # the post's front-matter date (ISO, date part)
     source: str = ""
+    links: int = 0  # links seen in the source (a post), papers or not
 
     def to_dict(self) -> dict:
         return {"papers": [p.to_dict() for p in self.papers], "skipped": [s.to_dict() for s in self.skipped]}
@@ -93,6 +95,7 @@ _ARXIV_URL_TEXT = re.compile(
 _DOI = r"10\.\d{4,9}/[^\s\"'<>]+"
 _DOI_URL = re.compile(rf"^(?:dx\.)?doi\.org/(?P<doi>{_DOI})$", re.IGNORECASE)
 _DOI_TEXT = re.compile(rf"(?:\bdoi\s*:\s*|(?:https?://)?(?:dx\.)?doi\.org/)(?P<doi>{_DOI})", re.IGNORECASE)
+_CORR_TEXT = re.compile(rf"\bCoRR\b[^\n]*?\babs/(?P<id>{_ARXIV_ID})(?:v\d+)?", re.IGNORECASE)
 _HEX40 = re.compile(r"^[0-9a-f]{40}$")
 _S2_PAGE = re.compile(r"^(?:www\.)?semanticscholar\.org/paper/(?:[^/]+/)?(?P<id>[0-9a-f]{40})/?$")
 _S2_PDF = re.compile(r"^pdfs\.semanticscholar\.org/(?P<a>[0-9a-f]{4})/(?P<b>[0-9a-f]{36})\.pdf$")
@@ -197,7 +200,8 @@ def ids_in_text(text: str) -> dict:
         if found:
             return found
     found: dict = {}
-    for rx, name, group in ((_ARXIV_TEXT, "arxiv", "id"), (_ARXIV_URL_TEXT, "arxiv", "id"), (_DOI_TEXT, "doi", "doi")):
+    for rx, name, group in ((_ARXIV_TEXT, "arxiv", "id"), (_ARXIV_URL_TEXT, "arxiv", "id"), (_CORR_TEXT, "arxiv", "id"),
+                            (_DOI_TEXT, "doi", "doi")):
         m = rx.search(text)
         if m and name not in found:
             found[name] = m.group(group).rstrip(".,;)") if name == "doi" else m.group(group)
@@ -216,8 +220,13 @@ def id_line(line: str) -> dict:
     ({'corpusId': '470667'}, {'s2': 'ecc23e5a7902460572d5144664acae27469cf79a'})
     >>> id_line("10.1109/ICCV.2015.510")
     {'doi': '10.1109/ICCV.2015.510'}
+    >>> id_line("doi:10.1002/(SICI)1097-0258(19980815/30)17:15/16<1661::AID-SIM968>3.0.CO;2-2")["doi"][-17:]
+    'SIM968>3.0.CO;2-2'
     """
     s = line.strip()
+    m = re.match(r"^(?:doi\s*:\s*|(?:https?://)?(?:dx\.)?doi\.org/)?(?P<doi>10\.\d{4,9}/\S+)$", s, re.IGNORECASE)
+    if m:  # a whole line is one DOI, whatever it holds (SICI DOIs have <, >, ;): the client escapes it
+        return {"doi": unquote(m.group("doi")) if "doi.org/" in s.lower() else m.group("doi")}
     m = _CORPUS.match(s)
     if m:
         return {"corpusId": m.group("id")}
@@ -249,7 +258,11 @@ def normalise_title(title: str) -> str:
 
 _NAME_TOKEN = r"[A-Za-z0-9][A-Za-z0-9\-+()^]*"
 _ACRONYM_LINE = re.compile(rf"^\s*(?P<name>{_NAME_TOKEN})\s*(?:[:：,，;；]|$)")
-_PAREN_ACRONYM = re.compile(r"\((?P<name>[A-Z][A-Za-z0-9\-+]*[A-Z0-9][A-Za-z0-9\-+]*)\)")
+_PAREN_ACRONYM = re.compile(r"\((?P<name>[A-Z][A-Za-z0-9\-+]*[A-Z0-9][A-Za-z0-9\-+]*)(?:\)|\s*[,;，；]\s*[^)]*\))")
+_NAME_IS = re.compile(rf"^(?P<name>{_NAME_TOKEN})\s+(?:is|was|=|—|-)\s*$", re.IGNORECASE)
+_REPO_NAME = re.compile(r"^(?:pytorch|tf|tensorflow|keras|mxnet|caffe)?[-_.]?(?P<name>[A-Za-z][A-Za-z0-9+]*(?:-Net)?)"
+                        r"(?:[-_.](?:pytorch|torch|tf|tensorflow|keras|mxnet|caffe2?|paddle|jax|official|release|code))?$",
+                        re.IGNORECASE)
 
 
 def _is_name(token: str) -> bool:
@@ -258,18 +271,26 @@ def _is_name(token: str) -> bool:
     return bool(re.search(r"[A-Za-z]", token)) and bool(re.search(r"[A-Z0-9]", token[1:])) and len(token) <= 24
 
 
-def make_label(title: str, extra_lines: list[str] = ()) -> tuple[str, int]:
-    """A short name for the map and its quality (2: name before a colon, 1: an acronym the item gives,
-    0: the first words).
+def make_label(title: str, extra_lines: list[str] = (), context: str = "") -> tuple[str, int]:
+    """A short name for the map and its quality (2: the name before a colon, or ``TSM is …``; 1: an acronym the
+    item gives — in parentheses in the title or after it in ``context``, the item's first line, or a note line
+    starting with it; 0: the first words).
 
     >>> make_label("TSN: Temporal Segment Networks")
     ('TSN', 2)
     >>> make_label("Quo Vadis, Action Recognition? A New Model and the Kinetics Dataset", ["I3D:基于inception"])
     ('I3D', 1)
+    >>> make_label("Temporal Segment Networks", context="Temporal Segment Networks (TSN, ECCV 2016), the baseline")
+    ('TSN', 1)
+    >>> make_label("TSM is")
+    ('TSM', 2)
     >>> make_label("Temporal Segment Networks for Action Recognition in Videos")
     ('Temporal Segment', 0)
     """
     t = unicodedata.normalize("NFKC", (title or "").replace("$", "")).strip()
+    m = _NAME_IS.match(t)
+    if m and _is_name(m.group("name")):
+        return m.group("name"), 2
     head = re.split(r"[:：]", t, maxsplit=1)
     if len(head) == 2:
         name = head[0].strip()
@@ -277,6 +298,11 @@ def make_label(title: str, extra_lines: list[str] = ()) -> tuple[str, int]:
         if name and (len(words) == 1 or (len(words) <= 2 and all(_is_name(w) for w in words))) and len(name) <= 24:
             return name, 2
     m = _PAREN_ACRONYM.search(t)
+    if m and _is_name(m.group("name")):
+        return m.group("name"), 1
+    after = unicodedata.normalize("NFKC", context or "")
+    after = after.split(t, 1)[1] if t and t in after else after
+    m = _PAREN_ACRONYM.match(after.lstrip(" \t,;—–-")) if after else None
     if m and _is_name(m.group("name")):
         return m.group("name"), 1
     for line in extra_lines:
@@ -289,6 +315,37 @@ def make_label(title: str, extra_lines: list[str] = ()) -> tuple[str, int]:
             break
         out = f"{out} {w}" if out else w
     return (out or t[:24]).rstrip(" ,:;-"), 0
+
+
+_GENERIC_REPOS = {"models", "research", "code", "pytorch", "tensorflow", "mmaction", "mmaction2", "papers", "demo",
+                  "official", "master", "main", "src", "paper", "release", "project", "github"}
+
+
+def repo_name(href: str, title: str = "") -> str | None:
+    """The method a code repository is named after: ``…/TRN-pytorch`` → ``TRN``; a lower-case name counts when it
+    spells the title's initials (``tsn-pytorch`` for "Temporal Segment Networks" → ``TSN``).
+
+    >>> repo_name("https://github.com/metalbubble/TRN-pytorch"), repo_name("https://github.com/yjxiong/tsn-pytorch",
+    ...                                                                     "Temporal Segment Networks")
+    ('TRN', 'TSN')
+    >>> repo_name("https://github.com/open-mmlab/mmaction"), repo_name("https://github.com/x/video-models")
+    (None, None)
+    """
+    parts = [p for p in urlsplit(href if "//" in href else "//" + href).path.split("/") if p]
+    if len(parts) < 2:
+        return None
+    m = _REPO_NAME.match(parts[1].removesuffix(".git"))
+    if not m or m.group("name").lower() in _GENERIC_REPOS:
+        return None
+    name = m.group("name")
+    if len(name) > 16:  # a description, not a name (AttentionalPoolingAction)
+        return None
+    if _is_name(name) and len(name) >= 2:
+        return name
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w-]*", title or "") if w[0].isupper())
+    if len(name) >= 2 and initials and name.upper() in (initials.upper(), initials.upper().rstrip("S")):
+        return name.upper()
+    return None
 
 
 def looks_like_title(text: str) -> bool:
@@ -663,7 +720,13 @@ def _judge(entry: _Entry) -> tuple[_Candidate | None, Skipped | None]:
                 break
         if not ids:
             ids = dict(entry.text_ids)
-    label, label_q = make_label(entry.title, entry.lines[1:])
+    label, label_q = make_label(entry.title, entry.lines[1:], context=entry.lines[0] if entry.lines else "")
+    if label_q == 0:  # a code repository named after the method
+        for lk in entry.links:
+            name = repo_name(lk.href, entry.title) if lk.reason == "code repository" else None
+            if name:
+                label, label_q = name, 1
+                break
     anchor = title_link.href[1:] if title_link is not None and title_link.kind == "anchor" else None
     if ids or anchor:
         return _Candidate(entry, ids, anchor, label, label_q), None
@@ -768,7 +831,7 @@ def _merge(cands: list[_Candidate]) -> list[Seed]:
                 ids=full_ids,
                 sections=list(sections),
                 line=main.entry.line,
-                label=best.label,
+                label=best.label if best.label_q > 0 else "",  # a name the list gives it, or none
                 date=next((c.entry.date for c in [main, *members] if c.entry.date), None),
                 venue=next((c.entry.venue for c in [main, *members] if c.entry.venue), None),
                 paths=list(paths.values()),
