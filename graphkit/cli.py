@@ -145,11 +145,18 @@ def seeds(source: str, as_json: bool) -> None:
     """
     sl = parse_seeds(source)
     if not sl.papers:
-        _note(f"graphkit: warning: no papers found in {sl.source}")
+        _note(f"graphkit: warning: {_no_papers(sl)}")
     if as_json:
         _dump(sl.to_dict())
         return
     _print_seed_table(sl)
+
+
+def _no_papers(sl: SeedList) -> str:
+    """What a source without papers looked like, and what graphkit looks for."""
+    return (f"no papers found in {sl.source}: graphkit reads list items, table rows, paragraphs and headings that "
+            f"link a paper (arXiv, DOI or Semantic Scholar) or name one (arXiv:ID; a title in a list item); it saw "
+            f"{sl.links} links and skipped {len(sl.skipped)} entries (`graphkit seeds {sl.source}` lists them)")
 
 
 def _print_seed_table(sl: SeedList) -> None:
@@ -164,7 +171,7 @@ def _print_seed_table(sl: SeedList) -> None:
             title = p.title or ""
             if len(title) > 70:
                 title = title[:69] + "…"
-            click.echo(f"  {p.line:>5}  {p.key[:28]:<28}  {p.label[:24]:<24}  {title}{also}")
+            click.echo(f"  {p.line:>5}  {p.key[:28]:<28}  {(p.label or '-')[:24]:<24}  {title}{also}")
     if sl.skipped:
         click.echo("skipped")
         for s in sl.skipped:
@@ -265,8 +272,7 @@ def _collect(ctx: click.Context, source: str, fetch: dict, client=None):
     finally:
         progress.close()
     if not got.seeds.papers:
-        raise SeedError(f"no papers found in {got.seeds.source}: nothing to fetch; check it is the reading list "
-                        "(`graphkit seeds` shows what is found)")
+        raise SeedError(_no_papers(got.seeds) + "; nothing to fetch")
     return got
 
 

@@ -135,12 +135,16 @@ def build_graph(corpus: dict) -> nx.DiGraph:
                 if sec not in node["sections"]:
                     node["sections"].append(sec)
             node["paths"].extend(p for p in (s.get("paths") or []) if p not in node["paths"])
+            node["names"].extend(n for n in (s.get("names") or []) if n not in node["names"])
+            if not node["label"] and s.get("label"):
+                node["label"] = s["label"]
             continue
         n_seeds += 1
         node.update(
             seed=True,
             key=s.get("key") or pid,
-            label=s.get("label") or (node["title"][:24]),
+            label=s.get("label") or "",  # a name the list gives it; else node_label names it
+            names=list(s.get("names") or []),
             sections=list(s.get("sections") or []),
             paths=[list(p) for p in (s.get("paths") or [])],
             line=s.get("line") or 0,
@@ -164,8 +168,18 @@ def build_graph(corpus: dict) -> nx.DiGraph:
             if not citing.get("paperId"):
                 continue
             _add_edge(G, _add_paper(G, citing), pid, item)
+    _name_seeds(G)
     G.graph.update(title=meta.get("title"), date=meta.get("date"), seeds=n_seeds, unresolved=unresolved)
     return G
+
+
+def _name_seeds(G: nx.DiGraph) -> None:
+    """Every seed gets its name once the graph knows its authors and year (:func:`node_label`), made unique among
+    the seeds (:func:`unique_labels`: two "TSN"s, two "Wang '16"s are told apart by year, then a letter), so that
+    each name names one paper on the map, in the report and in chains."""
+    seeds = seed_nodes(G)
+    for n, name in unique_labels(G, seeds).items():
+        G.nodes[n]["label"] = name
 
 
 def seed_nodes(G: nx.DiGraph) -> list[str]:

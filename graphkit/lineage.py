@@ -17,6 +17,7 @@ from pathlib import Path
 import networkx as nx
 
 from .errors import LineageError
+from .graph import node_label
 
 _ARROW = re.compile(r"\s*(?:->|→|=>|⟶)\s*")
 
@@ -123,6 +124,10 @@ def _index(G: nx.DiGraph, seeds_only: bool = False) -> dict:
         if d.get("seed"):
             put(d.get("key"), n)
             put("label:" + (d.get("label") or ""), n)
+            for name in d.get("names") or []:  # a BibTeX entry's key
+                put("label:" + name, n)
+            if not d.get("label"):  # the name the map gives it (SlowFast, Carreira '17)
+                put("label:" + node_label(G, n), n)
     return idx
 
 

@@ -259,6 +259,7 @@ def normalise_title(title: str) -> str:
 _NAME_TOKEN = r"[A-Za-z0-9][A-Za-z0-9\-+()^]*"
 _ACRONYM_LINE = re.compile(rf"^\s*(?P<name>{_NAME_TOKEN})\s*(?:[:：,，;；]|$)")
 _PAREN_ACRONYM = re.compile(r"\((?P<name>[A-Z][A-Za-z0-9\-+]*[A-Z0-9][A-Za-z0-9\-+]*)(?:\)|\s*[,;，；]\s*[^)]*\))")
+_NAME_BEFORE = re.compile(rf"(?:^|[\s(])(?P<name>{_NAME_TOKEN})\s+(?:is|was|=|—|-|:)\s*$", re.IGNORECASE)
 _NAME_IS = re.compile(rf"^(?P<name>{_NAME_TOKEN})\s+(?:is|was|=|—|-)\s*$", re.IGNORECASE)
 _REPO_NAME = re.compile(r"^(?:pytorch|tf|tensorflow|keras|mxnet|caffe)?[-_.]?(?P<name>[A-Za-z][A-Za-z0-9+]*(?:-Net)?)"
                         r"(?:[-_.](?:pytorch|torch|tf|tensorflow|keras|mxnet|caffe2?|paddle|jax|official|release|code))?$",
@@ -300,6 +301,8 @@ def make_label(title: str, extra_lines: list[str] = (), context: str = "") -> tu
     m = _PAREN_ACRONYM.search(t)
     if m and _is_name(m.group("name")):
         return m.group("name"), 1
+    if _is_name(t) and " " not in t and len(t) <= 16:  # the item is named by its method (a table's first cell)
+        return t, 1
     after = unicodedata.normalize("NFKC", context or "")
     after = after.split(t, 1)[1] if t and t in after else after
     m = _PAREN_ACRONYM.match(after.lstrip(" \t,;—–-")) if after else None
@@ -410,7 +413,7 @@ def _html_bits(fragment: str) -> _HtmlBits:
 
 @dataclass
 class _Entry:
-    """One list item or table row of the post, before merging."""
+    """One list item or table row of the post, or one paper a paragraph links to, before merging."""
 
     line: int
     title: str
@@ -424,6 +427,8 @@ class _Entry:
     in_appendix: bool
     first_is_link: bool
     raw: str
+    prose: bool = False  # a link in a paragraph, a blockquote or a heading (a seed only if it is a paper's)
+    name: str = ""  # the name the text gives a bare id ("TSM is arXiv:1811.08383")
 
 
 def _inline_walk(inline) -> tuple[list[_Link], str, list[str], list[str], bool, list[str], str]:
@@ -597,13 +602,15 @@ def _walk_tokens(tokens, offset: int, heads: list[str], appendix_level: int | No
         if tok.type == "heading_open":
             level = int(tok.tag[1])
             inline = tokens[i + 1]
-            htext = "".join(c.content for c in (inline.children or []) if c.type in ("text", "code_inline"))
-            htext = " ".join(htext.split())
+            htext = _heading_text(inline)
             heads = heads[: level - 1] + [""] * max(0, level - 1 - len(heads)) + [htext]
             if appendix_level is not None and level <= appendix_level:
                 appendix_level = None
             if appendix_level is None and _APPENDIX.match(htext):
                 appendix_level = level
+            if appendix_level is None and not item_stack and row is None:
+                line = tok.map[0] + 1 + offset if tok.map else 0
+                entries.extend(keep(e) for e in _prose_entries(inline, line, heads[: level - 1]))
             i += 3
             continue
         if tok.type == "list_item_open":
@@ -628,8 +635,53 @@ def _walk_tokens(tokens, offset: int, heads: list[str], appendix_level: int | No
             elif (item_stack and tokens[i - 1].type == "paragraph_open"
                   and tokens[i - 1].level == item_stack[-1]["level"] + 1):  # the item's own text, not a nested item's
                 item_stack[-1]["inlines"].append(tok)
+            elif not item_stack and appendix_level is None and tokens[i - 1].type == "paragraph_open":
+                line = tokens[i - 1].map[0] + 1 + offset if tokens[i - 1].map else 0
+                entries.extend(keep(e) for e in _prose_entries(tok, line, [h for h in heads if h]))
         i += 1
     return heads, appendix_level
+
+
+def _heading_text(inline) -> str:
+    """A heading's text; a link to a paper in it names the paper, not the section (unless it is all there is)."""
+    outside, everything, in_paper_link = [], [], False
+    for c in inline.children or []:
+        if c.type == "link_open":
+            in_paper_link = classify_link(c.attrGet("href") or "")[0] == "paper-id"
+        elif c.type == "link_close":
+            in_paper_link = False
+        elif c.type in ("text", "code_inline"):
+            everything.append(c.content)
+            if not in_paper_link:
+                outside.append(c.content)
+    text = " ".join("".join(outside).split())
+    return text or " ".join("".join(everything).split())
+
+
+def _prose_entries(inline, line: int, path: list[str]) -> list[_Entry]:
+    """The papers a paragraph, a blockquote or a heading names: one entry per link to a paper id (its title is the
+    link text when that reads as a title, else S2's will be) and per bare ``arXiv:ID`` in its text; every other
+    link is an entry that only counts as seen."""
+    links, _title, lines, _anchors, _first, _ems, raw = _inline_walk(inline)
+    text = " ".join(" ".join(lines).split())
+    out = []
+    for lk in links:
+        if lk.kind == "paper-id":
+            title = lk.text if looks_like_title(lk.text) else ""
+            out.append(_Entry(line, title, [lk], dict(lk.ids), [text], path, [], None, None, False, True, raw,
+                              prose=True))
+        else:
+            out.append(_Entry(line, "", [lk], {}, [], path, [], None, None, False, True, "", prose=True))
+    linked = {v for lk in links for v in lk.ids.values()}
+    for m in _ARXIV_TEXT.finditer(text):
+        if m.group("id") not in linked:
+            linked.add(m.group("id"))
+            lk = _Link("arXiv:" + m.group("id"), "", "paper-id", {"arxiv": m.group("id")})
+            named = _NAME_BEFORE.search(text[: m.start()])
+            name = named.group("name") if named and _is_name(named.group("name")) else ""
+            out.append(_Entry(line, "", [lk], {"arxiv": m.group("id")}, [text], path, [], None, None, False, True,
+                              raw, prose=True, name=name))
+    return out
 
 
 def _make_entry(line, inlines, heads, appendix_level) -> _Entry:
@@ -699,11 +751,19 @@ class _Candidate:
     anchor_target: str | None
     label: str
     label_q: int
+    names: list[str] = field(default_factory=list)
 
 
 def _judge(entry: _Entry) -> tuple[_Candidate | None, Skipped | None]:
     """One entry -> a seed candidate, a skip with its reason, or neither (plain text in the appendix)."""
     links = [lk for lk in entry.links if lk.kind != "empty"]
+    if entry.prose:  # a paper a paragraph names, or a link that is seen and passed over
+        if not entry.text_ids:
+            return None, None
+        label, label_q = make_label(entry.title, context=entry.lines[0] if entry.lines else "")
+        if entry.name and label_q < 2:
+            label, label_q = entry.name, 2
+        return _Candidate(entry, dict(entry.text_ids), None, label, label_q), None
     if entry.in_appendix:
         if not links:
             return None, None
@@ -835,6 +895,7 @@ def _merge(cands: list[_Candidate]) -> list[Seed]:
                 date=next((c.entry.date for c in [main, *members] if c.entry.date), None),
                 venue=next((c.entry.venue for c in [main, *members] if c.entry.venue), None),
                 paths=list(paths.values()),
+                names=list(dict.fromkeys(n for c in members for n in c.names)),
             )
         )
     seeds.sort(key=lambda s: s.line)
@@ -862,7 +923,13 @@ def parse_markdown(text: str, source: str = "") -> SeedList:
     meta, body = _strip_front_matter(text)
     cands: list[_Candidate] = []
     skipped: list[Skipped] = []
-    for cand, skip in _entries_from_markdown(body, _judge_slim):
+    seen = [0]
+
+    def judge(entry: _Entry):
+        seen[0] += sum(1 for lk in entry.links if lk.kind != "empty")
+        return _judge_slim(entry)
+
+    for cand, skip in _entries_from_markdown(body, judge):
         if cand is not None:
             cands.append(cand)
         if skip is not None:
@@ -874,6 +941,7 @@ def parse_markdown(text: str, source: str = "") -> SeedList:
         title=str(title).strip() if title else None,
         date=_front_date(meta),
         source=source,
+        links=seen[0],
     )
 
 
@@ -897,38 +965,72 @@ def parse_id_list(text: str, source: str = "") -> SeedList:
     return SeedList(papers=_merge(cands), skipped=[], source=source)
 
 
+_BIB_ARXIV_FIELDS = ("journal", "note", "howpublished", "booktitle", "volume", "url", "annote")
+
+
+def bibtex_ids(fields: dict) -> dict:
+    """A BibTeX entry's paper ids, as people export them: ``doi``; ``eprint`` with ``archivePrefix = arXiv`` (or no
+    prefix); ``journal`` / ``note`` / ``howpublished`` saying ``arXiv preprint arXiv:…``, ``arXiv:…`` or
+    ``CoRR abs/…``; a ``url`` to arXiv, doi.org or Semantic Scholar.
+
+    >>> bibtex_ids({"journal": "arXiv preprint arXiv:1811.08383"}), bibtex_ids({"journal": "CoRR", "volume": "abs/1705.07750"})
+    ({'arxiv': '1811.08383'}, {'arxiv': '1705.07750'})
+    >>> bibtex_ids({"doi": "https://doi.org/10.1109/CVPR.2017.502", "eprint": "1705.07750", "archiveprefix": "arXiv"})
+    {'arxiv': '1705.07750', 'doi': '10.1109/CVPR.2017.502'}
+    """
+    ids: dict = {}
+    eprint = fields.get("eprint", "").strip()
+    prefix = fields.get("archiveprefix", fields.get("eprinttype", "arxiv")).lower()
+    if eprint and "arxiv" in prefix and id_line(eprint).get("arxiv"):
+        ids["arxiv"] = id_line(eprint)["arxiv"]
+    if fields.get("doi"):
+        doi = id_line(fields["doi"].strip()).get("doi")
+        if doi:
+            ids["doi"] = doi
+    corr = " ".join(fields.get(k, "") for k in ("journal", "volume", "number")).strip()
+    if "arxiv" not in ids and re.search(r"\bCoRR\b", corr):
+        m = re.search(rf"abs/(?P<id>{_ARXIV_ID})", corr)
+        if m:
+            ids["arxiv"] = m.group("id")
+    for k in _BIB_ARXIV_FIELDS:
+        found = ids_in_text(fields.get(k, ""))
+        for name, value in found.items():
+            ids.setdefault(name, value)
+    return ids
+
+
 def parse_bibtex(text: str, source: str = "") -> SeedList:
-    """Seeds from BibTeX (``eprint`` with arXiv, ``doi``, ``url``, ``title``), parsed with bibtexparser.
+    """Seeds from BibTeX, parsed with bibtexparser (LaTeX in titles and authors decoded by its own middleware).
+    Ids come from :func:`bibtex_ids`; each entry's key is a name of its seed, usable in lineage chains.
 
     >>> sl = parse_bibtex('@inproceedings{wang2016, title={{TSN}: Temporal Segment Networks}, '
     ...                   'eprint={1608.00859}, archivePrefix={arXiv}, year={2016}, booktitle={ECCV}}')
-    >>> [(p.key, p.label, p.date) for p in sl.papers]
-    [('arXiv:1608.00859', 'TSN', '2016')]
+    >>> [(p.key, p.label, p.date, p.names) for p in sl.papers]
+    [('arXiv:1608.00859', 'TSN', '2016', ['wang2016'])]
+    >>> bib = '@article{u, title={{' + chr(92) + '"U}ber Netze}, journal={arXiv preprint arXiv:1811.08383}}'
+    >>> parse_bibtex(bib).papers[0].title
+    'Über Netze'
     """
     import bibtexparser
+    from bibtexparser.middlewares import LatexDecodingMiddleware
 
-    with _quiet("bibtexparser"):  # what does not parse is in `skipped`, not bibtexparser's log lines on stderr
-        lib = bibtexparser.parse_string(text)
+    with _quiet("bibtexparser"), _quiet("pylatexenc"):  # what does not parse is in `skipped`, not in log lines
+        lib = bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware()])
     cands, skipped = [], []
     for entry in lib.entries:
         f = {fld.key.lower(): str(fld.value) for fld in entry.fields}
         title = " ".join(re.sub(r"[{}]", "", f.get("title", "")).split())
-        ids: dict = {}
-        eprint = f.get("eprint", "").strip()
-        if eprint and ("arxiv" in f.get("archiveprefix", "arxiv").lower()):
-            ids.update(id_line(eprint) if id_line(eprint).get("arxiv") else {})
-        if f.get("doi"):
-            ids.setdefault("doi", re.sub(r"^(?:https?://)?(?:dx\.)?doi\.org/", "", f["doi"].strip()))
-        if f.get("url") and not ids:
-            ids.update(ids_in_text(f["url"]))
+        ids = bibtex_ids(f)
         line = getattr(entry, "start_line", 0) + 1
         if not ids and not title:
             skipped.append(Skipped(line, entry.key, "entry with neither id nor title"))
             continue
-        e = _Entry(line, title, [], ids, [title], [], [], f.get("year"), f.get("booktitle") or f.get("journal"),
-                   False, False, title)
+        venue = f.get("booktitle") or f.get("journal") or None
+        if venue and re.match(r"^(arXiv|CoRR)\b", venue, re.IGNORECASE):
+            venue = None
+        e = _Entry(line, title, [], ids, [title], [], [], f.get("year"), venue, False, False, title)
         label, q = make_label(title)
-        cands.append(_Candidate(e, ids, None, label, q))
+        cands.append(_Candidate(e, ids, None, label, q, names=[entry.key] if entry.key else []))
     for block in lib.failed_blocks:
         skipped.append(Skipped(getattr(block, "start_line", 0) + 1, _short(block.raw), "BibTeX that does not parse"))
     return SeedList(papers=_merge(cands), skipped=skipped, source=source)

@@ -293,3 +293,17 @@ def test_a_wait_the_server_asks_for_is_said(post_server, tmp_path):
             "--rps", "0")
     assert r.exit_code == 0, r.stderr
     assert "graphkit: waiting 1 s: S2 asked to wait (Retry-After, 429)" in r.stderr
+
+
+def test_every_seed_is_named_as_its_readers_name_it(built):
+    from graphkit.graph import load_graph, node_label, seed_nodes
+
+    G = load_graph(built["tmp"] / "site" / "graph.json")
+    names = {node_label(G, n): n for n in seed_nodes(G)}
+    assert len(names) == len(seed_nodes(G)) == 82  # unique
+    by_key = {G.nodes[n]["key"]: node_label(G, n) for n in seed_nodes(G)}
+    assert [by_key[k] for k in ("arXiv:1608.00859", "arXiv:1711.08496", "arXiv:1811.08383", "arXiv:1412.0767",
+                                "arXiv:1705.07750", "arXiv:1711.10305")] == ["TSN", "TRN", "TSM", "C3D", "I3D", "P3D"]
+    for name, n in names.items():  # never a title cut short: a name, or first author and year
+        title = G.nodes[n]["title"]
+        assert not name.endswith("…") and (not title.startswith(name) or len(name.split()) <= 3 or name == title), name
