@@ -164,6 +164,8 @@ def child(path: str) -> None:
     """Run in a fresh interpreter: time parse_seeds, peak RSS, then the stages once more."""
     sys.path.insert(0, str(ROOT))
     from graphkit import seeds as S
+    from graphkit.seeds import markdown as M
+    from graphkit.seeds.merge import merge
 
     t0, c0 = time.perf_counter(), time.process_time()
     sl = S.parse_seeds(path)
@@ -172,17 +174,17 @@ def child(path: str) -> None:
     n_papers, n_skipped = len(sl.papers), len(sl.skipped)
     del sl
     text, _ = S._read_source(path)
-    _meta, body = S._strip_front_matter(text)
+    _meta, body = M._strip_front_matter(text)
     # stages in CPU seconds (the machine is shared: wall time varies with the load, CPU time much less)
     t0 = time.process_time()
-    for _tokens, _offset in S._token_pieces(body):  # markdown-it alone, piece by piece as parse_seeds does
+    for _tokens, _offset in M._token_pieces(body):  # markdown-it alone, piece by piece as parse_seeds does
         pass
     md = time.process_time() - t0
     t0 = time.process_time()
-    verdicts = S._entries_from_markdown(body, S._judge_slim)  # markdown-it again, our walk, the verdicts
+    verdicts = M._entries_from_markdown(body, M._judge_slim)  # markdown-it again, our walk, the verdicts
     t_entries = time.process_time() - t0
     t0 = time.process_time()
-    S._merge([c for c, _skip in verdicts if c is not None])
+    merge([c for c, _skip in verdicts if c is not None])
     t_merge = time.process_time() - t0
     print(json.dumps({"seconds": total, "cpu": cpu, "peak_mib": peak, "papers": n_papers, "skipped": n_skipped,
                       "entries": len(verdicts), "markdown_parse": md, "walk_judge": t_entries - md,
