@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from graphkit.fetch import fetch_corpus, title_match
+from graphkit.fetch import bin_citations, fetch_corpus, title_match
 from graphkit.graph import build_graph, save_graph
 from graphkit.s2 import S2Client
 from graphkit.seeds import SeedList, parse_id_list
@@ -22,16 +22,21 @@ def fresh(srv, tmp_path, **kw):
     return S2Client(srv.url, cache_dir=tmp_path / "cache", **kw)
 
 
-def test_example_post_cold_warm_offline(post_seeds, post_corpus, post_server, tmp_path):
-    corpus = fetch_corpus(post_seeds, fresh(post_server, tmp_path))
+@pytest.mark.parametrize("detail", ["lists", "full"])
+def test_example_post_cold_warm_offline(post_seeds, post_corpus, post_server, tmp_path, detail):
+    corpus = fetch_corpus(post_seeds, fresh(post_server, tmp_path), detail=detail)
     stats = corpus["stats"]
     # L from the fixture's own counts: 1 batch (69 ids) + 14 title matches + pages
     resolved = [p for p in corpus["papers"].values()]
     expect_l = 1 + 14 + sum(math.ceil(p["referenceCount"] / 1000) + math.ceil(min(p["citationCount"], 10_000) / 1000)
                             for p in resolved)
-    assert stats["lower_bound"] == expect_l
-    assert stats["requests"] == len(post_server.log) <= 1.05 * expect_l
-    assert stats["requests"] == expect_l  # nothing discovered an empty list, nothing asked twice
+    assert stats["paged_bound"] == expect_l
+    if detail == "full":
+        bound = expect_l
+    else:  # 14 matches, 1 batch with the reference lists, the citation batches
+        bound = 14 + 1 + len(bin_citations({p["paperId"]: p["citationCount"] for p in resolved}))
+    assert stats["lower_bound"] == bound
+    assert stats["requests"] == len(post_server.log) == bound  # nothing discovered an empty list, nothing asked twice
     G = build_graph(corpus)
     assert G.graph["seeds"] == 82
     # every resolved seed is in the graph with all of its references and citations
@@ -49,9 +54,9 @@ def test_example_post_cold_warm_offline(post_seeds, post_corpus, post_server, tm
     assert u["title"] == NO_MATCH and u["reason"].startswith("doubtful title match")
     # warm: no request; offline: the same graph
     n = len(post_server.log)
-    warm = fetch_corpus(post_seeds, fresh(post_server, tmp_path))
-    assert len(post_server.log) == n and warm["stats"]["requests"] == 0 and warm["stats"]["cache_hits"] == expect_l
-    offline = build_graph(fetch_corpus(post_seeds, fresh(post_server, tmp_path, offline=True)))
+    warm = fetch_corpus(post_seeds, fresh(post_server, tmp_path), detail=detail)
+    assert len(post_server.log) == n and warm["stats"]["requests"] == 0 and warm["stats"]["cache_hits"] == bound
+    offline = build_graph(fetch_corpus(post_seeds, fresh(post_server, tmp_path, offline=True), detail=detail))
     save_graph(G, tmp_path / "a.json")
     save_graph(offline, tmp_path / "b.json")
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
