@@ -112,8 +112,12 @@ def _print_seed_table(sl: SeedList) -> None:
 # ----------------------------------------------------------------------------------------------------------------
 # Shared options: every command that needs the graph fetches it the same way.
 def fetch_options(f):
-    """--api-url, --cache-dir, --rps, --offline, --refresh (the key comes from S2_API_KEY only)."""
+    """--api-url, --cache-dir, --rps, --offline, --refresh, --detail (the key comes from S2_API_KEY only)."""
 
+    @click.option("--detail", type=click.Choice(["lists", "full"]), default="lists", show_default=True,
+                  help="lists: S2's batch calls carry the reference and citation lists (a tenth of the requests), "
+                       "edge details (influential, intents, contexts) only for declared lineages; full: every "
+                       "seed's reference and citation pages, with every link's details.")
     @click.option("--refresh", is_flag=True, help="Refetch everything and overwrite the cache.")
     @click.option("--offline", is_flag=True, help="Never touch the network; use the cache only.")
     @click.option("--rps", type=click.FloatRange(min=0), envvar="S2_RPS", default=None, show_envvar=True,
@@ -123,9 +127,9 @@ def fetch_options(f):
     @click.option("--api-url", envvar="S2_API_URL", default=None, show_envvar=True, metavar="URL",
                   help="S2 Graph API base URL (default: the public Semantic Scholar Graph API).")
     @functools.wraps(f)
-    def wrapper(*args, api_url, cache_dir, rps, offline, refresh, **kwargs):
+    def wrapper(*args, api_url, cache_dir, rps, offline, refresh, detail, **kwargs):
         kwargs["fetch"] = {"api_url": api_url, "cache_dir": cache_dir, "rps": rps, "offline": offline,
-                           "refresh": refresh}
+                           "refresh": refresh, "detail": detail}
         return f(*args, **kwargs)
 
     return wrapper
@@ -192,13 +196,14 @@ class _Progress:
             click.echo("", err=True)
 
 
-def _collect(ctx: click.Context, source: str, fetch: dict, client=None):
+def _collect(ctx: click.Context, source: str, fetch: dict, client=None, chains=None):
     from .errors import SeedError
     from .pipeline import collect
 
     progress = _Progress(ctx.obj)
     try:
-        got = collect(source, client or _client(fetch), progress=progress)
+        got = collect(source, client or _client(fetch), progress=progress, chains=chains,
+                      detail=fetch.get("detail", "lists"))
     finally:
         progress.close()
     if not got.seeds.papers:
@@ -218,10 +223,18 @@ def _print_summary(s: dict, seconds: float) -> None:
     if s["citations_cut"]:
         err(f"  {len(s['citations_cut'])} citation lists cut at S2's 10,000 cap")
     err(f"papers: {s['papers']}  edges: {s['edges']}")
-    err(f"requests: {s['requests']} (lower bound L = {s['lower_bound']})  cache hits: {s['cache_hits']}  "
-        f"time: {seconds:.1f}s")
+    bound = (f"plan B = {s['lower_bound']}, paged L = {s.get('paged_bound', s['lower_bound'])}"
+             if s.get("detail", "lists") == "lists" else f"paged L = {s['lower_bound']}")
+    err(f"requests: {s['requests']} ({bound})  cache hits: {s['cache_hits']}  time: {seconds:.1f}s")
     if s.get("files"):
         err(f"wrote {len(s['files'])} files: " + ", ".join(os.path.basename(f) for f in s["files"]))
+
+
+def _influence(d: dict) -> str:
+    """A declared link's influence for a table: yes / no, "not fetched" for a direct link without details."""
+    if d.get("influential") is None:
+        return "not fetched" if d.get("status") == "direct" else "-"
+    return "yes" if d["influential"] else "no"
 
 
 def _chains(lineage: tuple[str, ...], lineages: str | None) -> list[list[str]]:
@@ -279,7 +292,7 @@ def build(ctx, source, outdir, lineages, title, max_nodes, as_json, fetch):
     except OSError as e:
         raise OutputError(f"cannot create output directory {outdir}: {e.strerror}; choose another with -o") from None
     client = _client(fetch)
-    stamp = stamp_for(source, lineages, {"title": title, "max_nodes": max_nodes}, client)
+    stamp = stamp_for(source, lineages, {"title": title, "max_nodes": max_nodes, "detail": fetch["detail"]}, client)
     if stamp is not None and not fetch["refresh"]:
         saved = up_to_date(outdir, stamp())
         if saved is not None:  # same source, options, cache and untouched outputs: nothing to do
@@ -295,7 +308,7 @@ def build(ctx, source, outdir, lineages, title, max_nodes, as_json, fetch):
         if site_root is not None:
             click.echo(f"graphkit: warning: {what} ({path}) is inside the Jekyll site at {site_root} and would be "
                        f"published; add it to exclude: in _config.yml, or {fix}", err=True)
-    got = _collect(ctx, source, fetch, client)
+    got = _collect(ctx, source, fetch, client, chains=chains)
     results = analyse(got.graph, chains=chains)
     site = write_site(got.graph, outdir, results, title=title or got.seeds.title, max_nodes=max_nodes,
                       slug=source_slug(source))
@@ -328,7 +341,7 @@ def lineage(ctx, source, lineage, lineages, as_json, fetch):
     from .pipeline import lineage_json
 
     chains = _chains(lineage, lineages)
-    got = _collect(ctx, source, fetch)
+    got = _collect(ctx, source, fetch, chains=chains)
     G = got.graph
     declared = check_declared(G, chains) if chains else []
     bb = backbone(G)
@@ -340,11 +353,11 @@ def lineage(ctx, source, lineage, lineages, as_json, fetch):
     lab = functools.partial(node_label, G)
     if declared:
         click.echo("declared lineage")
-        click.echo(f"  {'from':<20} {'to':<20} {'status':<9} {'infl.':<6} via")
+        click.echo(f"  {'from':<20} {'to':<20} {'status':<9} {'infl.':<11} via")
         for d in declared:
             via = " <- ".join(lab(n) for n in d.get("path") or [])
-            infl = {True: "yes", False: "no", None: "-"}[d.get("influential")]
-            click.echo(f"  {lab(d['from'])[:20]:<20} {lab(d['to'])[:20]:<20} {d['status']:<9} {infl:<6} {via}")
+            infl = _influence(d)
+            click.echo(f"  {lab(d['from'])[:20]:<20} {lab(d['to'])[:20]:<20} {d['status']:<9} {infl:<11} {via}")
     click.echo(f"main path (search path count; {main.get('dropped_edges', 0)} cycle edges dropped)")
     for path in main.get("paths", []):
         click.echo("  " + " -> ".join(lab(n) for n in path))

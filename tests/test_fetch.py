@@ -77,7 +77,7 @@ def test_unknown_ids_short_lists_and_lying_counts(tmp_path):
     sl = parse_id_list("arXiv:1608.00859\narXiv:1711.08496\narXiv:1811.08383\narXiv:2001.00001\n")
     with FakeS2(fc) as srv:
         srv.script(f"/paper/{c}/references$", (200, {"offset": 0, "next": 1000, "data": []}, {}))  # s2-folks #117
-        corpus = fetch_corpus(sl, fresh(srv, tmp_path))
+        corpus = fetch_corpus(sl, fresh(srv, tmp_path), detail="full")
         ref_calls = [r["path"] for r in srv.requests("GET", "/references$")]
     unknown = next(s for s in corpus["seeds"] if s["key"] == "arXiv:2001.00001")
     assert unknown["status"] == "unresolved" and "not found in S2" in unknown["reason"]
@@ -86,6 +86,32 @@ def test_unknown_ids_short_lists_and_lying_counts(tmp_path):
     assert all(b not in p for p in ref_calls)
     assert ref_calls.count(f"/graph/v1/paper/{c}/references") == 1  # the empty page stops it
     assert {(s["paperId"], s["list"], s["expected"], s["got"]) for s in corpus["short"]} == {(c, "references", 1200, 0)}
+
+
+def test_batch_plan_takes_nested_lists_and_completes_short_ones(tmp_path):
+    """Nested lists: a reference list whose count says 0 is taken as S2 gives it; one shorter than its count is
+    completed page by page and, still short there, reported."""
+    fc = FixtureCorpus()
+    a = fc.add("a", "Paper A", 2016, arxiv="1608.00859")
+    b = fc.add("b", "Paper B", 2017, arxiv="1711.08496")
+    c = fc.add("c", "Paper C", 2018, arxiv="1811.08383")
+    for i in range(30):
+        fc.cite(a, fc.add(f"r{i}", f"R{i}", 2010))
+        fc.cite(b, fc.add(f"q{i}", f"Q{i}", 2011))
+        fc.cite(c, fc.add(f"s{i}", f"S{i}", 2012))
+    fc.count_override[(b, "referenceCount")] = 0
+    fc.count_override[(c, "referenceCount")] = 1200
+    fc.finalise()
+    sl = parse_id_list("arXiv:1608.00859\narXiv:1711.08496\narXiv:1811.08383\n")
+    with FakeS2(fc) as srv:
+        corpus = fetch_corpus(sl, fresh(srv, tmp_path))
+        ref_calls = [r["path"] for r in srv.requests("GET", "/references$")]
+        assert len(srv.requests("POST")) == 1  # no citation at all: no citation batch
+    assert len(corpus["references"][a]) == len(corpus["references"][b]) == 30
+    assert ref_calls == [f"/graph/v1/paper/{c}/references"]  # 30 of 1,200 promised: completed by pages
+    assert len(corpus["references"][c]) == 30
+    assert {(s["paperId"], s["list"], s["expected"], s["got"]) for s in corpus["short"]} == {(c, "references", 1200, 30)}
+    assert all(e["isInfluential"] is None for e in corpus["references"][a])  # not fetched
 
 
 def test_citation_cap_recorded(tmp_path):
@@ -135,5 +161,5 @@ def test_keyed_default_style_pace_gets_no_429(tmp_path, rps):
         assert [r["status"] for r in srv.log] == [200] * len(srv.log)
         assert srv.min_gap() >= 1 / rps
     n = corpus["stats"]["requests"]
-    assert n == 7  # 1 batch + 6 citation pages
+    assert n == 2  # 1 batch with the reference lists + 1 batch with the citation lists
     json.dumps(corpus)  # the corpus is plain JSON
