@@ -148,7 +148,7 @@ def test_missing_prints_ids_and_links(built):
     i = next(k for k, line in enumerate(lines) if "SlowFast" in line)
     # the batch plan fetched no edge details for these links: it says so, and ranks by S2's paper-level counts
     assert "cites 26 of 82 seeds (influence not fetched) · cited 3,100 times (1,033 a year, 420 influential)" in lines[i]
-    full = run("missing", *args[:-1], "--detail", "full", "--kind", "followups", "--top", "3", env={"S2_API_KEY": KEY})
+    full = run("missing", *args[:-1], "--rps", "0", "--detail", "full", "--kind", "followups", "--top", "3", env={"S2_API_KEY": KEY})
     assert full.exit_code == 0, full.output
     assert "cites 26 of 82 seeds (5 influential) · cited 3,100 times (1,033 a year, 420 influential)" in full.stdout
     slowfast = fid("slowfast")
