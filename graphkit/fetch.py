@@ -210,7 +210,7 @@ def fetch_corpus(
         else:
             seeds[i].update(paperId=p["paperId"], status="resolved")
             keep(p)
-    for i, m in matched.items():
+    for m in matched.values():
         keep(by_id.get(m["paperId"]) or m)  # the match's own answer if the batch lost it (its lists: pages)
 
     order = list(papers)
