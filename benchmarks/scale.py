@@ -62,7 +62,8 @@ def build(n: int, tmp: Path) -> dict:
     s = json.loads((tmp / f"out-{n}.json").read_text())
     html = out / "index.html"
     return {"seeds": n, "papers": s["papers"], "edges": s["edges"], "requests": s["requests"], "served": served,
-            "L": s["lower_bound"], "requests/L": round(s["requests"] / s["lower_bound"], 3), "wall s": round(wall, 1),
+            "B": s["lower_bound"], "L": s.get("paged_bound", s["lower_bound"]),
+            "requests/B": round(s["requests"] / s["lower_bound"], 3), "wall s": round(wall, 1),
             "peak RSS MiB": round(ru.ru_maxrss / 1024), "cache MiB": round(mib(dir_bytes(cache)), 1),
             "output MiB": round(mib(dir_bytes(out)), 1), "html MB": round(html.stat().st_size / 1e6, 2),
             "map nodes": map_nodes(html), "_corpus_s": t_corpus}

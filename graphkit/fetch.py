@@ -9,7 +9,8 @@ The plan (``detail="lists"``, the default) lets ``POST /paper/batch`` carry the 
    not per paper (s2-folks #199) — bin-packed first-fit decreasing (:func:`bin_citations`);
 4. page by page (``/references``, ``/citations``) only what cannot come whole from a batch: a citation count over
    9,999, and every nested list that came back short of what S2 can return for it (its count, for citations
-   capped at 9,999; a list in a batch whose answer reached the cap counts as cut). Counts are hints: a list as
+   capped at 9,999; where lists longer than their counts filled an answer to the cap, the list it ended in counts
+   as cut). Counts are hints: a list as
    long as its count is whole, a shorter one is completed through the pages, never trusted;
 5. edge details (``isInfluential``, ``intents``, ``contexts``) only where they are shown: the reference pages of
    each seed a declared link ends at. Elsewhere an edge's details are ``None``: not fetched.
@@ -255,12 +256,14 @@ def fetch_corpus(
     for ids_bin in bin_citations(counts):
         answers = client.batch_lists(ids_bin, ("citations",), fields="paperId")
         tick()
-        total = 0
+        total = promised = 0
         for pid, p in zip(ids_bin, answers, strict=True):
             got = (p or {}).get("citations")
             n = len(got or [])
             total += n
-            reached_cap = total >= BATCH_CITATIONS  # the batch-wide cap may have cut this list
+            promised += counts[pid]
+            # lists longer than their counts filled the answer to the batch-wide cap: this one may be cut
+            reached_cap = total >= BATCH_CITATIONS and total > promised
             if got is not None and n >= min(counts[pid], BATCH_CITATIONS) and not reached_cap:
                 citations[pid] = [_item("citingPaper", q) for q in got]
             else:

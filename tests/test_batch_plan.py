@@ -139,3 +139,27 @@ def test_fake_server_nests_paper_fields_only(small):
         assert r.status_code == 400 and "citations.isInfluential" in r.json()["error"]
         r = requests.post(url, params={"fields": "title,references.title"}, json={"ids": [pid]}, timeout=10)
         assert r.status_code == 200 and isinstance(r.json()[0]["references"], list)
+
+
+def test_lists_longer_than_their_counts_that_fill_the_cap_are_completed(tmp_path):
+    """Counts are hints: B's count says 3,000 for 3,999 citers, so a batch planned at 9,999 comes back full at B
+    and empty at C. B (maybe cut) and C (short) are read page by page; the graph is the paged plan's."""
+    from tests.corpus import FixtureCorpus
+
+    fc = FixtureCorpus()
+    lines = []
+    for name, n in (("a", 6000), ("b", 3999), ("c", 999)):
+        pid = fc.add(name, f"Paper {name}", 2016, arxiv=f"1608.0000{len(lines)}")
+        lines.append(f"arXiv:1608.0000{len(lines)}")
+        for j in range(n):
+            fc.cite(fc.add(f"{name}{j}", f"{name} citer {j}", 2019), pid)
+    fc.count_override[(fc.resolve("ARXIV:1608.00001"), "citationCount")] = 3000
+    fc.finalise()
+    sl = parse_id_list("\n".join(lines) + "\n")
+    with FakeS2(fc) as srv:
+        want = shape(build_graph(fetch_corpus(sl, client(srv, tmp_path / "a"), detail="full")))
+        n = len(srv.log)
+        corpus = fetch_corpus(sl, client(srv, tmp_path / "b"))
+        pages = [r["path"].split("/")[-2] for r in srv.log[n:] if r["path"].endswith("/citations")]
+    assert shape(build_graph(corpus)) == want
+    assert set(pages) == {fc.resolve("ARXIV:1608.00001"), fc.resolve("ARXIV:1608.00002")}
