@@ -105,8 +105,9 @@ def main() -> None:
               f"{'holds' if k['peak RSS MiB'] <= 4096 else 'FAILS'}); map {k['map nodes']} nodes (goal ≤ 500: "
               f"{'holds' if k['map nodes'] <= 500 else 'FAILS'}), {k['html MB']} MB (goal ≤ 2: "
               f"{'holds' if k['html MB'] <= 2 else 'FAILS'})")
-    worst = max(r["requests/L"] for r in rows)
-    print(f"requests/L ≤ {worst} at every size (goal ≤ 1.05)")
+    worst = max(r["requests/B"] for r in rows)
+    print(f"requests/B ≤ {worst} at every size (B: the batch plan's bound; goal ≤ 1.05); "
+          f"requests/L ≤ {max(round(r['requests'] / r['L'], 3) for r in rows)}")
 
 
 if __name__ == "__main__":
