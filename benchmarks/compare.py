@@ -1,26 +1,30 @@
-"""graphkit vs the `semanticscholar` PyPI client: the same job on the same loopback server at 1 request/s with a key.
+"""graphkit's batch plan vs its paged plan (--detail full) vs the `semanticscholar` PyPI client: the same job on
+the same loopback server, at S2's keyed pace (1 request/s) and its anonymous pace (100 requests per 5 minutes).
 
-The job: resolve the example post's seeds (one batch for the id seeds, a title match for each title-only seed),
-then every resolved seed's references and citations with the fields graphkit needs.
+The job: resolve the example post's seeds (id seeds by batch, a title match for each title-only seed), then every
+resolved seed's references and citations. By default the post's FIXTURE corpus has four seeds cited 3,100-11,500
+times (``--corpus heavy``, about 27,000 citations in all: the field as it is); ``--corpus post`` is the light one.
 
-  (a) ``graphkit build POST -o OUT --api-url URL --cache-dir EMPTY`` with ``S2_API_KEY`` set, default pace
-      (1 request/s with a key), as a subprocess of the installed console script;
-  (b) a script using ``semanticscholar`` as its documentation shows: ``SemanticScholar(api_key=…, api_url=…)``,
+  (a) ``graphkit build POST -o OUT --api-url URL --cache-dir EMPTY`` (the batch plan: nested lists in
+      ``POST /paper/batch``), as a subprocess of the installed console script, default pace for the key (or none);
+  (b) the same with ``--detail full`` (every seed's reference and citation pages, with every edge's details: L);
+  (c) a script using ``semanticscholar`` as its documentation shows: ``SemanticScholar(api_key=…, api_url=…)``,
       ``get_papers`` (batch), ``search_paper(title, match_title=True)``, then ``get_paper_references`` and
       ``get_paper_citations`` for each seed, iterated to the end (``limit=1000``, its maximum, so it can need no
       more pages than graphkit; its default is 100).
 
-The server (tests/s2server.py, FIXTURE data) is a token bucket of 1 request/s, burst 1, and requires the key,
-like S2 with a key. Requests and 429s are counted from the server's own log. L is the job's lower bound
-(graphkit's summary; the same seeds, so the same L for both).
+Each run has its own server (tests/s2server.py, FIXTURE data): a token bucket at the pace (burst 1), requiring the
+key at the keyed pace, like S2. Requests and 429s are counted from the server's own log. B is the batch plan's
+bound and L the paged one (graphkit's summary; the same seeds, so the same for every client). Runs go side by side
+in threads (``--parallel``, default) — each waits on its own server's pace, so they hardly meet on the CPU.
 
 The `semanticscholar` package (0.12) does not send ``x-api-key`` on its paginated calls (references,
 citations): the key-requiring server answers 403 there. Real S2 serves a keyless call at the anonymous rate
 instead, so when that happens the script notes it, stops requiring the key on the server, and goes on.
 
-    python benchmarks/compare.py              # the full example post: a few minutes per client
-    python benchmarks/compare.py --scale 0.1  # a tenth of the seeds, for a quick run
-    python benchmarks/compare.py --only graphkit
+    python benchmarks/compare.py                         # every client at both paces (about 30 minutes)
+    python benchmarks/compare.py --paces keyed --only graphkit
+    python benchmarks/compare.py --scale 0.1 --corpus post   # a tenth of the seeds, for a quick run
 """
 
 from __future__ import annotations
@@ -32,17 +36,20 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 from _common import POST, ROOT, machine, table
 
-from graphkit.s2 import EDGE_FIELDS, PAPER_FIELDS  # noqa: E402
+from graphkit.s2 import ANON_RPS, EDGE_FIELDS, KEYED_RPS, PAPER_FIELDS  # noqa: E402
 from graphkit.seeds import parse_seeds  # noqa: E402
-from tests.corpus import from_seedlist  # noqa: E402
+from tests.conftest import NO_MATCH  # noqa: E402
+from tests.corpus import from_seedlist, with_heavy_citers  # noqa: E402
 from tests.s2server import FakeS2  # noqa: E402
 
 KEY = "bench-key-not-a-secret"
+PACES = {"keyed": KEYED_RPS, "anonymous": ANON_RPS}
 
 
 def source_for(scale: float, tmp: Path) -> Path:
@@ -71,14 +78,16 @@ def window(fake: FakeS2, start: int) -> dict:
     }
 
 
-def run_graphkit(fake: FakeS2, source: Path, tmp: Path) -> dict:
-    env = dict(os.environ, S2_API_KEY=KEY)
-    env.pop("S2_RPS", None)
-    env.pop("S2_API_URL", None)
+def run_graphkit(fake: FakeS2, source: Path, tmp: Path, *, detail: str, keyed: bool) -> dict:
+    env = dict(os.environ)
+    for name in ("S2_RPS", "S2_API_URL", "S2_API_KEY"):
+        env.pop(name, None)
+    if keyed:
+        env["S2_API_KEY"] = KEY
     exe = Path(sys.executable).with_name("graphkit")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "graphkit"]
     cmd += ["build", str(source), "-o", str(tmp / "site"), "--api-url", fake.url, "--cache-dir",
-            str(tmp / "gk-cache"), "--json"]
+            str(tmp / "gk-cache"), "--detail", detail, "--json"]
     start = len(fake.log)
     t0 = time.perf_counter()
     p = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT)
@@ -86,13 +95,13 @@ def run_graphkit(fake: FakeS2, source: Path, tmp: Path) -> dict:
     if p.returncode != 0:
         raise SystemExit(f"graphkit build failed ({p.returncode}):\n{p.stderr[-2000:]}")
     s = json.loads(p.stdout)
-    items = None
-    return {"client": "graphkit", **window(fake, start), "wall": wall, "L": s["lower_bound"],
-            "reported_requests": s["requests"], "papers": s["papers"], "edges": s["edges"], "items": items,
+    return {"client": "graphkit" if detail == "lists" else "graphkit --detail full", **window(fake, start),
+            "wall": wall, "B": s["lower_bound"] if detail == "lists" else None, "L": s.get("paged_bound"),
+            "reported_requests": s["requests"], "papers": s["papers"], "edges": s["edges"], "items": None,
             "error": ""}
 
 
-def run_semanticscholar(fake: FakeS2, source: Path) -> dict:
+def run_semanticscholar(fake: FakeS2, source: Path, *, keyed: bool) -> dict:
     from semanticscholar import SemanticScholar
     from semanticscholar.SemanticScholarException import ObjectNotFoundException
 
@@ -102,7 +111,7 @@ def run_semanticscholar(fake: FakeS2, source: Path) -> dict:
     notes = []
     start = len(fake.log)
     t0 = time.perf_counter()
-    sch = SemanticScholar(api_key=KEY, api_url=fake.url.removesuffix("/graph/v1"))
+    sch = SemanticScholar(api_key=KEY if keyed else None, api_url=fake.url.removesuffix("/graph/v1"))
 
     def keyed(call):
         """Run one call; on the package's keyless-paging 403, relax the server (as real S2 would) and redo it."""
@@ -143,72 +152,108 @@ def run_semanticscholar(fake: FakeS2, source: Path) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scale", type=float, default=1.0, help="share of the post's seeds, 0 < K ≤ 1 (default 1)")
-    ap.add_argument("--only", choices=["graphkit", "semanticscholar"], default=None)
+    ap.add_argument("--corpus", choices=["heavy", "post"], default="heavy",
+                    help="heavy: four seeds cited 3,100-11,500 times (default); post: the light FIXTURE corpus")
+    ap.add_argument("--only", choices=["graphkit", "full", "semanticscholar"], action="append", default=None,
+                    help="run only these clients (repeat); graphkit = the batch plan, full = --detail full")
+    ap.add_argument("--paces", default="keyed,anonymous", help="keyed, anonymous or both (default both)")
+    ap.add_argument("--serial", action="store_true", help="one run after the other instead of side by side")
     ap.add_argument("--quick", action="store_true", help="same as --scale 0.05")
     args = ap.parse_args()
     scale = 0.05 if args.quick else args.scale
+    paces = [p.strip() for p in args.paces.split(",") if p.strip()]
+    clients = args.only or ["graphkit", "full", "semanticscholar"]
+    if "semanticscholar" in clients:
+        try:
+            import semanticscholar  # noqa: F401
+        except ImportError:
+            print("semanticscholar is not installed (pip install -e '.[bench]'): graphkit only", flush=True)
+            clients = [c for c in clients if c != "semanticscholar"]
     print(machine())
     with tempfile.TemporaryDirectory(prefix="graphkit-compare-") as d:
         tmp = Path(d)
         source = source_for(scale, tmp)
         sl = parse_seeds(str(source))
-        corpus = from_seedlist(sl)
-        print(f"job: {len(sl.papers)} seeds of {POST.name} ({sum(1 for s in sl.papers if not s.api_id)} title-only); "
-              "FIXTURE server at 1 request/s (token bucket, burst 1), key required", flush=True)
-        rows = []
-        L = None
-        with FakeS2(corpus, api_key=KEY, rate_limit=1.0) as fake:
-            if args.only in (None, "graphkit"):
-                r = run_graphkit(fake, source, tmp)
-                L = r["L"]
+        corpus = from_seedlist(sl, no_match=(NO_MATCH,), hostile=True)
+        if args.corpus == "heavy":
+            corpus = with_heavy_citers(corpus, sl)
+        n_cites = sum(corpus.papers[p]["citationCount"] for p in _found(corpus, sl))
+        print(f"job: {len(sl.papers)} seeds of {POST.name} ({sum(1 for s in sl.papers if not s.api_id)} title-only), "
+              f"{n_cites:,} citations of seeds; FIXTURE servers at {', '.join(paces)} pace (token bucket, burst 1)",
+              flush=True)
+        rows: list[dict] = []
+        lock = threading.Lock()
+
+        def one(client: str, pace: str) -> None:
+            keyed = pace == "keyed"
+            with FakeS2(corpus, api_key=KEY if keyed else None, rate_limit=PACES[pace]) as fake:
+                work = tmp / f"{client}-{pace}"
+                work.mkdir()
+                if client == "semanticscholar":
+                    r = run_semanticscholar(fake, source, keyed=keyed)
+                else:
+                    r = run_graphkit(fake, source, work, detail="lists" if client == "graphkit" else "full",
+                                     keyed=keyed)
+            r["pace"] = pace
+            with lock:
                 rows.append(r)
-                print(f"  graphkit done: {r['requests']} requests in {r['wall']:.1f}s", flush=True)
-                time.sleep(1.2)  # let the bucket refill
-            try:
-                import semanticscholar  # noqa: F401
-            except ImportError:
-                if args.only == "semanticscholar":
-                    raise SystemExit("the semanticscholar package is missing: pip install -e '.[bench]'") from None
-                print("  semanticscholar is not installed (pip install -e '.[bench]'): graphkit only", flush=True)
-                args.only = "graphkit"
-            if args.only in (None, "semanticscholar"):
-                fake.api_key = KEY
-                r = run_semanticscholar(fake, source)
-                rows.append(r)
-                print(f"  semanticscholar done: {r['requests']} requests in {r['wall']:.1f}s", flush=True)
-        if L is None:  # --only semanticscholar: L from graphkit's own planner, offline of the server
-            L = _lower_bound(corpus, sl)
+                print(f"  {r['client']} at the {pace} pace: {r['requests']} requests in {r['wall']:.1f}s", flush=True)
+
+        jobs = [(c, p) for p in paces for c in clients]
+        if args.serial:
+            for job in jobs:
+                one(*job)
+        else:
+            threads = [threading.Thread(target=one, args=job) for job in jobs]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        B, L = _bounds(corpus, sl)
+    order = {c: i for i, c in enumerate(["graphkit", "graphkit --detail full", "semanticscholar"])}
+    rows.sort(key=lambda r: (paces.index(r["pace"]), order[r["client"]]))
     out = []
     for r in rows:
-        out.append({"client": r["client"], "requests": r["requests"], "429s": r["429s"], "403s": r["403s"],
-                    "keyless": r["keyless"], "wall s": round(r["wall"], 1), "L": L,
-                    "requests/L": round(r["requests"] / L, 3), "wall/L s": round(r["wall"] / L, 3),
-                    "min gap s": round(r["min_gap"], 3)})
+        out.append({"client": r["client"], "pace": r["pace"], "requests": r["requests"], "429s": r["429s"],
+                    "403s": r["403s"], "keyless": r["keyless"], "wall s": round(r["wall"], 1), "B": B, "L": L,
+                    "requests/L": round(r["requests"] / L, 3), "min gap s": round(r["min_gap"], 3)})
     print()
-    print(table(out, "same job, same server (1 request/s, key)"))
-    gk = next((r for r in rows if r["client"] == "graphkit"), None)
-    ss = next((r for r in rows if r["client"] == "semanticscholar"), None)
-    if gk:
-        print(f"\ngraphkit: requests {gk['requests']} = {gk['requests'] / L:.3f} × L (goal ≤ 1.0 × L); "
-              f"wall {gk['wall']:.1f}s = {gk['wall'] / L:.3f} × L s (goal ≤ 1.15 × L); "
-              f"graph {gk['papers']:,} papers, {gk['edges']:,} edges")
-    if gk and ss:
-        print(f"semanticscholar / graphkit: requests × {ss['requests'] / gk['requests']:.2f}, "
-              f"wall × {ss['wall'] / gk['wall']:.2f}, 429s {ss['429s']} vs {gk['429s']}")
-    if ss and ss["error"]:
-        print(f"semanticscholar note: {ss['error']} ({ss['keyless']} requests went without the key)")
+    print(table(out, f"same job, a server per run (B = batch plan's bound, L = paged bound; corpus {args.corpus})"))
+    for pace in paces:
+        gk = next((r for r in rows if r["client"] == "graphkit" and r["pace"] == pace), None)
+        full = next((r for r in rows if r["client"] == "graphkit --detail full" and r["pace"] == pace), None)
+        ss = next((r for r in rows if r["client"] == "semanticscholar" and r["pace"] == pace), None)
+        if gk and full:
+            print(f"{pace}: the batch plan made {gk['requests']} requests (B = {B}) against {full['requests']} "
+                  f"(L = {L}): × {full['requests'] / gk['requests']:.1f} fewer, wall {gk['wall']:.1f}s vs "
+                  f"{full['wall']:.1f}s; graphs {gk['papers']:,} / {full['papers']:,} papers, "
+                  f"{gk['edges']:,} / {full['edges']:,} edges")
+        if gk and ss:
+            print(f"{pace}: semanticscholar / graphkit: requests × {ss['requests'] / gk['requests']:.1f}, "
+                  f"wall × {ss['wall'] / gk['wall']:.1f}, 429s {ss['429s']} vs {gk['429s']}")
+        if ss and ss["error"]:
+            print(f"{pace}: semanticscholar note: {ss['error']} ({ss['keyless']} requests went without the key)")
 
 
-def _lower_bound(corpus, sl) -> int:
-    from graphkit.fetch import lower_bound
-
+def _found(corpus, sl) -> set:
     ids = {s.api_id for s in sl.papers if s.api_id}
-    titles = sum(1 for s in sl.papers if not s.api_id)
     found = {corpus.resolve(i) for i in ids} - {None}
     for s in sl.papers:
         if not s.api_id:
             found |= {p for p, d in corpus.papers.items() if d["title"] == s.title}
-    return lower_bound(len(ids), titles, [corpus.papers[p] for p in found])
+    return found
+
+
+def _bounds(corpus, sl) -> tuple[int, int]:
+    """B and L from graphkit's own planner, on the corpus's counts."""
+    from graphkit.fetch import batch_bound, lower_bound
+
+    ids = {s.api_id for s in sl.papers if s.api_id}
+    titles = [s.title for s in sl.papers if not s.api_id]
+    known = {d["title"] for d in corpus.papers.values()}
+    matched = sum(1 for t in titles if t in known)
+    papers = [corpus.papers[p] for p in _found(corpus, sl)]
+    return batch_bound(len(ids) + matched, len(titles), papers), lower_bound(len(ids), len(titles), papers)
 
 
 if __name__ == "__main__":

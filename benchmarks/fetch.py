@@ -39,26 +39,27 @@ def main() -> None:
         src.write_text("\n".join(lines) + "\n", encoding="utf-8")
         sl = parse_seeds(str(src))
         cache = Path(d) / "cache"
-        for run in ("cold", "warm"):
+        for run, detail in (("cold", "lists"), ("warm", "lists"), ("cold full", "full"), ("warm full", "full")):
             client = S2Client(base_url=fake.url, cache_dir=cache, rps=0)
             start = len(fake.log)
             t = time.perf_counter()
-            got = fetch_corpus(sl, client)
+            got = fetch_corpus(sl, client, detail=detail)
             wall = time.perf_counter() - t
             client.close()
             st = got["stats"]
             served = len(fake.log) - start
             items = sum(len(v) for v in got["references"].values()) + sum(len(v) for v in got["citations"].values())
-            rows.append({"run": run, "requests": st["requests"], "server log": served, "L": st["lower_bound"],
-                         "requests/L": round(st["requests"] / st["lower_bound"], 3), "cache hits": st["cache_hits"],
+            rows.append({"run": run, "requests": st["requests"], "server log": served, "B": st["lower_bound"],
+                         "L": st["paged_bound"], "requests/bound": round(st["requests"] / st["lower_bound"], 3),
+                         "cache hits": st["cache_hits"],
                          "edges read": items, "wall s": round(wall, 2),
                          "ms/request": round(1000 * wall / st["requests"], 1) if st["requests"] else None,
                          "cache MiB": round(mib(dir_bytes(cache)), 1)})
     print()
     print(table(rows, f"fetch_corpus, {n} seeds, pacing off (rps 0), loopback"))
-    cold, warm = rows
-    print(f"\ncold: {cold['requests']} requests = {cold['requests/L']} × L (goal ≤ 1.05 × L); "
-          f"warm: {warm['requests']} requests (goal 0)")
+    cold, warm, full, _ = rows
+    print(f"\ncold: {cold['requests']} requests = {cold['requests/bound']} × B, {cold['requests'] / cold['L']:.3f} × L; "
+          f"--detail full: {full['requests']} = {full['requests/bound']} × L; warm: {warm['requests']} requests (goal 0)")
 
 
 if __name__ == "__main__":

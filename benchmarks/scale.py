@@ -62,7 +62,8 @@ def build(n: int, tmp: Path) -> dict:
     s = json.loads((tmp / f"out-{n}.json").read_text())
     html = out / "index.html"
     return {"seeds": n, "papers": s["papers"], "edges": s["edges"], "requests": s["requests"], "served": served,
-            "L": s["lower_bound"], "requests/L": round(s["requests"] / s["lower_bound"], 3), "wall s": round(wall, 1),
+            "B": s["lower_bound"], "L": s.get("paged_bound", s["lower_bound"]),
+            "requests/B": round(s["requests"] / s["lower_bound"], 3), "wall s": round(wall, 1),
             "peak RSS MiB": round(ru.ru_maxrss / 1024), "cache MiB": round(mib(dir_bytes(cache)), 1),
             "output MiB": round(mib(dir_bytes(out)), 1), "html MB": round(html.stat().st_size / 1e6, 2),
             "map nodes": map_nodes(html), "_corpus_s": t_corpus}
@@ -104,8 +105,9 @@ def main() -> None:
               f"{'holds' if k['peak RSS MiB'] <= 4096 else 'FAILS'}); map {k['map nodes']} nodes (goal ≤ 500: "
               f"{'holds' if k['map nodes'] <= 500 else 'FAILS'}), {k['html MB']} MB (goal ≤ 2: "
               f"{'holds' if k['html MB'] <= 2 else 'FAILS'})")
-    worst = max(r["requests/L"] for r in rows)
-    print(f"requests/L ≤ {worst} at every size (goal ≤ 1.05)")
+    worst = max(r["requests/B"] for r in rows)
+    print(f"requests/B ≤ {worst} at every size (B: the batch plan's bound; goal ≤ 1.05); "
+          f"requests/L ≤ {max(round(r['requests'] / r['L'], 3) for r in rows)}")
 
 
 if __name__ == "__main__":

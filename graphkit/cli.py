@@ -182,8 +182,12 @@ def _print_seed_table(sl: SeedList) -> None:
 # ----------------------------------------------------------------------------------------------------------------
 # Shared options: every command that needs the graph fetches it the same way.
 def fetch_options(f):
-    """--api-url, --cache-dir, --rps, --offline, --refresh (the key comes from S2_API_KEY only)."""
+    """--api-url, --cache-dir, --rps, --offline, --refresh, --detail (the key comes from S2_API_KEY only)."""
 
+    @click.option("--detail", type=click.Choice(["lists", "full"]), default="lists", show_default=True,
+                  help="lists: S2's batch calls carry the reference and citation lists (a tenth of the requests), "
+                       "edge details (influential, intents, contexts) only for declared lineages; full: every "
+                       "seed's reference and citation pages, with every link's details.")
     @click.option("--refresh", is_flag=True, help="Refetch everything and overwrite the cache.")
     @click.option("--offline", is_flag=True, help="Never touch the network; use the cache only.")
     @click.option("--rps", type=click.FloatRange(min=0), envvar="S2_RPS", default=None, show_envvar=True,
@@ -193,9 +197,9 @@ def fetch_options(f):
     @click.option("--api-url", envvar="S2_API_URL", default=None, show_envvar=True, metavar="URL",
                   help="S2 Graph API base URL (default: the public Semantic Scholar Graph API).")
     @functools.wraps(f)
-    def wrapper(*args, api_url, cache_dir, rps, offline, refresh, **kwargs):
+    def wrapper(*args, api_url, cache_dir, rps, offline, refresh, detail, **kwargs):
         kwargs["fetch"] = {"api_url": api_url, "cache_dir": cache_dir, "rps": rps, "offline": offline,
-                           "refresh": refresh}
+                           "refresh": refresh, "detail": detail}
         return f(*args, **kwargs)
 
     return wrapper
@@ -262,13 +266,14 @@ class _Progress:
             _note("")
 
 
-def _collect(ctx: click.Context, source: str, fetch: dict, client=None):
+def _collect(ctx: click.Context, source: str, fetch: dict, client=None, chains=None):
     from .errors import SeedError
     from .pipeline import collect
 
     progress = _Progress(ctx.obj)
     try:
-        got = collect(source, client or _client(fetch), progress=progress)
+        got = collect(source, client or _client(fetch), progress=progress, chains=chains,
+                      detail=fetch.get("detail", "lists"))
     finally:
         progress.close()
     if not got.seeds.papers:
@@ -287,10 +292,23 @@ def _print_summary(s: dict, seconds: float) -> None:
     if s["citations_cut"]:
         err(f"  {len(s['citations_cut'])} citation lists cut at S2's 10,000 cap")
     err(f"papers: {s['papers']}  edges: {s['edges']}")
-    err(f"requests: {s['requests']} (lower bound L = {s['lower_bound']})  cache hits: {s['cache_hits']}  "
-        f"time: {seconds:.1f}s")
+    bound = (f"plan B = {s['lower_bound']}, paged L = {s.get('paged_bound', s['lower_bound'])}"
+             if s.get("detail", "lists") == "lists" else f"paged L = {s['lower_bound']}")
+    err(f"requests: {s['requests']} ({bound})  cache hits: {s['cache_hits']}  time: {seconds:.1f}s")
     if s.get("files"):
         err(f"wrote {len(s['files'])} files: " + ", ".join(os.path.basename(f) for f in s["files"]))
+
+
+def _influence(d: dict) -> str:
+    """A declared link's influence for a table: yes / no, "not fetched" for a direct link without details."""
+    if d.get("influential") is None:
+        return "not fetched" if d.get("status") == "direct" else "-"
+    return "yes" if d["influential"] else "no"
+
+
+def _named(chains: list[list[str]], aliases: dict) -> list[list[str]]:
+    """Chains with the names given to papers replaced by what they name, for the fetch plan (before any graph)."""
+    return [[aliases.get(name, name) for name in chain] for chain in chains]
 
 
 def _chains(lineage: tuple[str, ...], lineages: str | None, source: str) -> tuple[list[list[str]], dict]:
@@ -346,7 +364,7 @@ def build(ctx, source, outdir, lineages, title, max_nodes, as_json, fetch):
     chains, aliases = _chains((), lineages, source)
     check_writable(outdir)  # before a long fetch, not after it
     client = _client(fetch)
-    stamp = stamp_for(source, lineages, {"title": title, "max_nodes": max_nodes}, client)
+    stamp = stamp_for(source, lineages, {"title": title, "max_nodes": max_nodes, "detail": fetch["detail"]}, client)
     if stamp is not None and not fetch["refresh"]:
         saved = up_to_date(outdir, stamp())
         if saved is not None:  # same source, options, cache and untouched outputs: nothing to do
@@ -362,7 +380,7 @@ def build(ctx, source, outdir, lineages, title, max_nodes, as_json, fetch):
         if site_root is not None:
             click.echo(f"graphkit: warning: {what} ({path}) is inside the Jekyll site at {site_root} and would be "
                        f"published; add it to exclude: in _config.yml, or {fix}", err=True)
-    got = _collect(ctx, source, fetch, client)
+    got = _collect(ctx, source, fetch, client, chains=_named(chains, aliases))
     results = analyse(got.graph, chains=chains, aliases=aliases)
     site = write_site(got.graph, outdir, results, title=title or got.seeds.title, max_nodes=max_nodes,
                       slug=source_slug(source))
@@ -395,7 +413,7 @@ def lineage(ctx, source, lineage, lineages, as_json, fetch):
     from .pipeline import lineage_json
 
     chains, aliases = _chains(lineage, lineages, source)
-    got = _collect(ctx, source, fetch)
+    got = _collect(ctx, source, fetch, chains=_named(chains, aliases))
     G = got.graph
     apply_aliases(G, aliases)
     declared = check_declared(G, chains) if chains else []
@@ -408,11 +426,11 @@ def lineage(ctx, source, lineage, lineages, as_json, fetch):
     lab = functools.partial(node_label, G)
     if declared:
         click.echo("declared lineage")
-        click.echo(f"  {'from':<20} {'to':<20} {'status':<9} {'infl.':<6} via")
+        click.echo(f"  {'from':<20} {'to':<20} {'status':<9} {'infl.':<11} via")
         for d in declared:
             via = " <- ".join(lab(n) for n in d.get("path") or [])
-            infl = {True: "yes", False: "no", None: "-"}[d.get("influential")]
-            click.echo(f"  {lab(d['from'])[:20]:<20} {lab(d['to'])[:20]:<20} {d['status']:<9} {infl:<6} {via}")
+            infl = _influence(d)
+            click.echo(f"  {lab(d['from'])[:20]:<20} {lab(d['to'])[:20]:<20} {d['status']:<9} {infl:<11} {via}")
     click.echo(f"main path (search path count; {main.get('dropped_edges', 0)} cycle edges dropped)")
     for path in main.get("paths", []):
         click.echo("  " + " -> ".join(lab(n) for n in path))

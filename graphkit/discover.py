@@ -13,7 +13,10 @@ The score weighs relevance and influence, and each part only counts when the oth
 
     score = √relevance × (1 + log₁₀(1 + influence))
 
-* relevance = seeds linked + seeds linked influentially (S2's ``isInfluential``: such a link counts twice);
+* relevance = seeds linked + seeds linked influentially (S2's ``isInfluential``: such a link counts twice) — the
+  second term only where every link counted had its details fetched (``--detail full``); when some were not
+  (``isInfluential`` None: the batch plan), influence comes from the paper-level counts below alone, and rows say
+  "influence not fetched" (``influential: None``), never "0 influential";
 * influence = S2's ``citationCount`` + ``influentialCitationCount`` (an influential citation counts twice too);
   for follow-ups and surveys *per year* since publication — years = reference year − year + 1, the reference year
   being the newest year in the graph (or ``now``), and 10 when the year is unknown — so that a paper out two years
@@ -126,18 +129,19 @@ def _years(kind: str, year: int | None, now: int | None) -> int:
     return max(1, now - year + 1)
 
 
-def _row(G: nx.DiGraph, n: str, c: int, i: int, kind: str, n_seeds: int, now: int | None) -> dict:
+def _row(G: nx.DiGraph, n: str, c: int, i: int | None, kind: str, n_seeds: int, now: int | None) -> dict:
     d = G.nodes[n]
     cites = d.get("citationCount")
     icites = d.get("influentialCitationCount")
     year = _year(d)
     years = _years(kind, year, now)
+    how = "influence not fetched" if i is None else f"{i} influential"
     if kind == "foundation":
         per_year = None
-        link = f"cited by {c} of {n_seeds} seeds ({i} influential)"
+        link = f"cited by {c} of {n_seeds} seeds ({how})"
     else:
         per_year = (cites or 0) / years
-        link = f"cites {c} of {n_seeds} seeds ({i} influential)"
+        link = f"cites {c} of {n_seeds} seeds ({how})"
     if cites is None:
         cited = "citations unknown"
     else:
@@ -151,7 +155,7 @@ def _row(G: nx.DiGraph, n: str, c: int, i: int, kind: str, n_seeds: int, now: in
     ext = d.get("externalIds") or {}
     return {
         "paperId": n, "title": d.get("title") or "", "year": year, "kind": kind,
-        "score": score(c, i, cites, icites, years), "seeds": c, "influential": i,
+        "score": score(c, i or 0, cites, icites, years), "seeds": c, "influential": i,
         "reason": f"{link} · {cited}",
         "citationCount": cites, "influentialCitationCount": icites,
         "citationsPerYear": None if per_year is None else round(per_year, 1),
@@ -163,22 +167,27 @@ def _row(G: nx.DiGraph, n: str, c: int, i: int, kind: str, n_seeds: int, now: in
 
 
 def _rank(G: nx.DiGraph, found: list[tuple[str, int, int]], kind: str, n_seeds: int, now: int | None,
-          top: int) -> list[dict]:
+          top: int, fetched: bool = True) -> list[dict]:
     """The ``top`` best of ``found`` (``(paperId, seeds, influential links)``) as rows: ranked on bare keys first,
-    so that only the rows shown are built."""
+    so that only the rows shown are built. ``fetched`` False: the links' details were not fetched, so influential
+    links count for nothing and rows say so (``influential: None``)."""
     keys = []
     for n, c, i in found:
         d = G.nodes[n]
         cites = d.get("citationCount")
+        i = i if fetched else 0
         s = score(c, i, cites, d.get("influentialCitationCount"), _years(kind, _year(d), now))
         keys.append((-s, -c, -i, -(cites or 0), n))
     best = heapq.nsmallest(top, keys)
-    return [_row(G, k[-1], -k[1], -k[2], kind, n_seeds, now) for k in best]
+    return [_row(G, k[-1], -k[1], -k[2] if fetched else None, kind, n_seeds, now) for k in best]
 
 
-def _count(G: nx.DiGraph, seeds: list, seedset: set, out: bool) -> tuple[dict, dict]:
+def _count(G: nx.DiGraph, seeds: list, seedset: set, out: bool) -> tuple[dict, dict, bool]:
+    """Links to the seeds per paper, influential ones, and whether every link counted had its details fetched
+    (``isInfluential`` not None)."""
     cnt: dict = {}
     infl: dict = {}
+    fetched = True
     for s in seeds:
         edges = G.out_edges(s, data=True) if out else G.in_edges(s, data=True)
         for u, v, e in edges:
@@ -186,9 +195,12 @@ def _count(G: nx.DiGraph, seeds: list, seedset: set, out: bool) -> tuple[dict, d
             if other in seedset:
                 continue
             cnt[other] = cnt.get(other, 0) + 1
-            if e.get("isInfluential"):
+            flag = e.get("isInfluential")
+            if flag is None:
+                fetched = False
+            elif flag:
                 infl[other] = infl.get(other, 0) + 1
-    return cnt, infl
+    return cnt, infl, fetched
 
 
 def find_missing(G: nx.DiGraph, kind: str = "all", top: int = 20, since: str | None = None,
@@ -230,6 +242,9 @@ def find_missing(G: nx.DiGraph, kind: str = "all", top: int = 20, since: str | N
     'cites 2 of 5 seeds (0 influential) · cited 40 times (40 a year)'
     >>> find_missing(G, kind="surveys")[0]["reason"]
     'covers 40% of the list: cites 2 of 5 seeds (0 influential) · cited 0 times (0 a year)'
+    >>> for s in "abc": G.edges[s, "f"]["isInfluential"] = None   # details not fetched
+    >>> m = find_missing(G, kind="foundations")[0]; m["score"], m["influential"], m["reason"]
+    (5.2, None, 'cited by 3 of 5 seeds (influence not fetched) · cited 99 times')
     """
     if not isinstance(top, int) or isinstance(top, bool) or top < 1:
         raise GraphkitError(f"top must be a positive number, not {top!r}; give --top 1 or more")
@@ -251,11 +266,11 @@ def find_missing(G: nx.DiGraph, kind: str = "all", top: int = 20, since: str | N
     n_seeds = len(seeds)
     out: list[dict] = []
     if kind in ("foundation", "all"):
-        cnt, infl = _count(G, seeds, seedset, out=True)
+        cnt, infl, fetched = _count(G, seeds, seedset, out=True)
         found = [(n, c, infl.get(n, 0)) for n, c in cnt.items() if c >= MIN_SEEDS]
-        out += _rank(G, found, "foundation", n_seeds, now, top)
+        out += _rank(G, found, "foundation", n_seeds, now, top, fetched)
     if kind in ("followup", "survey", "all"):
-        cnt, infl = _count(G, seeds, seedset, out=False)
+        cnt, infl, fetched = _count(G, seeds, seedset, out=False)
         after = str(since if since is not None else G.graph.get("date") or "")[:10]
         followups, surveys = [], []
         for u, c in cnt.items():
@@ -266,9 +281,9 @@ def find_missing(G: nx.DiGraph, kind: str = "all", top: int = 20, since: str | N
             elif not after or (_published(G.nodes[u]) or "") > after:
                 followups.append((u, c, infl.get(u, 0)))
         if kind != "survey":
-            out += _rank(G, followups, "followup", n_seeds, now, top)
+            out += _rank(G, followups, "followup", n_seeds, now, top, fetched)
         if kind != "followup":
-            out += _rank(G, surveys, "survey", n_seeds, now, top)
+            out += _rank(G, surveys, "survey", n_seeds, now, top, fetched)
     if kind == "all":
         out.sort(key=lambda r: (-r["score"], -r["seeds"], KINDS.index(r["kind"]), r["paperId"]))
     return out

@@ -72,8 +72,14 @@ EDGE_KEYS = [("isInfluential", "boolean"), ("intents", "string"), ("contexts", "
 
 
 def _edge_attrs(e: dict) -> dict:
-    return {"isInfluential": bool(e.get("isInfluential")), "intents": "; ".join(e.get("intents") or []),
-            "contexts": len(e.get("contexts") or [])}
+    """An edge's scalar attributes; ``isInfluential`` left out when it was not fetched (never written as false)."""
+    out = {"isInfluential": e.get("isInfluential"), "intents": "; ".join(e.get("intents") or []),
+           "contexts": len(e.get("contexts") or [])}
+    if out["isInfluential"] is None:
+        del out["isInfluential"]
+    else:
+        out["isInfluential"] = bool(out["isInfluential"])
+    return out
 
 
 @contextmanager
@@ -285,7 +291,7 @@ def write_report(G: nx.DiGraph, path: str | Path, *, declared: list[dict], main:
     if declared:
         lines += ["## Declared lineage", "", "| from | to | status | influential | via |", "| --- | --- | --- | --- | --- |"]
         for d in declared:
-            infl = {True: "yes", False: "no", None: "–"}[d.get("influential")]
+            infl = {True: "yes", False: "no", None: "not fetched" if d["status"] == "direct" else "–"}[d.get("influential")]
             via = " ← ".join(lab(n) for n in d.get("path") or []) or "–"
             lines.append(f"| {lab(d['from'])} | {lab(d['to'])} | {d['status']} | {infl} | {via} |")
         lines.append("")

@@ -1,17 +1,34 @@
 """Seeds -> corpus: resolve every seed with S2 and fetch its references and citations in the fewest requests.
 
-The request budget's lower bound is
+The plan (``detail="lists"``, the default) lets ``POST /paper/batch`` carry the lists:
+
+1. one title match per title-only seed;
+2. one batch per 500 ids — the id seeds and the matched paperIds — with each paper's metadata and its nested
+   ``references`` list (a call whose answer would pass S2's 10 MB is split in halves);
+3. the citation lists in batches whose citation counts sum to at most 9,999 — S2's cap over a whole batch answer,
+   not per paper (s2-folks #199) — bin-packed first-fit decreasing (:func:`bin_citations`);
+4. page by page (``/references``, ``/citations``) only what cannot come whole from a batch: a citation count over
+   9,999, and every nested list that came back short of what S2 can return for it (its count, for citations
+   capped at 9,999; where lists longer than their counts filled an answer to the cap, the list it ended in counts
+   as cut). Counts are hints: a list as
+   long as its count is whole, a shorter one is completed through the pages, never trusted;
+5. edge details (``isInfluential``, ``intents``, ``contexts``) only where they are shown: the reference pages of
+   each seed a declared link ends at. Elsewhere an edge's details are ``None``: not fetched.
+
+Its request count is B (:func:`batch_bound`): titles + ⌈ids / 500⌉ + citation batches + the pages of lists over
+9,999 + the declared targets' reference pages. ``detail="full"`` is the paged plan, every seed's reference and
+citation pages with every edge's details, whose request count is
 
     L = ⌈ids / 500⌉ batch calls + one title match per title-only seed
         + Σ over resolved seeds of ⌈referenceCount / 1000⌉ + ⌈min(citationCount, 10000) / 1000⌉
 
-The counts come with the batch (or match) answer, so pages are planned before any is asked for and no request
-is spent to learn that a list is empty. Counts are hints, not truth: a list is read until the first page without
-``next`` or without data — at most ``2 × its planned pages + 1`` pages, so an endless ``next`` ends — and lists that
-come back short of their counts, or were stopped by that bound, are reported (``short``). An id S2 refuses (400)
-leaves that seed unresolved, with its line; the build goes on. A list whose
-count is 0 is not asked for — S2 has reported ``referenceCount: 0`` for papers that have references
-(allenai/s2-folks #142); graphkit trusts the count there, by design, and says so in the README.
+Both report B (``lower_bound``) and L (``paged_bound``) side by side. The counts come with the batch (or match)
+answer, so pages are planned before any is asked for and no request is spent to learn that a list is empty. A paged
+list is read until the first page without ``next`` or without data — at most ``2 × its planned pages + 1`` pages,
+so an endless ``next`` ends — and lists that come back short of their counts, or were stopped by that bound, are
+reported (``short``). An id S2 refuses (400) leaves that seed unresolved, with its line; the build goes on. In the
+paged plan a list whose count is 0 is not asked for — S2 has reported ``referenceCount: 0`` for papers that have
+references (allenai/s2-folks #142); the batch plan takes a nested reference list whatever its count says.
 """
 
 from __future__ import annotations
@@ -21,7 +38,7 @@ import math
 import time
 from collections.abc import Callable
 
-from .s2 import BATCH_MAX, CITATION_CAP, S2Client, pages_for
+from .s2 import BATCH_CITATIONS, BATCH_MAX, CITATION_CAP, PAPER_FIELDS, S2Client, pages_for
 from .seeds import SeedList, normalise_title
 
 TITLE_SIMILARITY = 0.97  # difflib ratio on normalised titles above which two titles are "clearly the same"
@@ -65,14 +82,258 @@ def lower_bound(n_ids: int, n_titles: int, papers: list[dict]) -> int:
     )
 
 
+DETAILS = ("lists", "full")  # --detail: edge details for the declared lineage only, or on every link
+
+
+def bin_citations(counts: dict[str, int], cap: int = BATCH_CITATIONS, max_ids: int = BATCH_MAX) -> list[list[str]]:
+    """Papers in batches whose citation counts sum to at most ``cap`` (and at most ``max_ids`` ids a batch):
+    first-fit decreasing, so the number of calls is near ``Σ counts / cap``. Counts of 0 and counts over
+    ``cap`` (those are read page by page) are left out.
+
+    >>> bin_citations({"a": 6000, "b": 5000, "c": 4000, "d": 3000, "e": 0, "f": 12000, "g": 999})
+    [['a', 'd', 'g'], ['b', 'c']]
+    """
+    bins: list[tuple[int, list[str]]] = []  # (room left, ids)
+    for pid in sorted((p for p, c in counts.items() if 0 < c <= cap), key=lambda p: (-counts[p], p)):
+        c = counts[pid]
+        for k, (room, ids) in enumerate(bins):
+            if c <= room and len(ids) < max_ids:
+                ids.append(pid)
+                bins[k] = (room - c, ids)
+                break
+        else:
+            bins.append((cap - c, [pid]))
+    return [ids for _, ids in bins]
+
+
+def batch_bound(n_asked: int, n_titles: int, papers: list[dict], targets: list[dict] = ()) -> int:
+    """B, the batch plan's request count for these counts: a match per title-only seed, one batch per 500 ids
+    (metadata and reference lists), the citation batches of :func:`bin_citations`, the pages of each citation
+    list over 9,999, and the reference pages of each paper a declared link ends at (``targets``).
+
+    >>> batch_bound(83, 14, [{"paperId": "a", "citationCount": 11500}, {"paperId": "b", "citationCount": 7000},
+    ...                      {"paperId": "c", "citationCount": 5200}, {"paperId": "d", "citationCount": 40}])
+    27
+    """
+    counts = {p["paperId"]: int(p.get("citationCount") or 0) for p in papers}
+    return (
+        n_titles
+        + math.ceil(n_asked / BATCH_MAX)
+        + len(bin_citations(counts))
+        + sum(pages_for(c, "citations") for c in counts.values() if c > BATCH_CITATIONS)
+        + sum(max(1, pages_for(t.get("referenceCount"), "references")) for t in targets)
+    )
+
+
 def fetch_corpus(
-    seedlist: SeedList, client: S2Client, progress: Callable[[dict], None] | None = None
+    seedlist: SeedList, client: S2Client, progress: Callable[[dict], None] | None = None, *,
+    detail: str = "lists", chains: list[list[str]] | None = None,
 ) -> dict:
     """Resolve the seeds and fetch what they cite and what cites them.
 
+    ``detail="lists"`` (the default) reads the lists through ``POST /paper/batch``'s nested lists, checks each
+    against its paper's count and completes a short one page by page; edges then carry no details
+    (``isInfluential: None``, "not fetched") except the references of each seed a declared link of ``chains``
+    ends at, read page by page with ``isInfluential``, ``intents`` and ``contexts``. ``detail="full"`` reads every
+    seed's reference and citation pages, with every edge's details (L requests).
+
     Returns the corpus described in :mod:`graphkit.graph`, plus ``stats``: requests made, cache hits,
-    the lower bound L, pages planned and done, 429s.
+    the plan's bound (``lower_bound``; L for ``full``), L (``paged_bound``), pages planned and done, 429s.
     """
+    if detail not in DETAILS:
+        raise ValueError(f"detail must be one of {DETAILS}, not {detail!r}")
+    if detail == "full":
+        return _fetch_paged(seedlist, client, progress)
+    t0 = time.monotonic()
+    start = client.stats
+    seeds = []
+    for s in seedlist.papers:
+        d = s.to_dict()
+        d.update(paperId=None, status="unresolved", reason=None)
+        seeds.append(d)
+    id_idx = [i for i, s in enumerate(seedlist.papers) if s.api_id]
+    title_idx = [i for i, s in enumerate(seedlist.papers) if not s.api_id]
+    ids = list(dict.fromkeys(seedlist.papers[i].api_id for i in id_idx))
+    planned = len(title_idx) + math.ceil((len(ids) + len(title_idx)) / BATCH_MAX)
+    done = 0
+
+    def tick(n: int = 1) -> None:
+        nonlocal done, planned
+        done += n
+        planned = max(planned, done)  # a short list completed by pages moves the plan, not the bound
+        if progress is not None:
+            st = client.stats
+            made = st["requests"] - start["requests"]
+            remaining = max(planned - done, 0)
+            pace = (time.monotonic() - t0) / made if made else 0.0
+            progress({"done": done, "planned": planned, "requests": made,
+                      "cache_hits": st["cache_hits"] - start["cache_hits"], "eta": remaining * pace})
+
+    # 1. a match per title-only seed (its paperId goes into the batch with the ids)
+    matched: dict[int, dict] = {}
+    for i in title_idx:
+        title = seedlist.papers[i].title or ""
+        got = client.match_title(title) if title else None
+        tick()
+        if got is None or not got.get("paperId"):
+            seeds[i]["reason"] = "no title match in S2"
+            continue
+        verdict = title_match(title, got.get("title"))
+        if verdict is None:
+            seeds[i]["reason"] = f"doubtful title match: {got.get('title')!r}"
+            continue
+        matched[i] = {k: v for k, v in got.items() if k != "matchScore"}
+        seeds[i].update(paperId=got["paperId"], status="resolved", match=verdict)
+
+    # 2. metadata and reference lists: one batch per 500 ids
+    papers: dict[str, dict] = {}
+    nested_refs: dict[str, list | None] = {}
+    ask = list(dict.fromkeys([*ids, *(m["paperId"] for m in matched.values())]))
+    refused: dict[str, str] = {}
+    answers = client.batch_lists(ask, ("references",), on_refused=lambda pid, why: refused.setdefault(pid, why)) \
+        if ask else []
+    tick(math.ceil(len(ask) / BATCH_MAX))
+    by_id = dict(zip(ask, answers, strict=True))
+
+    def keep(p: dict) -> None:
+        pid = p["paperId"]
+        if pid not in papers:
+            papers[pid] = {k: v for k, v in p.items() if k not in ("references", "citations")}
+            nested_refs[pid] = p.get("references")
+
+    for i in id_idx:
+        api_id = seedlist.papers[i].api_id
+        p = by_id.get(api_id)
+        if api_id in refused:
+            seeds[i]["reason"] = f"S2 refused the id {api_id} (400; line {seedlist.papers[i].line})"
+        elif p is None:
+            seeds[i]["reason"] = f"not found in S2 ({api_id})"
+        else:
+            seeds[i].update(paperId=p["paperId"], status="resolved")
+            keep(p)
+    for m in matched.values():
+        keep(by_id.get(m["paperId"]) or m)  # the match's own answer if the batch lost it (its lists: pages)
+
+    order = list(papers)
+    targets = _lineage_targets(seeds, papers, chains or [], seedlist)
+    lb = batch_bound(len(ask), len(title_idx), [papers[p] for p in order], [papers[t] for t in targets])
+    planned = lb
+    references: dict[str, list] = {}
+    citations: dict[str, list] = {}
+    cut: dict[str, int] = {}
+    short: list[dict] = []
+
+    def paged(pid: str, kind: str, count: int, *, details: bool = False) -> list:
+        fields = None if details else PAPER_FIELDS
+        got = client.edges(pid, kind, on_page=tick, count=count, fields=fields)
+        expected = min(count, CITATION_CAP - 1) if kind == "citations" else count
+        if len(got["items"]) < expected or got.get("bounded"):
+            entry = {"paperId": pid, "key": _key_of(seeds, pid), "list": kind, "expected": expected,
+                     "got": len(got["items"])}
+            if got.get("bounded"):
+                entry["stopped"] = f"after {got['pages']} pages (the bound for {count} entries)"
+            short.append(entry)
+        if kind == "citations" and (count > CITATION_CAP or got["cut"]):
+            cut[pid] = count
+        return got["items"]
+
+    # 3. references: the nested list when it is whole, else page by page
+    for pid in order:
+        count = int(papers[pid].get("referenceCount") or 0)
+        got = nested_refs.get(pid)
+        if pid in targets:
+            continue  # read page by page with details below
+        if got is not None and len(got) >= count:
+            references[pid] = [_item("citedPaper", q) for q in got]
+        elif count:
+            references[pid] = paged(pid, "references", count)
+        else:
+            references[pid] = []
+
+    # 4. citations: bin-packed batches of at most 9,999 citations; lists over 9,999, and short ones, by pages
+    counts = {pid: int(papers[pid].get("citationCount") or 0) for pid in order}
+    todo: list[str] = []
+    for ids_bin in bin_citations(counts):
+        answers = client.batch_lists(ids_bin, ("citations",), fields="paperId")
+        tick()
+        total = promised = 0
+        for pid, p in zip(ids_bin, answers, strict=True):
+            got = (p or {}).get("citations")
+            n = len(got or [])
+            total += n
+            promised += counts[pid]
+            # lists longer than their counts filled the answer to the batch-wide cap: this one may be cut
+            reached_cap = total >= BATCH_CITATIONS and total > promised
+            if got is not None and n >= min(counts[pid], BATCH_CITATIONS) and not reached_cap:
+                citations[pid] = [_item("citingPaper", q) for q in got]
+            else:
+                todo.append(pid)
+    for pid in order:
+        if pid in citations:
+            continue
+        if counts[pid] > BATCH_CITATIONS or pid in todo:
+            citations[pid] = paged(pid, "citations", counts[pid])
+        else:
+            citations[pid] = []
+
+    # 5. edge details where they are shown: the references of each seed a declared link ends at
+    for pid in targets:
+        count = int(papers[pid].get("referenceCount") or 0)
+        references[pid] = paged(pid, "references", max(count, len(nested_refs.get(pid) or [])), details=True)
+
+    st = client.stats
+    return {
+        "seeds": seeds,
+        "papers": papers,
+        "references": references,
+        "citations": citations,
+        "citations_cut": cut,
+        "short": short,
+        "meta": {"title": seedlist.title, "date": seedlist.date, "source": seedlist.source},
+        "stats": {
+            "requests": st["requests"] - start["requests"],
+            "cache_hits": st["cache_hits"] - start["cache_hits"],
+            "retries": st["retries"] - start["retries"],
+            "429s": st["429s"] - start["429s"],
+            "lower_bound": lb,
+            "paged_bound": lower_bound(len(ids), len(title_idx), [papers[p] for p in order]),
+            "pages_planned": planned,
+            "pages_done": done,
+            "seconds": round(time.monotonic() - t0, 3),
+            "detail": detail,
+        },
+    }
+
+
+def _item(side: str, paper: dict) -> dict:
+    """A nested list's paper as an edge item of the corpus: its details not fetched (None)."""
+    return {side: paper, "isInfluential": None, "intents": None, "contexts": None}
+
+
+def _lineage_targets(seeds: list[dict], papers: dict, chains: list[list[str]], seedlist: SeedList) -> list[str]:
+    """The resolved seeds each declared link ``A -> B`` ends at (B: the later paper), in chain order. A name that
+    does not resolve is left to :func:`graphkit.lineage.check_declared`, which names it."""
+    if not chains:
+        return []
+    from .errors import LineageError
+    from .graph import build_graph
+    from .lineage import _index, resolve_name
+
+    G = build_graph({"seeds": seeds, "papers": papers})
+    idx = _index(G, seeds_only=True)
+    out: list[str] = []
+    for chain in chains:
+        for name in chain[1:]:
+            try:
+                n = resolve_name(G, name, idx)
+            except LineageError:
+                continue
+            if n in papers and n not in out:
+                out.append(n)
+    return out
+
+def _fetch_paged(seedlist: SeedList, client: S2Client, progress: Callable[[dict], None] | None = None) -> dict:
+    """``--detail full``: every seed's reference and citation pages, with every edge's details (L requests)."""
     t0 = time.monotonic()
     start = client.stats
     seeds = []
@@ -172,6 +433,7 @@ def fetch_corpus(
             "retries": st["retries"] - start["retries"],
             "429s": st["429s"] - start["429s"],
             "lower_bound": lb,
+            "paged_bound": lb,
             "pages_planned": planned,
             "pages_done": done,
             "seconds": round(time.monotonic() - t0, 3),

@@ -9,6 +9,7 @@ them, so the same cache always gives the same graph::
       "papers": {paperId: {paper fields}},               # the resolved seeds' own metadata
       "references": {paperId: [{"citedPaper": {…}, "isInfluential", "intents", "contexts"}]},
       "citations": {paperId: [{"citingPaper": {…}, "isInfluential", "intents", "contexts"}]},
+                                                         # details None where not fetched (fetch's batch plan)
       "citations_cut": {paperId: citationCount},         # citation lists cut at S2's 10,000 cap
       "short": [{"paperId", "list", "expected", "got"}], # lists that came back short of their counts
       "meta": {"title": post title, "date": post date}
@@ -23,7 +24,8 @@ The graph:
 * seeds also carry ``key``, ``label``, ``sections`` (list of heading texts), ``paths`` (one heading chain
   per place the post lists it), ``line``, ``unmatched_refs`` (references S2 gave with ``paperId: null``)
   and ``citations_cut`` (bool);
-* an edge citing -> cited with ``isInfluential`` (bool), ``intents`` (list) and ``contexts`` (list);
+* an edge citing -> cited with ``isInfluential`` (bool, or None: not fetched), ``intents`` (list) and
+  ``contexts`` (list; empty when not fetched);
 * ``G.graph``: ``title``, ``date`` (the post's), ``seeds`` (number resolved), ``unresolved`` (list of
   ``{"key", "title", "reason"}``).
 """
@@ -84,14 +86,23 @@ def _add_paper(G: nx.DiGraph, paper: dict) -> str | None:
 
 
 def _add_edge(G: nx.DiGraph, citing: str, cited: str, item: dict) -> None:
+    """Add (or merge into) an edge. ``isInfluential`` None means "not fetched": a fetched answer wins over it.
+
+    >>> G = nx.DiGraph(); _add_edge(G, "b", "a", {"isInfluential": None}); G.edges["b", "a"]["isInfluential"] is None
+    True
+    >>> _add_edge(G, "b", "a", {"isInfluential": False, "intents": ["background"]}); G.edges["b", "a"]["isInfluential"]
+    False
+    """
     if citing == cited:
         return
-    infl = bool(item.get("isInfluential"))
+    raw = item.get("isInfluential")
+    infl = None if raw is None else bool(raw)
     intents = list(item.get("intents") or [])
     contexts = list(item.get("contexts") or [])
     if G.has_edge(citing, cited):
         e = G.edges[citing, cited]
-        e["isInfluential"] = e["isInfluential"] or infl
+        if infl is not None:
+            e["isInfluential"] = bool(e["isInfluential"]) or infl
         e["intents"] = e["intents"] + [i for i in intents if i not in e["intents"]]
         e["contexts"] = e["contexts"] + [c for c in contexts if c not in e["contexts"]]
     else:

@@ -202,7 +202,8 @@ def check_declared(G: nx.DiGraph, chains: list[list[str]]) -> list[dict]:
     Returns dicts ``{"from", "to", "status", "path", "influential", "intents", "contexts"}``: ``status`` is
     ``direct`` (B cites A), ``indirect`` (B reaches A through the citation graph; ``path`` is the shortest such
     path from B to A, preferring paths through seeds) or ``missing``. ``influential``, ``intents`` and up to three
-    ``contexts`` come from the direct edge (None / empty otherwise).
+    ``contexts`` come from the direct edge (None / empty otherwise; ``influential`` None on a direct edge: its
+    details were not fetched).
 
     Raises
     ------
@@ -242,7 +243,8 @@ def check_declared(G: nx.DiGraph, chains: list[list[str]]) -> list[dict]:
                    "contexts": []}
             if G.has_edge(b, a):
                 e = G.edges[b, a]
-                rec.update(status="direct", path=[b, a], influential=bool(e.get("isInfluential")),
+                infl = e.get("isInfluential")  # None: the link's details were not fetched
+                rec.update(status="direct", path=[b, a], influential=None if infl is None else bool(infl),
                            intents=list(e.get("intents") or []), contexts=list(e.get("contexts") or [])[:3])
             elif a != b:
                 try:

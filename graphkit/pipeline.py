@@ -27,14 +27,19 @@ class Collected:
     timings: dict = field(default_factory=dict)
 
 
-def collect(source: str, client, progress: Callable[[dict], None] | None = None) -> Collected:
-    """Parse SOURCE, fetch (or read from the cache) what S2 knows of its seeds, and build the graph."""
+def collect(source: str, client, progress: Callable[[dict], None] | None = None, *,
+            chains: list[list[str]] | None = None, detail: str = "lists") -> Collected:
+    """Parse SOURCE, fetch (or read from the cache) what S2 knows of its seeds, and build the graph.
+
+    ``chains``: the declared lineages, whose links get their edge details fetched; ``detail``: ``"lists"`` (edge
+    details for those only) or ``"full"`` (every seed's pages, every edge's details) — see :mod:`graphkit.fetch`.
+    """
     from .fetch import fetch_corpus
 
     t0 = time.perf_counter()
     sl = parse_seeds(source)
     t1 = time.perf_counter()
-    corpus = fetch_corpus(sl, client, progress=progress)
+    corpus = fetch_corpus(sl, client, progress=progress, detail=detail, chains=chains)
     t2 = time.perf_counter()
     G = build_graph(corpus)
     t3 = time.perf_counter()
@@ -225,6 +230,8 @@ def summary(collected: Collected, site: dict | None = None) -> dict:
         "edges": G.number_of_edges(),
         "requests": stats.get("requests", 0),
         "lower_bound": stats.get("lower_bound", 0),
+        "paged_bound": stats.get("paged_bound", stats.get("lower_bound", 0)),
+        "detail": stats.get("detail", "full"),
         "cache_hits": stats.get("cache_hits", 0),
         "short": collected.corpus.get("short", []),
         "citations_cut": collected.corpus.get("citations_cut", {}),

@@ -69,6 +69,7 @@ EDGE_FIELDS = "isInfluential,intents,contexts"
 BATCH_MAX = 500  # ids per POST /paper/batch
 PAGE_MAX = 1000  # limit per references/citations page
 CITATION_CAP = 10_000  # S2 pages citations only while offset + limit < 10,000 (so 9,999 at most)
+BATCH_CITATIONS = 9_999  # citations one POST /paper/batch answer carries, over all its papers (s2-folks #199)
 ANON_RPS = 100 / 300  # S2's published anonymous rate: 100 requests per 5 minutes
 KEYED_RPS = 1.0
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -662,6 +663,46 @@ class S2Client:
                     + self._batch_chunk(chunk[half:], fields, on_refused))
         return [p if isinstance(p, dict) and p.get("paperId") else None for p in got]
 
+    def batch_lists(self, ids: list[str], kinds: tuple[str, ...], fields: str = PAPER_FIELDS,
+                    list_fields: str = PAPER_FIELDS, *, on_refused=None) -> list[dict | None]:
+        """``POST /paper/batch`` with nested lists: each paper with its ``references`` and/or ``citations``
+        (``kinds``) as lists of paper objects with ``list_fields`` — paper fields only, S2 nests no edge details.
+
+        Calls of at most 500 ids. S2 carries at most 9,999 citations over a whole answer (later papers' lists come
+        back empty or cut) and answers 400 past 10 MB: such a call is split in halves, and a single paper whose own
+        lists pass 10 MB comes back without them (``None`` in place of the list), to be read page by page. Other
+        400s are an id S2 refuses, found as :meth:`batch` does. The caller checks every list against its count.
+        """
+        for kind in kinds:
+            if kind not in ("references", "citations"):
+                raise ValueError(kind)
+        nested = ",".join(f"{kind}.{f}" for kind in kinds for f in list_fields.split(","))
+        out: list[dict | None] = []
+        for i in range(0, len(ids), BATCH_MAX):
+            out.extend(self._lists_chunk([str(x) for x in ids[i : i + BATCH_MAX]], kinds, fields, nested, on_refused))
+        return out
+
+    def _lists_chunk(self, chunk: list[str], kinds, fields: str, nested: str, on_refused) -> list[dict | None]:
+        try:
+            got = self.request("POST", "/paper/batch", {"fields": f"{fields},{nested}"}, {"ids": chunk},
+                               check=lambda d: check_answer("batch", d, n=len(chunk)))
+        except BadRequest as e:
+            text = str(e).lower()
+            if "unrecognized" in text and "fields" in text:
+                raise  # our own mistake, not an id's
+            too_big = "maximum size" in text
+            if len(chunk) == 1:
+                if too_big:  # one paper's lists alone pass 10 MB: its metadata now, its lists page by page
+                    papers = self._batch_chunk(chunk, fields, on_refused)
+                    return [None if p is None else {**p, **{k: None for k in kinds}} for p in papers]
+                if on_refused is not None:
+                    on_refused(chunk[0], str(e))
+                return [None]
+            half = len(chunk) // 2
+            return (self._lists_chunk(chunk[:half], kinds, fields, nested, on_refused)
+                    + self._lists_chunk(chunk[half:], kinds, fields, nested, on_refused))
+        return [p if isinstance(p, dict) and p.get("paperId") else None for p in got]
+
     def paper(self, paper_id: str, fields: str = PAPER_FIELDS) -> dict:
         """``GET /paper/{id}`` (the id escaped for the path)."""
         path = "/paper/" + check_paper_id(paper_id)
@@ -938,6 +979,8 @@ def check_answer(kind: str, data, *, n: int | None = None) -> str | None:
     True
     >>> check_answer("batch", [{"paperId": ["x"]}], n=1)
     "[0].paperId is list ['x'], not 40 hex digits"
+    >>> check_answer("batch", [{"paperId": "0" * 40, "citations": [{"paperId": "0" * 40, "year": "x"}]}], n=1)
+    "[0].citations[0].year is str 'x', not a year"
     >>> check_answer("references", {"data": [{"citedPaper": {"paperId": None, "year": "2019a"}}]})
     "data[0].citedPaper.year is str '2019a', not a year"
     >>> check_answer("citations", {"data": [{"citingPaper": {"paperId": "0" * 40}, "intents": 3}]})
@@ -954,6 +997,16 @@ def check_answer(kind: str, data, *, n: int | None = None) -> str | None:
             bad = None if p is None else _bad_paper(p, f"[{i}]", need_id=False)
             if bad:
                 return bad
+            for kind in ("references", "citations"):  # nested lists (batch_lists): paper objects
+                items = p.get(kind) if isinstance(p, dict) else None
+                if items is None:
+                    continue
+                if type(items) is not list:
+                    return f"[{i}].{kind} is {_show(items)}, not a list"
+                for j, q in enumerate(items):
+                    bad = _bad_paper(q, f"[{i}].{kind}[{j}]", need_id=False)
+                    if bad:
+                        return bad
         return None
     if not isinstance(data, dict):
         return f"the answer is {_show(data)}, not an object"

@@ -1,10 +1,11 @@
 """A real HTTP server on 127.0.0.1, in a thread, that speaks the S2 Graph API's JSON from a FIXTURE corpus.
 
-Routes (shapes as in the recorded responses in ``tests/fixtures/s2``): ``POST /graph/v1/paper/batch``,
-``GET /graph/v1/paper/{id}``, ``/paper/{id}/references``, ``/paper/{id}/citations`` (offset / limit / next, the
-10,000 cap), ``/paper/search/match``. It can require an API key (403), limit arrivals with a token bucket (429),
-inject faults at a rate (5xx, 429 with and without Retry-After, dropped connections, truncated bodies, slow
-answers), and be scripted to answer the next matching requests with given statuses. Every request is logged.
+Routes (shapes as in the recorded responses in ``tests/fixtures/s2``): ``POST /graph/v1/paper/batch`` (with nested ``references.…`` and
+``citations.…`` lists, S2's batch-wide 9,999-citation cap and its 10 MB limit), ``GET /graph/v1/paper/{id}``,
+``/paper/{id}/references``, ``/paper/{id}/citations`` (offset / limit / next, the 10,000 cap),
+``/paper/search/match``. It can require an API key (403), limit arrivals with a token bucket (429), inject faults
+at a rate (5xx, 429 with and without Retry-After, dropped connections, truncated bodies, slow answers), and be
+scripted to answer the next matching requests with given statuses. Every request is logged.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ PAPER_FIELDS = {
     "openAccessPdf", "fieldsOfStudy", "s2FieldsOfStudy", "publicationTypes", "journal", "authors", "tldr",
 }
 EDGE_FIELDS = {"contexts", "intents", "isInfluential"}
+NESTED = ("references", "citations")  # lists POST /paper/batch nests (paper fields only)
+BATCH_CITATIONS = 9_999  # citations one batch answer carries, in all (s2-folks #199)
+BATCH_MAX_BYTES = 10 * 2**20  # "Response would exceed maximum size of 10 MB"
 TOO_MANY = {"message": "Too Many Requests. Please wait and try again or apply for a key for higher rate limits. "
             "https://www.semanticscholar.org/product/api#api-key-form", "code": "429"}
 
@@ -91,6 +95,8 @@ class FakeS2:
         self.faults = faults or Faults()
         self.latency = latency
         self.clock = clock  # arrival times and the token bucket; a FakeClock shared with the client's limiter
+        self.batch_max_bytes = BATCH_MAX_BYTES  # lower it in a test to see the 10 MB 400
+        self.batch_citations = BATCH_CITATIONS
         self.log: list[dict] = []
         self._scripts: list[tuple[re.Pattern, list]] = []
         self._lock = threading.Lock()
@@ -211,9 +217,23 @@ class FakeS2:
         return out
 
     def _batch(self, fields, body: bytes):
-        bad = self._bad_fields(fields, PAPER_FIELDS)
+        """Papers with nested ``references.…`` / ``citations.…`` lists: paper fields only, the citations capped
+        at :data:`BATCH_CITATIONS` over the whole answer (filled in the order asked), a 400 past 10 MB."""
+        plain = [f for f in fields if "." not in f]
+        nested: dict[str, list[str]] = {}
+        for f in fields:
+            if "." in f:
+                head, _, sub = f.partition(".")
+                if head not in NESTED:
+                    return 400, {"error": f"Unrecognized or unsupported fields: [{f}]"}
+                nested.setdefault(head, []).append(sub)
+        bad = self._bad_fields(plain, PAPER_FIELDS)
         if bad:
             return bad
+        for head, subs in nested.items():
+            unknown = [f"{head}.{f}" for f in subs if f not in PAPER_FIELDS]
+            if unknown:
+                return 400, {"error": f"Unrecognized or unsupported fields: [{', '.join(unknown)}]"}
         try:
             ids = json.loads(body or b"{}")["ids"]
         except (ValueError, KeyError, TypeError):
@@ -221,9 +241,29 @@ class FakeS2:
         if len(ids) > 500:
             return 400, {"error": "Cannot process more than 500 ids at once"}
         out = []
+        citations_left = self.batch_citations
         for i in ids:
             pid = self.corpus.resolve(str(i))
-            out.append(None if pid is None else self._paper(pid, fields))
+            if pid is None:
+                out.append(None)
+                continue
+            paper = self._paper(pid, plain)
+            if "references" in nested:
+                subs = nested["references"]
+                refs = [self._paper(c, subs) for c, *_ in self.corpus.refs.get(pid, [])]
+                refs += [{"paperId": None, **{f: None for f in subs if f != "paperId"}, "title": t}
+                         for t in self.corpus.null_refs.get(pid, [])]
+                paper["references"] = refs
+            if "citations" in nested:
+                rows = self.corpus.citers(pid)[:max(citations_left, 0)]
+                citations_left -= len(rows)
+                paper["citations"] = [self._paper(c, nested["citations"]) for c, *_ in rows]
+            out.append(paper)
+        if nested:
+            size = len(json.dumps(out).encode())
+            if size > self.batch_max_bytes:
+                return 400, {"error": f"Response would exceed maximum size of {self.batch_max_bytes / 2**20:g} MB. "
+                             "Please request fewer papers or fields."}
         return 200, out
 
     def _match(self, q: str, fields):

@@ -56,7 +56,9 @@ def test_build_summary_and_files(built):
     names = sorted(Path(f).name for f in s["files"])
     assert names == ["graph.gexf", "graph.graphml", "graph.json", "index.html", "map.svg", "missing.bib", "papers.csv",
                      "report.md"]
-    assert "requests: " in built["stderr"] and f"(lower bound L = {s['lower_bound']})" in built["stderr"]
+    assert "requests: " in built["stderr"]
+    assert f"(plan B = {s['lower_bound']}, paged L = {s['paged_bound']})" in built["stderr"]
+    assert s["detail"] == "lists" and s["paged_bound"] > 5 * s["requests"]  # the batch plan's saving, visible
     assert NO_MATCH[:40] in built["stderr"]  # the unresolved seed is named in the summary
 
 
@@ -144,7 +146,11 @@ def test_missing_prints_ids_and_links(built):
     assert r.exit_code == 0, r.output
     lines = r.stdout.splitlines()
     i = next(k for k, line in enumerate(lines) if "SlowFast" in line)
-    assert "cites 26 of 82 seeds (5 influential) · cited 3,100 times (1,033 a year, 420 influential)" in lines[i]
+    # the batch plan fetched no edge details for these links: it says so, and ranks by S2's paper-level counts
+    assert "cites 26 of 82 seeds (influence not fetched) · cited 3,100 times (1,033 a year, 420 influential)" in lines[i]
+    full = run("missing", *args[:-1], "--rps", "0", "--detail", "full", "--kind", "followups", "--top", "3", env={"S2_API_KEY": KEY})
+    assert full.exit_code == 0, full.output
+    assert "cites 26 of 82 seeds (5 influential) · cited 3,100 times (1,033 a year, 420 influential)" in full.stdout
     slowfast = fid("slowfast")
     assert lines[i + 1].split() == ["arXiv:1912.99000", "DOI:10.9999/fixture.slowfast",
                                     f"https://www.semanticscholar.org/paper/{slowfast}"]
@@ -249,7 +255,7 @@ def test_build_warns_when_a_jekyll_site_would_publish_the_cache(post_server, tmp
 def test_offline_with_empty_cache_names_what_is_missing(built, tmp_path):
     r = run("build", POST, "-o", tmp_path / "o", "--cache-dir", tmp_path / "empty", "--offline")
     assert r.exit_code == 1
-    assert "not in the cache for https://api.semanticscholar.org/graph/v1: POST /paper/batch" in r.stderr and "without --offline" in r.stderr
+    assert "not in the cache for https://api.semanticscholar.org/graph/v1: GET /paper/search/match" in r.stderr and "without --offline" in r.stderr
 
 
 def test_console_script_end_to_end(built, tmp_path, post_corpus):

@@ -88,21 +88,21 @@ def test_quiet_prints_results_and_errors_only(corpus, post, tmp_path):
 
 def test_verbose_logs_each_request_and_cache_hit_without_the_key(corpus, post, tmp_path):
     with FakeS2(corpus, api_key=KEY) as srv:
-        cold = run(["-v", *build_args(post, srv, tmp_path)], env={"S2_API_KEY": KEY})
+        cold = run(["-v", *build_args(post, srv, tmp_path), "--detail", "full"], env={"S2_API_KEY": KEY})
         assert cold.exit_code == 0, cold.output
         sent = [ln for ln in cold.stderr.splitlines() if ln.startswith(("graphkit: GET ", "graphkit: POST "))]
-        assert len(sent) == len(srv.log) >= 3  # one line a request
+        assert len(sent) == len(srv.log) >= 3  # one line a request (--detail full: the paged lists too)
         assert f"graphkit: POST {srv.url}/paper/batch?fields=" in cold.stderr
         assert any(re.match(rf"graphkit: GET {re.escape(srv.url)}/paper/\S+/citations\?", ln) for ln in sent)
-        warm = run(["-v", *build_args(post, srv, tmp_path), "--refresh"], env={"S2_API_KEY": KEY})
-        offline = run(["-v", "lineage", post, "--api-url", srv.url, "--cache-dir", tmp_path / "c", "--offline"],
-                      env={"S2_API_KEY": KEY})
+        warm = run(["-v", *build_args(post, srv, tmp_path), "--refresh", "--detail", "full"], env={"S2_API_KEY": KEY})
+        offline = run(["-v", "lineage", post, "--api-url", srv.url, "--cache-dir", tmp_path / "c", "--offline",
+                       "--detail", "full"], env={"S2_API_KEY": KEY})
     hits = [ln for ln in offline.stderr.splitlines() if ln.startswith("graphkit: cache hit: ")]
     assert offline.exit_code == 0 and len(hits) == len(sent)  # every page from the cache, each named
     assert warm.exit_code == 0 and "graphkit: GET " in warm.stderr  # --refresh: sent again
     for r in (cold, warm, offline):
         assert KEY not in r.output
-    plain = run(["lineage", post, "--api-url", srv.url, "--cache-dir", tmp_path / "c", "--offline"])
+    plain = run(["lineage", post, "--api-url", srv.url, "--cache-dir", tmp_path / "c", "--offline", "--detail", "full"])
     assert plain.exit_code == 0 and "graphkit: cache hit" not in plain.stderr  # -v does not stick
 
 

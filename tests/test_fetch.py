@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from graphkit.fetch import fetch_corpus, title_match
+from graphkit.fetch import bin_citations, fetch_corpus, title_match
 from graphkit.graph import build_graph, save_graph
 from graphkit.s2 import S2Client
 from graphkit.seeds import SeedList, parse_id_list
@@ -22,16 +22,21 @@ def fresh(srv, tmp_path, **kw):
     return S2Client(srv.url, cache_dir=tmp_path / "cache", **kw)
 
 
-def test_example_post_cold_warm_offline(post_seeds, post_corpus, post_server, tmp_path):
-    corpus = fetch_corpus(post_seeds, fresh(post_server, tmp_path))
+@pytest.mark.parametrize("detail", ["lists", "full"])
+def test_example_post_cold_warm_offline(post_seeds, post_corpus, post_server, tmp_path, detail):
+    corpus = fetch_corpus(post_seeds, fresh(post_server, tmp_path), detail=detail)
     stats = corpus["stats"]
     # L from the fixture's own counts: 1 batch (69 ids) + 14 title matches + pages
     resolved = [p for p in corpus["papers"].values()]
     expect_l = 1 + 14 + sum(math.ceil(p["referenceCount"] / 1000) + math.ceil(min(p["citationCount"], 10_000) / 1000)
                             for p in resolved)
-    assert stats["lower_bound"] == expect_l
-    assert stats["requests"] == len(post_server.log) <= 1.05 * expect_l
-    assert stats["requests"] == expect_l  # nothing discovered an empty list, nothing asked twice
+    assert stats["paged_bound"] == expect_l
+    if detail == "full":
+        bound = expect_l
+    else:  # 14 matches, 1 batch with the reference lists, the citation batches
+        bound = 14 + 1 + len(bin_citations({p["paperId"]: p["citationCount"] for p in resolved}))
+    assert stats["lower_bound"] == bound
+    assert stats["requests"] == len(post_server.log) == bound  # nothing discovered an empty list, nothing asked twice
     G = build_graph(corpus)
     assert G.graph["seeds"] == 82
     # every resolved seed is in the graph with all of its references and citations
@@ -49,9 +54,9 @@ def test_example_post_cold_warm_offline(post_seeds, post_corpus, post_server, tm
     assert u["title"] == NO_MATCH and u["reason"].startswith("doubtful title match")
     # warm: no request; offline: the same graph
     n = len(post_server.log)
-    warm = fetch_corpus(post_seeds, fresh(post_server, tmp_path))
-    assert len(post_server.log) == n and warm["stats"]["requests"] == 0 and warm["stats"]["cache_hits"] == expect_l
-    offline = build_graph(fetch_corpus(post_seeds, fresh(post_server, tmp_path, offline=True)))
+    warm = fetch_corpus(post_seeds, fresh(post_server, tmp_path), detail=detail)
+    assert len(post_server.log) == n and warm["stats"]["requests"] == 0 and warm["stats"]["cache_hits"] == bound
+    offline = build_graph(fetch_corpus(post_seeds, fresh(post_server, tmp_path, offline=True), detail=detail))
     save_graph(G, tmp_path / "a.json")
     save_graph(offline, tmp_path / "b.json")
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
@@ -72,7 +77,7 @@ def test_unknown_ids_short_lists_and_lying_counts(tmp_path):
     sl = parse_id_list("arXiv:1608.00859\narXiv:1711.08496\narXiv:1811.08383\narXiv:2001.00001\n")
     with FakeS2(fc) as srv:
         srv.script(f"/paper/{c}/references$", (200, {"offset": 0, "next": 1000, "data": []}, {}))  # s2-folks #117
-        corpus = fetch_corpus(sl, fresh(srv, tmp_path))
+        corpus = fetch_corpus(sl, fresh(srv, tmp_path), detail="full")
         ref_calls = [r["path"] for r in srv.requests("GET", "/references$")]
     unknown = next(s for s in corpus["seeds"] if s["key"] == "arXiv:2001.00001")
     assert unknown["status"] == "unresolved" and "not found in S2" in unknown["reason"]
@@ -81,6 +86,32 @@ def test_unknown_ids_short_lists_and_lying_counts(tmp_path):
     assert all(b not in p for p in ref_calls)
     assert ref_calls.count(f"/graph/v1/paper/{c}/references") == 1  # the empty page stops it
     assert {(s["paperId"], s["list"], s["expected"], s["got"]) for s in corpus["short"]} == {(c, "references", 1200, 0)}
+
+
+def test_batch_plan_takes_nested_lists_and_completes_short_ones(tmp_path):
+    """Nested lists: a reference list whose count says 0 is taken as S2 gives it; one shorter than its count is
+    completed page by page and, still short there, reported."""
+    fc = FixtureCorpus()
+    a = fc.add("a", "Paper A", 2016, arxiv="1608.00859")
+    b = fc.add("b", "Paper B", 2017, arxiv="1711.08496")
+    c = fc.add("c", "Paper C", 2018, arxiv="1811.08383")
+    for i in range(30):
+        fc.cite(a, fc.add(f"r{i}", f"R{i}", 2010))
+        fc.cite(b, fc.add(f"q{i}", f"Q{i}", 2011))
+        fc.cite(c, fc.add(f"s{i}", f"S{i}", 2012))
+    fc.count_override[(b, "referenceCount")] = 0
+    fc.count_override[(c, "referenceCount")] = 1200
+    fc.finalise()
+    sl = parse_id_list("arXiv:1608.00859\narXiv:1711.08496\narXiv:1811.08383\n")
+    with FakeS2(fc) as srv:
+        corpus = fetch_corpus(sl, fresh(srv, tmp_path))
+        ref_calls = [r["path"] for r in srv.requests("GET", "/references$")]
+        assert len(srv.requests("POST")) == 1  # no citation at all: no citation batch
+    assert len(corpus["references"][a]) == len(corpus["references"][b]) == 30
+    assert ref_calls == [f"/graph/v1/paper/{c}/references"]  # 30 of 1,200 promised: completed by pages
+    assert len(corpus["references"][c]) == 30
+    assert {(s["paperId"], s["list"], s["expected"], s["got"]) for s in corpus["short"]} == {(c, "references", 1200, 30)}
+    assert all(e["isInfluential"] is None for e in corpus["references"][a])  # not fetched
 
 
 def test_citation_cap_recorded(tmp_path):
@@ -131,5 +162,5 @@ def test_keyed_default_style_pace_gets_no_429(tmp_path, rps):
         assert [r["status"] for r in srv.log] == [200] * len(srv.log)
         assert srv.min_gap() >= 1 / rps
     n = corpus["stats"]["requests"]
-    assert n == 7  # 1 batch + 6 citation pages
+    assert n == 2  # 1 batch with the reference lists + 1 batch with the citation lists
     json.dumps(corpus)  # the corpus is plain JSON

@@ -142,7 +142,7 @@ def test_endless_next_stops_at_the_page_bound_and_is_reported_short(tmp_path, go
     good._scripts.clear()
     good.script("/citations$", *[one_more] * 1000)
     seeds = parse_seeds(_ids_file(tmp_path, ["arXiv:1608.00859"]))
-    corpus_ = fetch_corpus(seeds, client(good, tmp_path / "fresh"))
+    corpus_ = fetch_corpus(seeds, client(good, tmp_path / "fresh"), detail="full")
     (short,) = [s for s in corpus_["short"] if s["list"] == "citations"]
     assert short["got"] == 3 and "after 3 pages" in short["stopped"]
 

@@ -235,8 +235,8 @@ def test_sigterm_is_one_line_and_exit_143(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("S2_", "GRAPHKIT_"))}
     with FakeS2(fc, latency=0.05) as srv:
         p = subprocess.Popen([EXE, "build", str(tmp_path / "ids.txt"), "-o", str(tmp_path / "out"), "--cache-dir",
-                              str(tmp_path / "c"), "--api-url", srv.url, "--rps", "0"], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                              str(tmp_path / "c"), "--api-url", srv.url, "--rps", "0", "--detail", "full"],
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         t = time.monotonic()
         while sum(1 for r in srv.log if r["status"] == 200) < 5:
             assert p.poll() is None and time.monotonic() - t < 60
