@@ -11,7 +11,8 @@ them, so the same cache always gives the same graph::
       "citations": {paperId: [{"citingPaper": {…}, "isInfluential", "intents", "contexts"}]},
       "citations_cut": {paperId: citationCount},         # citation lists cut at S2's 10,000 cap
       "short": [{"paperId", "list", "expected", "got"}], # lists that came back short of their counts
-      "meta": {"title": post title, "date": post date}
+      "meta": {"title": post title, "date": post date},
+      "fetched": {"oldest", "newest", "undated"}        # when the answers used were fetched (optional)
     }
 
 The graph:
@@ -25,7 +26,8 @@ The graph:
   and ``citations_cut`` (bool);
 * an edge citing -> cited with ``isInfluential`` (bool), ``intents`` (list) and ``contexts`` (list);
 * ``G.graph``: ``title``, ``date`` (the post's), ``seeds`` (number resolved), ``unresolved`` (list of
-  ``{"key", "title", "reason"}``).
+  ``{"key", "title", "reason"}``) and, when the corpus says, ``fetched`` (``{"oldest", "newest", "undated"}``: when
+  the S2 answers it was built from were fetched, UTC ISO times).
 """
 
 from __future__ import annotations
@@ -165,7 +167,27 @@ def build_graph(corpus: dict) -> nx.DiGraph:
                 continue
             _add_edge(G, _add_paper(G, citing), pid, item)
     G.graph.update(title=meta.get("title"), date=meta.get("date"), seeds=n_seeds, unresolved=unresolved)
+    if corpus.get("fetched"):
+        G.graph["fetched"] = dict(corpus["fetched"])
     return G
+
+
+def fetched_dates(G: nx.DiGraph) -> str | None:
+    """The day (or the span of days, oldest to newest) the data in ``G`` was fetched from S2; None if unknown.
+
+    >>> G = nx.DiGraph(fetched={"oldest": "2026-10-01T08:00:00Z", "newest": "2026-11-26T19:00:00Z", "undated": 0})
+    >>> fetched_dates(G)
+    '2026-10-01 – 2026-11-26'
+    >>> G.graph["fetched"]["oldest"] = "2026-11-26T01:00:00Z"; fetched_dates(G)
+    '2026-11-26'
+    >>> fetched_dates(nx.DiGraph()) is None
+    True
+    """
+    f = G.graph.get("fetched") or {}
+    lo, hi = (f.get("oldest") or "")[:10], (f.get("newest") or "")[:10]
+    if not hi:
+        return None
+    return hi if lo in ("", hi) else f"{lo} – {hi}"
 
 
 def seed_nodes(G: nx.DiGraph) -> list[str]:
