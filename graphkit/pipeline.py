@@ -236,9 +236,10 @@ STAMP = ".graphkit-build.json"
 OUTPUT_LIBRARIES = ("networkx", "pyvis", "jinja2", "numpy", "markdown-it-py", "bibtexparser", "pyyaml")
 
 
-def code_fingerprint() -> str:
-    """A hash of graphkit's own code and templates (every ``.py`` and template file of the package, by path and
-    content) and of the versions of :data:`OUTPUT_LIBRARIES`: an upgrade of any of them changes it.
+def code_fingerprint(root: str | Path | None = None) -> str:
+    """A hash of graphkit's own code and templates (every ``.py`` and template file of the package at ``root``,
+    default the installed one, by path and content) and of the versions of :data:`OUTPUT_LIBRARIES`: an upgrade
+    of any of them changes it.
 
     >>> len(code_fingerprint()), code_fingerprint() == code_fingerprint()
     (64, True)
@@ -248,7 +249,7 @@ def code_fingerprint() -> str:
 
     from . import __version__
 
-    pkg = Path(__file__).resolve().parent
+    pkg = Path(root) if root is not None else Path(__file__).resolve().parent
     h = hashlib.sha256(__version__.encode())
     for f in sorted([*pkg.rglob("*.py"), *(pkg / "templates").rglob("*")]):
         if f.is_file() and "__pycache__" not in f.parts:
