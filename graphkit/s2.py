@@ -486,7 +486,8 @@ class S2Client:
         """One cached call. Returns the parsed JSON (or None for an accepted 404).
 
         ``check(data)`` names what is wrong with an answer's shape (None when it is fine): a malformed answer is
-        retried like a 5xx and never cached, and a cached one that fails it is dropped and fetched again.
+        retried like a 5xx and never cached; an undated cached one (from a graphkit that did not check) that fails
+        it is dropped and fetched again, a dated one passed it before it was cached.
         """
         ckey = self._cache_key(method, path, params, body)
         if not self.refresh:
@@ -646,8 +647,9 @@ class S2Client:
             except ValueError:
                 pass
             else:
-                # an entry cached before answers were checked is dropped
-                if data is not _CORRUPT and (check is None or not check(data)):
+                # a dated entry was checked before it was cached (only _cache_set dates one); an undated one, cached
+                # by an older graphkit, is checked now and dropped if graphkit cannot read it
+                if data is not _CORRUPT and (fetched is not None or check is None or not check(data)):
                     self._saw(fetched)
                     return data
         # corrupted: drop it so it is fetched again (or named, offline)
