@@ -70,34 +70,37 @@ def _paper_attrs(paper: dict) -> dict:
     }
 
 
-def _add_paper(G: nx.DiGraph, paper: dict) -> str | None:
+_EMPTY = (None, "", [], {})
+
+
+def _add_paper(nodes: dict[str, dict], paper: dict) -> str | None:
+    """Add (or complete) a paper's node attributes in ``nodes``; its paperId, or None when it has none."""
     pid = paper.get("paperId")
     if not pid:
         return None
-    attrs = _paper_attrs(paper)
-    if pid in G:
-        node = G.nodes[pid]
-        for k, v in attrs.items():  # keep what is known; fill what is missing
-            if node.get(k) in (None, "", [], {}) and v not in (None, "", [], {}):
-                node[k] = v
+    node = nodes.get(pid)
+    if node is None:
+        nodes[pid] = {"seed": False, **_paper_attrs(paper)}
     else:
-        G.add_node(pid, seed=False, **attrs)
+        for k, v in _paper_attrs(paper).items():  # keep what is known; fill what is missing
+            if node.get(k) in _EMPTY and v not in _EMPTY:
+                node[k] = v
     return pid
 
 
-def _add_edge(G: nx.DiGraph, citing: str, cited: str, item: dict) -> None:
+def _add_edge(edges: dict[tuple[str, str], dict], citing: str, cited: str, item: dict) -> None:
     if citing == cited:
         return
     infl = bool(item.get("isInfluential"))
     intents = list(item.get("intents") or [])
     contexts = list(item.get("contexts") or [])
-    if G.has_edge(citing, cited):
-        e = G.edges[citing, cited]
+    e = edges.get((citing, cited))
+    if e is not None:
         e["isInfluential"] = e["isInfluential"] or infl
         e["intents"] = e["intents"] + [i for i in intents if i not in e["intents"]]
         e["contexts"] = e["contexts"] + [c for c in contexts if c not in e["contexts"]]
     else:
-        G.add_edge(citing, cited, isInfluential=infl, intents=intents, contexts=contexts)
+        edges[citing, cited] = {"isInfluential": infl, "intents": intents, "contexts": contexts}
 
 
 def build_graph(corpus: dict) -> nx.DiGraph:
@@ -118,7 +121,10 @@ def build_graph(corpus: dict) -> nx.DiGraph:
     >>> G.edges["a" * 40, "b" * 40]["isInfluential"], G.nodes["a" * 40]["unmatched_refs"]
     (True, 1)
     """
-    G = nx.DiGraph()
+    # nodes and edges are gathered in plain dicts, in the order met, and added to the graph at once (the same
+    # graph, node and edge order as adding them one by one, in a fraction of the time)
+    nodes: dict[str, dict] = {}
+    edges: dict[tuple[str, str], dict] = {}
     meta = corpus.get("meta") or {}
     papers = corpus.get("papers") or {}
     cut = corpus.get("citations_cut") or {}
@@ -130,8 +136,8 @@ def build_graph(corpus: dict) -> nx.DiGraph:
             unresolved.append({"key": s.get("key"), "title": s.get("title"), "reason": s.get("reason")})
             continue
         paper = papers.get(pid) or {"paperId": pid, "title": s.get("title")}
-        _add_paper(G, paper)
-        node = G.nodes[pid]
+        _add_paper(nodes, paper)
+        node = nodes[pid]
         if node.get("seed"):  # two list entries resolved to one paper: merge their places
             for sec in s.get("sections") or []:
                 if sec not in node["sections"]:
@@ -150,22 +156,25 @@ def build_graph(corpus: dict) -> nx.DiGraph:
             citations_cut=pid in cut,
         )
     for pid, items in sorted((corpus.get("references") or {}).items()):
-        if pid not in G:
+        if pid not in nodes:
             continue
         for item in items:
             cited = item.get("citedPaper") or {}
             if not cited.get("paperId"):
-                G.nodes[pid]["unmatched_refs"] = G.nodes[pid].get("unmatched_refs", 0) + 1
+                nodes[pid]["unmatched_refs"] = nodes[pid].get("unmatched_refs", 0) + 1
                 continue
-            _add_edge(G, pid, _add_paper(G, cited), item)
+            _add_edge(edges, pid, _add_paper(nodes, cited), item)
     for pid, items in sorted((corpus.get("citations") or {}).items()):
-        if pid not in G:
+        if pid not in nodes:
             continue
         for item in items:
             citing = item.get("citingPaper") or {}
             if not citing.get("paperId"):
                 continue
-            _add_edge(G, _add_paper(G, citing), pid, item)
+            _add_edge(edges, _add_paper(nodes, citing), pid, item)
+    G = nx.DiGraph()
+    G.add_nodes_from(nodes.items())
+    G.add_edges_from((u, v, d) for (u, v), d in edges.items())
     G.graph.update(title=meta.get("title"), date=meta.get("date"), seeds=n_seeds, unresolved=unresolved)
     if corpus.get("fetched"):
         G.graph["fetched"] = dict(corpus["fetched"])
@@ -330,18 +339,18 @@ def save_graph(G: nx.DiGraph, path: str | Path) -> None:
     The document is what ``json.dumps(nx.node_link_data(G, edges="edges"), sort_keys=True)`` gives, written in
     chunks so that a million-edge graph is never held twice in memory.
     """
-    def dump(obj) -> str:
-        return json.dumps(obj, ensure_ascii=False, sort_keys=True)
+    encoder = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+    dump = encoder.encode
 
-    def chunks(items):
+    def chunks(items):  # 20,000 items a dumps: "[a, b]" less its brackets is ", ".join of each one's dumps
         batch = []
         for item in items:
-            batch.append(dump(item))
+            batch.append(item)
             if len(batch) >= 20_000:
-                yield ", ".join(batch)
+                yield dump(batch)[1:-1]
                 batch = []
         if batch:
-            yield ", ".join(batch)
+            yield dump(batch)[1:-1]
 
     try:
         with Path(path).open("w", encoding="utf-8") as f:
