@@ -169,6 +169,31 @@ def csv_cell(value) -> str:
     return text
 
 
+_FORMULA_START = frozenset(("=", "+", "-", "@", "\t", "\r"))
+
+
+def _csv_text(value) -> str:
+    """:func:`csv_cell`, fast for text and None.
+
+    >>> [_csv_text(v) == csv_cell(v) for v in ("=1", "", "a", None, 3, True)]
+    [True, True, True, True, True, True]
+    """
+    if type(value) is str:
+        return "'" + value if value[:1] in _FORMULA_START else value
+    return "" if value is None else csv_cell(value)
+
+
+def _csv_number(value) -> str:
+    """:func:`csv_cell`, fast for ints and None.
+
+    >>> [_csv_number(v) == csv_cell(v) for v in (2016, None, "-1", 1.5, False)]
+    [True, True, True, True, True]
+    """
+    if type(value) is int:
+        return str(value)
+    return "" if value is None else csv_cell(value)
+
+
 def write_csv(G: nx.DiGraph, path: str | Path, missing: list[dict] = ()) -> Path:
     """``papers.csv``: one row per paper, columns :data:`CSV_HEADER`, UTF-8 (no BOM). ``missing_kind`` and
     ``missing_score`` are those of :func:`graphkit.discover.find_missing` (empty for other papers)."""
@@ -176,18 +201,21 @@ def write_csv(G: nx.DiGraph, path: str | Path, missing: list[dict] = ()) -> Path
     kind = {m["paperId"]: m["kind"] for m in missing or []}
     score = {m["paperId"]: m["score"] for m in missing or []}
     order = seed_nodes(G) + sorted(n for n in G if not G.nodes[n].get("seed"))
+    nodes = G.nodes
+    # csv_cell on every cell, with the common cases inlined (this runs on every paper seen: 400,000 cells at 28,000)
+    t = _csv_text
+    n_ = _csv_number
     try:
         with path.open("w", encoding="utf-8", newline="") as f:
             w = csv.writer(f)
             w.writerow(CSV_HEADER)
-            for n in order:
-                d = G.nodes[n]
-                ext = d.get("externalIds") or {}
-                w.writerow([csv_cell(v) for v in (
-                    n, ext.get("ArXiv"), ext.get("DOI"), d.get("title"), d.get("year"), d.get("venue"),
-                    bool(d.get("seed")), d.get("key"), d.get("label") or "", "; ".join(d.get("sections") or []),
-                    d.get("citationCount"), d.get("influentialCitationCount"), d.get("referenceCount"),
-                    kind.get(n, ""), score.get(n, ""))])
+            w.writerows(
+                [t(n), t((d.get("externalIds") or {}).get("ArXiv")), t((d.get("externalIds") or {}).get("DOI")),
+                 t(d.get("title")), n_(d.get("year")), t(d.get("venue")), "true" if d.get("seed") else "false",
+                 t(d.get("key")), t(d.get("label") or ""), t("; ".join(d.get("sections") or [])),
+                 n_(d.get("citationCount")), n_(d.get("influentialCitationCount")), n_(d.get("referenceCount")),
+                 t(kind.get(n, "")), csv_cell(score.get(n, ""))]
+                for n, d in ((n, nodes[n]) for n in order))
     except OSError:
         raise _guard(path) from None
     return path
