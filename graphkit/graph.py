@@ -334,7 +334,8 @@ def unique_labels(G: nx.DiGraph, nodes) -> dict[str, str]:
 
 
 def save_graph(G: nx.DiGraph, path: str | Path) -> None:
-    """Write ``G`` as networkx node-link JSON (``{"directed", "edges", "graph", "multigraph", "nodes"}``).
+    """Write ``G`` as networkx node-link JSON (``{"directed", "edges", "graph", "multigraph", "nodes"}``), without
+    ``G.graph["fetched"]`` (when the data was fetched is in the build summary, report.md and the map).
 
     The document is what ``json.dumps(nx.node_link_data(G, edges="edges"), sort_keys=True)`` gives, written in
     chunks so that a million-edge graph is never held twice in memory.
@@ -357,7 +358,9 @@ def save_graph(G: nx.DiGraph, path: str | Path) -> None:
             f.write('{"directed": true, "edges": [')
             for i, part in enumerate(chunks({**d, "source": u, "target": v} for u, v, d in G.edges(data=True))):
                 f.write((", " if i else "") + part)
-            f.write('], "graph": ' + dump(G.graph) + ', "multigraph": false, "nodes": [')
+            # the fetch time is about the cache, not the graph: two caches of the same answers give the same file
+            attrs = {k: v for k, v in G.graph.items() if k != "fetched"}
+            f.write('], "graph": ' + dump(attrs) + ', "multigraph": false, "nodes": [')
             for i, part in enumerate(chunks({**d, "id": n} for n, d in G.nodes(data=True))):
                 f.write((", " if i else "") + part)
             f.write("]}")
