@@ -126,9 +126,14 @@ def summary_line(ch: dict | None) -> str | None:
     ...               "new_followups": ["r"], "citations_gained": {"a": 2, "b": -1}, "declared": [],
     ...               "missing_entered": {"followup": ["r"]}, "missing_left": {}})
     'since 2026-10-01: 1 seed added, 0 removed; 1 new follow-up citing 2+ seeds; +1 citing papers over 2 seeds; 0 declared links changed; 1 paper entered and 0 left the missing lists'
+    >>> summary_line({"since": "2026-10-01T08:00:00Z", "seeds_added": [], "seeds_removed": [], "new_followups": [],
+    ...               "citations_gained": {}, "declared": [], "missing_entered": {}, "missing_left": {}})
+    'since 2026-10-01: none'
     """
     if ch is None:
         return None
+    if not changed(ch):
+        return f"since {(ch.get('since') or '?')[:10]}: none"
     n = lambda d: sum(len(v) for v in d.values())  # noqa: E731
     gained = ch["citations_gained"]
     plural = lambda k, word: f"{k} {word}{'' if k == 1 else 's'}"  # noqa: E731
