@@ -281,7 +281,7 @@ def _collect(ctx: click.Context, source: str, fetch: dict, client=None, chains=N
     return got
 
 
-def _print_summary(s: dict, seconds: float) -> None:
+def _print_summary(s: dict, seconds: float, *, wrote: bool = True) -> None:
     err = _note
     unresolved = s["unresolved"]
     err(f"seeds: {s['seeds']} ({s['resolved']} resolved, {len(unresolved)} unresolved)")
@@ -295,7 +295,17 @@ def _print_summary(s: dict, seconds: float) -> None:
     bound = (f"plan B = {s['lower_bound']}, paged L = {s.get('paged_bound', s['lower_bound'])}"
              if s.get("detail", "lists") == "lists" else f"paged L = {s['lower_bound']}")
     err(f"requests: {s['requests']} ({bound})  cache hits: {s['cache_hits']}  time: {seconds:.1f}s")
-    if s.get("files"):
+    fetched = s.get("fetched") or {}
+    if fetched.get("newest"):
+        span = fetched["newest"][:10] if fetched.get("oldest", "")[:10] in ("", fetched["newest"][:10]) else \
+            f"{fetched['oldest'][:10]} – {fetched['newest'][:10]}"
+        undated = f" ({fetched['undated']} cached answers undated)" if fetched.get("undated") else ""
+        err(f"data fetched: {span}{undated}")
+    if wrote and s.get("changes") is not None:
+        from .changes import summary_line
+
+        err("changes " + summary_line(s["changes"]))
+    if s.get("files") and wrote:
         err(f"wrote {len(s['files'])} files: " + ", ".join(os.path.basename(f) for f in s["files"]))
 
 
@@ -333,21 +343,25 @@ def _chains(lineage: tuple[str, ...], lineages: str | None, source: str) -> tupl
 @click.option("--title", default=None, help="Page title of the map (default: the post's front-matter title).")
 @click.option("--max-nodes", type=click.IntRange(min=1), default=None,
               help="Most papers drawn in the map (default: every seed and the top missing papers, about 120 in all).")
+@click.option("--formats", default="", metavar="LIST",
+              help="Gephi files to write as well: graphml, gexf (comma-separated) or all.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON document on stdout.")
 @fetch_options
 @click.pass_context
-def build(ctx, source, outdir, lineages, title, max_nodes, as_json, fetch):
+def build(ctx, source, outdir, lineages, title, max_nodes, formats, as_json, fetch):
     """Fetch the seeds of SOURCE from Semantic Scholar and write the graph, the map and the report.
 
-    Writes OUTDIR/graph.json, graph.graphml, graph.gexf, papers.csv, missing.bib, report.md, index.html (the
-    interactive map) and map.svg (the same map, static).
+    Writes OUTDIR/graph.json, papers.csv, missing.bib, report.md, index.html (the interactive map) and map.svg
+    (the same map, static); graph.graphml and graph.gexf (Gephi) with --formats graphml,gexf (or all).
     Every response is cached (--cache-dir), so a rerun resumes and a warm rebuild makes no request.
+    Each build says what changed since the previous one in OUTDIR (report.md, stderr, --json: changes).
 
     \b
     Example:
       export S2_API_KEY=...   # optional, for S2's keyed rate limit
       graphkit build examples/video-classification/post.md -o site/
     """
+    from .export import parse_formats
     from .files import check_writable
     from .pipeline import (
         analyse,
@@ -361,35 +375,38 @@ def build(ctx, source, outdir, lineages, title, max_nodes, as_json, fetch):
     )
 
     t0 = time.perf_counter()
+    extra = parse_formats(formats)
     chains, aliases = _chains((), lineages, source)
     check_writable(outdir)  # before a long fetch, not after it
     client = _client(fetch)
-    stamp = stamp_for(source, lineages, {"title": title, "max_nodes": max_nodes, "detail": fetch["detail"]}, client)
+    stamp = stamp_for(source, lineages, {"title": title, "max_nodes": max_nodes, "detail": fetch["detail"],
+                                         "formats": list(extra)}, client)
     if stamp is not None and not fetch["refresh"]:
         saved = up_to_date(outdir, stamp())
-        if saved is not None:  # same source, options, cache and untouched outputs: nothing to do
-            _note(f"{outdir} is up to date (nothing changed since the last build)")
-            saved = {**saved, "requests": 0, "cache_hits": 0}
-            _print_summary(saved, time.perf_counter() - t0)
+        if saved is not None:  # same source, options, cache, code and untouched outputs: nothing to do
+            _note(f"{outdir} is up to date: nothing written (same post, options, cache and graphkit as the last "
+                  "build, outputs untouched)")
+            saved = {**saved, "requests": 0, "cache_hits": 0, "changes": None}
+            _print_summary(saved, time.perf_counter() - t0, wrote=False)
             if as_json:
-                _dump({**saved, "up_to_date": True})
+                _dump({**saved, "up_to_date": True, "written": []})
             return
     for what, path, fix in (("the cache", fetch["cache_dir"], "use --cache-dir outside the site"),
                             ("OUTDIR", outdir, "build outside the site and use `graphkit embed OUTDIR --copy-to BLOG`")):
         site_root = published_by_jekyll(path)
         if site_root is not None:
-            click.echo(f"graphkit: warning: {what} ({path}) is inside the Jekyll site at {site_root} and would be "
-                       f"published; add it to exclude: in _config.yml, or {fix}", err=True)
+            _note(f"graphkit: warning: {what} ({path}) is inside the Jekyll site at {site_root} and would be "
+                  f"published; add it to exclude: in _config.yml, or {fix}")
     got = _collect(ctx, source, fetch, client, chains=_named(chains, aliases))
     results = analyse(got.graph, chains=chains, aliases=aliases)
     site = write_site(got.graph, outdir, results, title=title or got.seeds.title, max_nodes=max_nodes,
-                      slug=source_slug(source))
+                      slug=source_slug(source), formats=extra)
     s = summary(got, site)
     if stamp is not None:
         save_stamp(outdir, stamp(), s)
     _print_summary(s, time.perf_counter() - t0)
     if as_json:
-        _dump(s)
+        _dump({**s, "up_to_date": False, "written": s["files"]})
 
 
 @cli.command()

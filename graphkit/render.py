@@ -20,7 +20,7 @@ from pathlib import Path
 import networkx as nx
 
 from .errors import OutputError
-from .graph import seed_nodes, unique_labels
+from .graph import fetched_dates, seed_nodes, unique_labels
 
 PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
            "#17becf", "#8c564b", "#bcbd22"]
@@ -238,7 +238,7 @@ def map_view(G: nx.DiGraph, *, missing=(), declared=(), main_path=None, backbone
                   if any(e["kind"] == k for e in edges) or k in ("lineage", "backbone")],
     }
     years = [y for y in (_year(G.nodes[n]) for n in chosen) if y]
-    return {"title": title, "nodes": nodes, "edges": edges, "info": info, "legend": legend,
+    return {"title": title, "fetched": fetched_dates(G), "nodes": nodes, "edges": edges, "info": info, "legend": legend,
             "columns": lay["columns"], "extent": {"width": lay["width"], "height": lay["height"]},
             "edgeStyle": EDGE_STYLE,
             "years": [min(years), max(years)] if years else [],

@@ -54,8 +54,7 @@ def test_build_summary_and_files(built):
     assert s["requests"] == built["cold"] == s["lower_bound"]
     assert built["warm"] == 0  # a warm rebuild makes no request
     names = sorted(Path(f).name for f in s["files"])
-    assert names == ["graph.gexf", "graph.graphml", "graph.json", "index.html", "map.svg", "missing.bib", "papers.csv",
-                     "report.md"]
+    assert names == ["graph.json", "index.html", "map.svg", "missing.bib", "papers.csv", "report.md"]  # Gephi: asked
     assert "requests: " in built["stderr"]
     assert f"(plan B = {s['lower_bound']}, paged L = {s['paged_bound']})" in built["stderr"]
     assert s["detail"] == "lists" and s["paged_bound"] > 5 * s["requests"]  # the batch plan's saving, visible
@@ -77,7 +76,12 @@ def test_key_appears_in_no_file(built):
 
 
 def test_gephi_files_and_csv_load_back(built):
-    site = built["tmp"] / "site"
+    site = built["tmp"] / "site-gephi"
+    r = run("build", POST, "-o", site, "--api-url", built["url"], "--cache-dir", built["tmp"] / "cache", "--offline",
+            "--lineages", LINEAGES, "--formats", "all", "--json")
+    assert r.exit_code == 0, r.output
+    assert sorted(Path(f).name for f in json.loads(r.stdout)["files"])[:3] == ["graph.gexf", "graph.graphml",
+                                                                               "graph.json"]
     G = json.loads((site / "graph.json").read_text(encoding="utf-8"))
     n_nodes, n_edges = len(G["nodes"]), len(G["edges"])
     for H in (nx.read_graphml(site / "graph.graphml"), nx.read_gexf(site / "graph.gexf")):
