@@ -7,6 +7,7 @@ import json
 import logging
 import math
 import os
+import re
 import signal
 import sys
 import time
@@ -181,6 +182,19 @@ def _print_seed_table(sl: SeedList) -> None:
 
 # ----------------------------------------------------------------------------------------------------------------
 # Shared options: every command that needs the graph fetches it the same way.
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def _duration(ctx, param, value: str | None) -> float | None:
+    """``30d``, ``12h``, ``45m``, ``90s``, ``2w`` or ``0`` -> seconds."""
+    if value is None:
+        return None
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*", value)
+    if not m or (m.group(2) == "" and float(m.group(1)) != 0):
+        raise click.BadParameter(f"{value!r} is not a duration; write it as 30d, 12h, 45m, 90s or 0", param=param)
+    return float(m.group(1)) * _UNITS.get(m.group(2) or "s", 1)
+
+
 def fetch_options(f):
     """--api-url, --cache-dir, --rps, --offline, --refresh, --detail (the key comes from S2_API_KEY only)."""
 
@@ -188,6 +202,9 @@ def fetch_options(f):
                   help="lists: S2's batch calls carry the reference and citation lists (a tenth of the requests), "
                        "edge details (influential, intents, contexts) only for declared lineages; full: every "
                        "seed's reference and citation pages, with every link's details.")
+    @click.option("--max-age", "max_age", callback=_duration, default=None, metavar="DURATION",
+                  help="Ask again for what was fetched longer ago than this (30d, 12h, 45m, 0 = all): the batch "
+                       "calls, title matches, and the citations of seeds whose count changed.")
     @click.option("--refresh", is_flag=True, help="Refetch everything and overwrite the cache.")
     @click.option("--offline", is_flag=True, help="Never touch the network; use the cache only.")
     @click.option("--rps", type=click.FloatRange(min=0), envvar="S2_RPS", default=None, show_envvar=True,
@@ -197,9 +214,9 @@ def fetch_options(f):
     @click.option("--api-url", envvar="S2_API_URL", default=None, show_envvar=True, metavar="URL",
                   help="S2 Graph API base URL (default: the public Semantic Scholar Graph API).")
     @functools.wraps(f)
-    def wrapper(*args, api_url, cache_dir, rps, offline, refresh, detail, **kwargs):
+    def wrapper(*args, api_url, cache_dir, rps, offline, refresh, detail, max_age, **kwargs):
         kwargs["fetch"] = {"api_url": api_url, "cache_dir": cache_dir, "rps": rps, "offline": offline,
-                           "refresh": refresh, "detail": detail}
+                           "refresh": refresh, "detail": detail, "max_age": max_age}
         return f(*args, **kwargs)
 
     return wrapper
@@ -228,6 +245,7 @@ def _client(fetch: dict):
         rps=fetch["rps"],
         offline=fetch["offline"],
         refresh=fetch["refresh"],
+        max_age=fetch.get("max_age"),
         max_retries=_env_number("S2_MAX_RETRIES", int, 6),
         backoff=_env_number("S2_BACKOFF", float, 1.0),
     )
@@ -381,7 +399,7 @@ def build(ctx, source, outdir, lineages, title, max_nodes, formats, as_json, fet
     client = _client(fetch)
     stamp = stamp_for(source, lineages, {"title": title, "max_nodes": max_nodes, "detail": fetch["detail"],
                                          "formats": list(extra)}, client)
-    if stamp is not None and not fetch["refresh"]:
+    if stamp is not None and not fetch["refresh"] and fetch.get("max_age") is None:
         saved = up_to_date(outdir, stamp())
         if saved is not None:  # same source, options, cache, code and untouched outputs: nothing to do
             _note(f"{outdir} is up to date: nothing written (same post, options, cache and graphkit as the last "

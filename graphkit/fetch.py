@@ -34,6 +34,7 @@ references (allenai/s2-folks #142); the batch plan takes a nested reference list
 from __future__ import annotations
 
 import difflib
+import json
 import math
 import time
 from collections.abc import Callable
@@ -142,8 +143,21 @@ def fetch_corpus(
     """
     if detail not in DETAILS:
         raise ValueError(f"detail must be one of {DETAILS}, not {detail!r}")
+    begin, end = getattr(client, "begin_refresh", None), getattr(client, "end_refresh", None)
+    if begin is not None:
+        begin()  # --max-age: what is older than the age, or than this refresh's start, is asked again
     if detail == "full":
-        return _fetch_paged(seedlist, client, progress)
+        corpus = _fetch_paged(seedlist, client, progress)
+    else:
+        corpus = _fetch_lists(seedlist, client, progress, chains)
+    if end is not None:
+        end()
+    return corpus
+
+
+def _fetch_lists(seedlist: SeedList, client: S2Client, progress, chains) -> dict:
+    """The batch plan (see :func:`fetch_corpus`)."""
+    detail = "lists"
     t0 = time.monotonic()
     start = client.stats
     seeds = []
@@ -223,9 +237,11 @@ def fetch_corpus(
     cut: dict[str, int] = {}
     short: list[dict] = []
 
-    def paged(pid: str, kind: str, count: int, *, details: bool = False) -> list:
+    def paged(pid: str, kind: str, count: int, *, details: bool = False, ageless: bool = False) -> list:
         fields = None if details else PAPER_FIELDS
-        got = client.edges(pid, kind, on_page=tick, count=count, fields=fields)
+        # a published paper's references do not change: never stale; citations are judged by their count below
+        got = client.edges(pid, kind, on_page=tick, count=count, fields=fields,
+                           ageless=ageless or kind == "references")
         expected = min(count, CITATION_CAP - 1) if kind == "citations" else count
         if len(got["items"]) < expected or got.get("bounded"):
             entry = {"paperId": pid, "key": _key_of(seeds, pid), "list": kind, "expected": expected,
@@ -250,12 +266,23 @@ def fetch_corpus(
         else:
             references[pid] = []
 
-    # 4. citations: bin-packed batches of at most 9,999 citations; lists over 9,999, and short ones, by pages
+    # 4. citations: bin-packed batches of at most 9,999 citations; lists over 9,999, and short ones, by pages.
+    # Under --max-age a seed's list is asked for again only when its citationCount moved: each list notes (a small
+    # cache entry) the count it was read under and where its answer lies — a batch or pages — read again from
+    # the cache whatever its age while the count holds.
     counts = {pid: int(papers[pid].get("citationCount") or 0) for pid in order}
-    todo: list[str] = []
-    for ids_bin in bin_citations(counts):
-        answers = client.batch_lists(ids_bin, ("citations",), fields="paperId")
-        tick()
+    recall = getattr(client, "recall", lambda name: None)
+    remember = getattr(client, "remember", lambda name, value: None)
+    refreshing = getattr(client, "max_age", None) is not None
+    noted = {pid: recall(f"citations {pid}") for pid in order}
+
+    def note(pid: str, where: list) -> None:
+        value = {"count": counts[pid], "where": where}
+        if noted.get(pid) != value:
+            remember(f"citations {pid}", value)
+            noted[pid] = value
+
+    def take_bin(ids_bin: list[str], answers: list, *, ageless: bool = False) -> None:
         total = promised = 0
         for pid, p in zip(ids_bin, answers, strict=True):
             got = (p or {}).get("citations")
@@ -266,15 +293,39 @@ def fetch_corpus(
             reached_cap = total >= BATCH_CITATIONS and total > promised
             if got is not None and n >= min(counts[pid], BATCH_CITATIONS) and not reached_cap:
                 citations[pid] = [_item("citingPaper", q) for q in got]
-            else:
+                note(pid, ["batch", ids_bin])
+            elif not ageless:
                 todo.append(pid)
+
+    todo: list[str] = []
+    held = {}
+    if refreshing:  # the lists whose count holds, from the answers they were read from
+        for pid in order:
+            v = noted.get(pid)
+            if isinstance(v, dict) and v.get("count") == counts[pid] and isinstance(v.get("where"), list):
+                held[pid] = v["where"]
+        for where in {json.dumps(w) for w in held.values() if w and w[0] == "batch"}:
+            ids_bin = json.loads(where)[1]
+            take_bin(ids_bin, client.batch_lists(ids_bin, ("citations",), fields="paperId", ageless=True),
+                     ageless=True)
+        for pid, where in held.items():
+            if pid not in citations and where and where[0] == "pages":
+                citations[pid] = paged(pid, "citations", counts[pid], ageless=True)
+            elif pid not in citations and where == ["none"]:
+                citations[pid] = []
+    need = {pid: counts[pid] for pid in order if pid not in citations}
+    for ids_bin in bin_citations(need):
+        take_bin(ids_bin, client.batch_lists(ids_bin, ("citations",), fields="paperId"))
+        tick()
     for pid in order:
         if pid in citations:
             continue
         if counts[pid] > BATCH_CITATIONS or pid in todo:
             citations[pid] = paged(pid, "citations", counts[pid])
+            note(pid, ["pages"])
         else:
             citations[pid] = []
+            note(pid, ["none"])
 
     # 5. edge details where they are shown: the references of each seed a declared link ends at
     for pid in targets:

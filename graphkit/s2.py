@@ -361,6 +361,9 @@ class S2Client:
     rps : requests per second; None = 1 with a key, S2's anonymous 100 per 5 minutes without; 0 = no pacing.
     offline : never touch the network; a miss raises :class:`OfflineMiss`.
     refresh : refetch and overwrite what is cached.
+    max_age : seconds after which a cached answer is stale (None: never; 0: everything fetched before this refresh
+        began). Stale answers are asked again; :meth:`request` with ``ageless=True`` (reference lists of published
+        papers) and :meth:`recall` (a seed's citation list under its count) are not judged by age.
     deadline : seconds one attempt may take, headers and body (None: ``S2_DEADLINE``, else :data:`DEADLINE`).
     max_bytes : the largest response read (None: ``S2_MAX_BYTES``, else :data:`MAX_BYTES`).
     retry_after_max : the longest ``Retry-After`` waited out in one go (:data:`RETRY_AFTER_MAX`).
@@ -382,12 +385,17 @@ class S2Client:
         deadline: float | None = None,
         max_bytes: int | None = None,
         retry_after_max: float = RETRY_AFTER_MAX,
+        max_age: float | None = None,
     ):
         self.base_url, auth = _check_base_url(base_url or DEFAULT_API_URL)
         self.origin = _origin(self.base_url)
         self._key = api_key or None
         self.offline = offline
         self.refresh = refresh
+        if max_age is not None and (not isinstance(max_age, (int, float)) or math.isnan(max_age) or max_age < 0):
+            raise GraphkitError(f"--max-age {max_age!r} is not a duration; give one such as 30d, 12h or 0")
+        self.max_age = max_age
+        self._fresh_after: float | None = None  # set by begin_refresh: answers fetched before it are stale
         self.deadline = _limit("S2_DEADLINE", deadline, DEADLINE, float)
         self.max_bytes = int(_limit("S2_MAX_BYTES", max_bytes, MAX_BYTES, int))
         self.timeout = (min(timeout[0], self.deadline), min(timeout[1], self.deadline))
@@ -493,7 +501,7 @@ class S2Client:
         return key
 
     def request(self, method: str, path: str, params: dict, body: dict | None = None, *, ok404: bool = False,
-                check=None):
+                check=None, ageless: bool = False):
         """One cached call. Returns the parsed JSON (or None for an accepted 404).
 
         ``check(data)`` names what is wrong with an answer's shape (None when it is fine): a malformed answer is
@@ -502,7 +510,7 @@ class S2Client:
         """
         ckey = self._cache_key(method, path, params, body)
         if not self.refresh:
-            hit = self._cache_get(ckey, check)
+            hit = self._cache_get(ckey, check, ageless=ageless)
             if hit is _NOT_FOUND and not ok404:
                 hit = _MISS  # a 404 cached for a call that accepts it does not answer one that does not
             if hit is not _MISS:
@@ -642,9 +650,10 @@ class S2Client:
         self.counters.add("retries")
         time.sleep(min(60.0, 0.2 * 2**attempt) * (0.5 + random.random()))
 
-    def _cache_get(self, ckey: str, check=None):
-        """The cached answer for ``ckey`` (parsed), :data:`_NOT_FOUND` for a cached 404, or :data:`_MISS`; a
-        corrupted entry is dropped. The entry's fetch time goes into :meth:`fetched_span`."""
+    def _cache_get(self, ckey: str, check=None, *, ageless: bool = False):
+        """The cached answer for ``ckey`` (parsed), :data:`_NOT_FOUND` for a cached 404, or :data:`_MISS` (also for
+        a stale one, unless ``ageless``); a corrupted entry is dropped. The entry's fetch time goes into
+        :meth:`fetched_span`."""
         try:
             text = self.cache.get(ckey, default=_MISS)
         except Exception:  # an unreadable entry (garbage, truncated file)
@@ -653,6 +662,8 @@ class S2Client:
             return _MISS
         if text is not _CORRUPT and isinstance(text, str):
             fetched, status, body = parse_entry(text)
+            if not ageless and self._stale(fetched) and not self.offline:
+                return _MISS  # asked again; the old answer stays until the new one replaces it
             if status == 404:
                 self._saw(fetched)
                 return _NOT_FOUND
@@ -675,6 +686,62 @@ class S2Client:
             raise OfflineMiss(f"the cached response for {ckey.split(' ', 1)[1][:200]} is corrupted and was "
                               "dropped; run once without --offline to fetch it again")
         return _MISS
+
+    # -- age and refresh --------------------------------------------------------------------------------------
+    def _stale(self, fetched: float | None) -> bool:
+        if self.max_age is None:
+            return False
+        if fetched is None:  # cached before entries were dated
+            return True
+        return fetched < (self._fresh_after if self._fresh_after is not None else time.time() - self.max_age)
+
+    def begin_refresh(self) -> None:
+        """Start a refresh under :attr:`max_age`: answers fetched before ``now - max_age`` are stale. The start is
+        kept in the cache, so that a refresh interrupted and run again with the same ``max_age`` counts what it
+        already fetched as fresh (it asks for nothing twice); :meth:`end_refresh` forgets it."""
+        if self.max_age is None or self.offline:
+            return
+        key = f"refresh {self.base_url}"
+        now = time.time()
+        try:
+            mark = json.loads(self.cache.get(key, default="null") or "null")
+        except (ValueError, TypeError):
+            mark = None
+        if isinstance(mark, dict) and mark.get("max_age") == self.max_age and isinstance(mark.get("began"), (int, float)):
+            began = float(mark["began"])  # resume the interrupted refresh
+        else:
+            began = now
+            self.cache.set(key, json.dumps({"began": began, "max_age": self.max_age}))
+        self._fresh_after = began - self.max_age
+
+    def end_refresh(self) -> None:
+        """The refresh finished: forget its start (see :meth:`begin_refresh`)."""
+        if self.max_age is not None and not self.offline:
+            try:
+                self.cache.delete(f"refresh {self.base_url}")
+            except Exception:
+                pass
+
+    def recall(self, name: str):
+        """A note graphkit kept with :meth:`remember` (``None`` if none, or with ``--refresh``)."""
+        if self.refresh:
+            return None
+        try:
+            text = self.cache.get(f"derived {self.base_url} {name}", default=None)
+            return None if text is None else json.loads(parse_entry(text)[2])
+        except (ValueError, TypeError, Exception):
+            return None
+
+    def remember(self, name: str, value) -> None:
+        """Keep a small note about S2's answers (the count a seed's citation list was read under, and where)."""
+        if self.offline:
+            return
+        try:
+            # a note about answers, not an answer: it changes no build's outputs (no new generation)
+            self.cache.set(f"derived {self.base_url} {name}",
+                           entry_text(json.dumps(value, separators=(",", ":")), fetched=time.time()))
+        except (sqlite3.DatabaseError, OSError):
+            pass  # only saves requests next time
 
     # -- endpoints -----------------------------------------------------------------------------------------
     def batch(self, ids: list[str], fields: str = PAPER_FIELDS, *, on_refused=None) -> list[dict | None]:
@@ -705,7 +772,7 @@ class S2Client:
         return [p if isinstance(p, dict) and p.get("paperId") else None for p in got]
 
     def batch_lists(self, ids: list[str], kinds: tuple[str, ...], fields: str = PAPER_FIELDS,
-                    list_fields: str = PAPER_FIELDS, *, on_refused=None) -> list[dict | None]:
+                    list_fields: str = PAPER_FIELDS, *, on_refused=None, ageless: bool = False) -> list[dict | None]:
         """``POST /paper/batch`` with nested lists: each paper with its ``references`` and/or ``citations``
         (``kinds``) as lists of paper objects with ``list_fields`` — paper fields only, S2 nests no edge details.
 
@@ -720,13 +787,15 @@ class S2Client:
         nested = ",".join(f"{kind}.{f}" for kind in kinds for f in list_fields.split(","))
         out: list[dict | None] = []
         for i in range(0, len(ids), BATCH_MAX):
-            out.extend(self._lists_chunk([str(x) for x in ids[i : i + BATCH_MAX]], kinds, fields, nested, on_refused))
+            out.extend(self._lists_chunk([str(x) for x in ids[i : i + BATCH_MAX]], kinds, fields, nested, on_refused,
+                                         ageless))
         return out
 
-    def _lists_chunk(self, chunk: list[str], kinds, fields: str, nested: str, on_refused) -> list[dict | None]:
+    def _lists_chunk(self, chunk: list[str], kinds, fields: str, nested: str, on_refused,
+                     ageless: bool = False) -> list[dict | None]:
         try:
             got = self.request("POST", "/paper/batch", {"fields": f"{fields},{nested}"}, {"ids": chunk},
-                               check=lambda d: check_answer("batch", d, n=len(chunk)))
+                               check=lambda d: check_answer("batch", d, n=len(chunk)), ageless=ageless)
         except BadRequest as e:
             text = str(e).lower()
             if "unrecognized" in text and "fields" in text:
@@ -740,8 +809,8 @@ class S2Client:
                     on_refused(chunk[0], str(e))
                 return [None]
             half = len(chunk) // 2
-            return (self._lists_chunk(chunk[:half], kinds, fields, nested, on_refused)
-                    + self._lists_chunk(chunk[half:], kinds, fields, nested, on_refused))
+            return (self._lists_chunk(chunk[:half], kinds, fields, nested, on_refused, ageless)
+                    + self._lists_chunk(chunk[half:], kinds, fields, nested, on_refused, ageless))
         return [p if isinstance(p, dict) and p.get("paperId") else None for p in got]
 
     def paper(self, paper_id: str, fields: str = PAPER_FIELDS) -> dict:
@@ -763,7 +832,7 @@ class S2Client:
         return data[0] if data else None
 
     def edges(self, paper_id: str, kind: str, *, on_page=None, fields: str | None = None,
-              count: int | None = None) -> dict:
+              count: int | None = None, ageless: bool = False) -> dict:
         """Every page of ``/paper/{id}/references`` or ``/citations`` (1000 a page, following ``next``).
 
         Stops at the first page without ``next`` or without data — never loops on an empty page — and, for
@@ -790,7 +859,7 @@ class S2Client:
                 bounded = True
                 break
             page = self.request("GET", path, {"fields": fields, "offset": offset, "limit": limit},
-                                check=lambda d: check_answer(kind, d))
+                                check=lambda d: check_answer(kind, d), ageless=ageless)
             pages += 1
             data = (page or {}).get("data") or []
             items.extend(data)

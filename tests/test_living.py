@@ -111,6 +111,8 @@ def test_undated_entries_of_an_older_cache_still_load(tmp_path, server):
     src = post(tmp_path, "abc")
     first, _ = build(src, tmp_path / "s1", server.url, tmp_path / "cache")
     c = S2Client(base_url=server.url, cache_dir=tmp_path / "cache", rps=0)
+    for k in [k for k in c.cache.iterkeys() if k.startswith("derived ")]:
+        c.cache.delete(k)  # an older graphkit kept no notes
     keys = [k for k in c.cache.iterkeys() if k != GENERATION_KEY]
     for k in keys:  # as an older graphkit wrote them: the body alone
         _, status, body = parse_entry(c.cache.get(k))
@@ -214,3 +216,95 @@ def test_graph_json_loads_with_every_networkx_pyproject_allows(tmp_path, server)
     assert "edges" in data and "links" not in data
     G = nx.node_link_graph(data, edges="edges")  # the call networkx documents from 3.4 on
     assert (G.number_of_nodes(), G.number_of_edges()) == (s["papers"], s["edges"])
+
+
+# -- 2b. --max-age: a refresh asks for what may have changed, and only that ------------------------------------------
+GROWN = ("arXiv:1811.08383", "arXiv:1711.08496", "arXiv:1804.09066")  # TSM, TRN, ECO
+
+
+def _grow_example(fc: FixtureCorpus, keys: dict) -> list[str]:
+    """Three of the example post's seeds (TSM, TRN, ECO) gain 13 citing papers, one of them citing all three."""
+    three = [keys[k] for k in GROWN]
+    fc.add("refresh-all-three", "FIXTURE A New Follow-up Citing TSM, TRN and ECO", 2026)
+    for pid in three:
+        fc.cite(fid("refresh-all-three"), pid)
+    for k in range(12):
+        fc.add(f"refresh-new-{k}", f"FIXTURE new citer {k}", 2026)
+        fc.cite(fid(f"refresh-new-{k}"), three[k % 3])
+    fc.finalise()
+    return three
+
+
+def test_max_age_refreshes_only_what_changed(heavy_post_corpus, post_seeds, tmp_path):
+    """On the example post with four seeds cited 3,100-11,500 times (FIXTURE), after three others gain citations."""
+    import copy
+
+    from tests.conftest import POST
+
+    fc = copy.deepcopy(heavy_post_corpus)
+    keys = {s.key: fc.resolve(s.api_id) for s in post_seeds.papers if s.api_id and fc.resolve(s.api_id)}
+    n_titles = sum(1 for s in post_seeds.papers if not s.api_id)
+    with FakeS2(fc) as srv:
+        build(POST, tmp_path / "site", srv.url, tmp_path / "cache")
+        _grow_example(fc, keys)
+        n = len(srv.log)
+        fresh, err = build(POST, tmp_path / "site", srv.url, tmp_path / "cache", "--max-age", "0")
+        refresh_log = srv.log[n:]
+        n = len(srv.log)
+        cold, _ = build(POST, tmp_path / "cold", srv.url, tmp_path / "cold-cache")
+    batches = [r for r in refresh_log if r["path"].endswith("/paper/batch")]
+    matches = [r for r in refresh_log if r["path"].endswith("/search/match")]
+    # 1 batch call (metadata and references, every seed's current counts) + the title matches + one batch with the
+    # citation lists of the three seeds whose counts moved; nothing else
+    assert len(matches) == n_titles and len(batches) == 2 and len(refresh_log) == n_titles + 2
+    asked = json.loads(batches[1]["body"])["ids"] if batches[1].get("body") else None
+    assert asked is None or len(asked) == 3
+    g_fresh = nx.node_link_graph(json.loads((tmp_path / "site" / "graph.json").read_text()), edges="edges")
+    g_cold = nx.node_link_graph(json.loads((tmp_path / "cold" / "graph.json").read_text()), edges="edges")
+    assert set(g_fresh.nodes) == set(g_cold.nodes) and set(g_fresh.edges) == set(g_cold.edges)  # edge for edge
+    new = fid("refresh-all-three")
+    assert new in fresh["changes"]["new_followups"]
+    assert "A New Follow-up Citing TSM, TRN and ECO" in (tmp_path / "site" / "report.md").read_text(encoding="utf-8")
+    # the heavy seeds' lists (read page by page in a cold build) are not asked for again: their counts held
+    assert fresh["requests"] == len(refresh_log) < cold["requests"]
+
+
+def test_an_interrupted_refresh_resumes_without_asking_twice(post_corpus, post_seeds, tmp_path):
+    import copy
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import POST
+
+    exe = str(Path(sys.executable).with_name("graphkit"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("S2_", "GRAPHKIT_"))}
+    fc = copy.deepcopy(post_corpus)
+    keys = {s.key: fc.resolve(s.api_id) for s in post_seeds.papers if s.api_id and fc.resolve(s.api_id)}
+    args = [exe, "build", str(POST), "-o", str(tmp_path / "site"), "--cache-dir", str(tmp_path / "cache"),
+            "--rps", "0", "--max-age", "0"]
+    with FakeS2(fc) as srv:
+        build(POST, tmp_path / "ref", srv.url, tmp_path / "ref-cache")  # one uninterrupted refresh, for its count
+        build(POST, tmp_path / "site", srv.url, tmp_path / "cache")
+        _grow_example(fc, keys)
+        n0 = len(srv.log)
+        build(POST, tmp_path / "ref", srv.url, tmp_path / "ref-cache", "--max-age", "0")
+        uninterrupted = len(srv.log) - n0
+        srv.latency = 0.05
+        n = len(srv.log)
+        p = subprocess.Popen([*args, "--api-url", srv.url], env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        t = time.monotonic()
+        while len(srv.log) - n < uninterrupted // 2 and p.poll() is None and time.monotonic() - t < 60:
+            time.sleep(0.01)
+        p.send_signal(signal.SIGKILL)
+        p.wait(30)
+        srv.latency = 0.0
+        first = len(srv.log) - n
+        assert 0 < first < uninterrupted  # killed mid-refresh
+        r = subprocess.run([*args, "--api-url", srv.url], env=env, capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0, r.stderr
+        total = len(srv.log) - n
+    assert total <= uninterrupted + 1  # the rerun asks for nothing the killed run already refreshed
