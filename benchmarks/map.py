@@ -46,16 +46,18 @@ write_html(G, sys.argv[3], title=title, missing=results["missing"], declared=res
 
 def corpora(only: str | None):
     sl = parse_seeds(str(POST))
+    aliases: dict = {}
+    chains = read_lineages(LINEAGES, aliases)
     if only in (None, "example"):
-        yield "example post", from_seedlist(sl, hostile=True), str(POST), read_lineages(LINEAGES)
+        yield "example post", from_seedlist(sl, hostile=True), str(POST), (chains, aliases)
     if only in (None, "heavy"):
         yield ("example, 4 seeds cited 3-11k", with_heavy_citers(from_seedlist(sl, hostile=True), sl), str(POST),
-               read_lineages(LINEAGES))
+               (chains, aliases))
     if only in (None, "1000"):
         fc, lines = synthetic(1000, seed=3)
         tmp = Path(tempfile.mkdtemp()) / "ids.txt"
         tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        yield "1,000 seeds (id list)", fc, str(tmp), []
+        yield "1,000 seeds (id list)", fc, str(tmp), ([], {})
 
 
 def open_and_measure(browser, site: Path, width: int, screenshot: str | None = None) -> dict:
@@ -105,11 +107,11 @@ def main() -> None:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=ARGS)
-            for k, (name, fc, source, chains) in enumerate(corpora(a.only)):
+            for k, (name, fc, source, (chains, aliases)) in enumerate(corpora(a.only)):
                 d = work / f"m{k}"
                 with FakeS2(fc) as srv:
                     got = collect(source, S2Client(srv.url, cache_dir=d / "cache", rps=0))
-                results = analyse(got.graph, chains=chains)
+                results = analyse(got.graph, chains=chains, aliases=aliases)
                 site = write_site(got.graph, d / "site", results, title=got.seeds.title or name)
                 (d / "site" / "embed.html").write_text(embed_page(), encoding="utf-8")
                 lay = site["html"]["layout"]

@@ -1,3 +1,26 @@
-"""graphkit: from a reading-list blog post to a citation-lineage map, via the Semantic Scholar Graph API."""
+"""graphkit: from a reading-list blog post to a citation-lineage map, via the Semantic Scholar Graph API.
 
-__version__ = "0.1.0"
+The modules, in pipeline order (only ``s2`` does network I/O; every other stage is a pure function over dicts and
+graphs, and ``cli`` only parses, calls and prints)::
+
+    seeds/      post, id list or BibTeX -> SeedList     ids, names, markdown, bibtex, idlist, merge, model
+    s2          the HTTP client: one base URL, cache (diskcache), pacing, retries, deadlines, checked answers
+    fetch       the fetch plan: which calls, in what order, checked against the counts -> corpus (plain dicts)
+    graph       corpus -> networkx.DiGraph (citing -> cited); papers' names
+    lineage     declared chains, names (aliases), backbone, main path
+    discover    missing foundations, follow-ups and surveys, ranked by relevance and influence
+    layout      the map's columns, order and positions (numpy)
+    render      laid-out map -> index.html (pyvis + templates/map.html) and map.svg
+    export      graph.json, GraphML, GEXF, CSV, BibTeX, report.md
+    files       outputs written whole (atomic replace)
+    pipeline    the stages joined: collect -> analyse -> write_site; the up-to-date stamp
+    errors      one exception tree
+    cli         click commands
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:  # pyproject.toml holds the version; the installed metadata carries it here
+    __version__ = version("graphkit")
+except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
+    __version__ = "0+unknown"

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
+import math
 import os
+import signal
 import sys
 import time
 
@@ -15,8 +18,26 @@ from .errors import GraphkitError
 from .seeds import SeedList, parse_seeds, summary_line
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, like Ctrl-C: what is half-written is cleaned up the same way."""
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
+
+
+def _interrupted(state: dict | None, e: KeyboardInterrupt) -> tuple[str, int]:
+    """The line and exit code for Ctrl-C (130) or SIGTERM (143)."""
+    cached = (state or {}).get("pages_cached")
+    what = f"{cached} pages cached, " if cached is not None else ""
+    if isinstance(e, Terminated):
+        return f"graphkit: terminated; {what}rerun to resume", 128 + signal.SIGTERM
+    return f"graphkit: interrupted; {what}rerun to resume", 130
+
+
 class _Group(click.Group):
-    """Turns graphkit errors into one line on stderr (exit 1) and Ctrl-C into exit 130 — never a traceback."""
+    """Turns graphkit errors into one line on stderr (exit 1), Ctrl-C into exit 130 and SIGTERM into exit 143 —
+    never a traceback."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
@@ -27,7 +48,11 @@ class _Group(click.Group):
             where = e.ctx.command_path if e.ctx is not None else "graphkit"
             click.echo(f"graphkit: error: {e.format_message()} (see '{where} --help')", err=True)
             sys.exit(e.exit_code)
-        except click.Abort:
+        except click.Abort as e:
+            if isinstance(e.__cause__, KeyboardInterrupt):  # Ctrl-C or SIGTERM outside a command
+                line, code = _interrupted(None, e.__cause__)
+                click.echo(line, err=True)
+                sys.exit(code)
             click.echo("graphkit: aborted", err=True)
             sys.exit(1)
         except click.ClickException as e:
@@ -41,29 +66,67 @@ class _Group(click.Group):
         except GraphkitError as e:
             click.echo(f"graphkit: error: {e}", err=True)
             ctx.exit(e.exit_code)
-        except KeyboardInterrupt:
-            state = ctx.find_object(dict) or {}
-            cached = state.get("pages_cached")
-            what = f"{cached} pages cached, " if cached is not None else ""
-            click.echo(f"\ngraphkit: interrupted; {what}rerun to resume", err=True)
-            ctx.exit(130)
+        except KeyboardInterrupt as e:
+            line, code = _interrupted(ctx.find_object(dict), e)
+            click.echo("\n" + line, err=True)
+            ctx.exit(code)
 
 
 def _dump(obj) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="graphkit")
+def _quiet() -> bool:
+    ctx = click.get_current_context(silent=True)
+    state = ctx.find_object(dict) if ctx is not None else None
+    return bool(state and state.get("quiet"))
+
+
+def _note(message: str = "", **kw) -> None:
+    """Progress, warnings and summaries: on stderr, and not at all with -q (errors only)."""
+    if not _quiet():
+        click.echo(message, err=True, **kw)
+
+
+class _EchoHandler(logging.Handler):
+    """-v: the library's debug log (each request's URL, each cache hit) as lines on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"graphkit: {self.format(record)}", err=True)
+
+
+_VERBOSE = _EchoHandler()
+
+
+def _log_verbosely(verbose: bool) -> None:
+    log = logging.getLogger("graphkit")
+    log.removeHandler(_VERBOSE)  # one handler however many times the group runs in a process
+    log.setLevel(logging.DEBUG if verbose else logging.NOTSET)
+    if verbose:
+        log.addHandler(_VERBOSE)
+
+
+@click.group(cls=_Group, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "-V", "--version", prog_name="graphkit")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only: no progress, warnings or summary.")
+@click.option("-v", "--verbose", is_flag=True, help="Also log each request's URL and each cache hit on stderr.")
 @click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     """Explore the citation graph of a reading list kept as a blog post.
 
     \b
     Example:
       graphkit seeds examples/video-classification/post.md
+      graphkit -v build examples/video-classification/post.md -o site/
     """
-    ctx.ensure_object(dict)
+    if quiet and verbose:
+        raise click.UsageError("-q/--quiet and -v/--verbose contradict each other; give one of them")
+    ctx.ensure_object(dict).update(quiet=quiet, verbose=verbose)
+    _log_verbosely(verbose)
+    if ctx.invoked_subcommand is None:  # bare `graphkit`: its help, exit 0
+        click.echo(ctx.get_help())
+        ctx.exit(0)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -82,11 +145,18 @@ def seeds(source: str, as_json: bool) -> None:
     """
     sl = parse_seeds(source)
     if not sl.papers:
-        click.echo(f"graphkit: warning: no papers found in {sl.source}", err=True)
+        _note(f"graphkit: warning: {_no_papers(sl)}")
     if as_json:
         _dump(sl.to_dict())
         return
     _print_seed_table(sl)
+
+
+def _no_papers(sl: SeedList) -> str:
+    """What a source without papers looked like, and what graphkit looks for."""
+    return (f"no papers found in {sl.source}: graphkit reads list items, table rows, paragraphs and headings that "
+            f"link a paper (arXiv, DOI or Semantic Scholar) or name one (arXiv:ID; a title in a list item); it saw "
+            f"{sl.links} links and skipped {len(sl.skipped)} entries (`graphkit seeds {sl.source}` lists them)")
 
 
 def _print_seed_table(sl: SeedList) -> None:
@@ -101,7 +171,7 @@ def _print_seed_table(sl: SeedList) -> None:
             title = p.title or ""
             if len(title) > 70:
                 title = title[:69] + "…"
-            click.echo(f"  {p.line:>5}  {p.key[:28]:<28}  {p.label[:24]:<24}  {title}{also}")
+            click.echo(f"  {p.line:>5}  {p.key[:28]:<28}  {(p.label or '-')[:24]:<24}  {title}{also}")
     if sl.skipped:
         click.echo("skipped")
         for s in sl.skipped:
@@ -143,8 +213,8 @@ def _env_number(name: str, kind, default):
         value = kind(raw)
     except ValueError:
         value = -1
-    if value < 0:
-        raise GraphkitError(f"{name}={raw!r} is not a number ≥ 0; fix or unset it")
+    if not 0 <= value < math.inf:  # nan and inf too
+        raise GraphkitError(f"{name}={raw!r} is not a finite number ≥ 0; fix or unset it")
     return value
 
 
@@ -170,7 +240,7 @@ class _Progress:
 
     def __init__(self, state: dict):
         self.state = state
-        self.tty = sys.stderr.isatty()
+        self.tty = sys.stderr.isatty() and not state.get("verbose")  # -v: log lines, not a redrawn bar
         self.last_print = 0.0
         self.drawn = False
 
@@ -184,16 +254,16 @@ class _Progress:
         if self.tty:
             width = 24
             filled = int(width * min(done, planned) / planned)
-            click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {text}\033[K", err=True, nl=False)
+            _note(f"\r[{'#' * filled}{'.' * (width - filled)}] {text}\033[K", nl=False)
             self.drawn = True
         elif ev.get("requests", 0) and (time.monotonic() - self.last_print >= 5 or done == planned):
             # not a terminal: a log line every 5 s at most, and none for a run served from the cache
             self.last_print = time.monotonic()
-            click.echo(text, err=True)
+            _note(text)
 
     def close(self) -> None:
         if self.drawn:
-            click.echo("", err=True)
+            _note("")
 
 
 def _collect(ctx: click.Context, source: str, fetch: dict, client=None, chains=None):
@@ -207,13 +277,12 @@ def _collect(ctx: click.Context, source: str, fetch: dict, client=None, chains=N
     finally:
         progress.close()
     if not got.seeds.papers:
-        raise SeedError(f"no papers found in {got.seeds.source}: nothing to fetch; check it is the reading list "
-                        "(`graphkit seeds` shows what is found)")
+        raise SeedError(_no_papers(got.seeds) + "; nothing to fetch")
     return got
 
 
-def _print_summary(s: dict, seconds: float) -> None:
-    err = functools.partial(click.echo, err=True)
+def _print_summary(s: dict, seconds: float, *, wrote: bool = True) -> None:
+    err = _note
     unresolved = s["unresolved"]
     err(f"seeds: {s['seeds']} ({s['resolved']} resolved, {len(unresolved)} unresolved)")
     for u in unresolved:
@@ -226,7 +295,17 @@ def _print_summary(s: dict, seconds: float) -> None:
     bound = (f"plan B = {s['lower_bound']}, paged L = {s.get('paged_bound', s['lower_bound'])}"
              if s.get("detail", "lists") == "lists" else f"paged L = {s['lower_bound']}")
     err(f"requests: {s['requests']} ({bound})  cache hits: {s['cache_hits']}  time: {seconds:.1f}s")
-    if s.get("files"):
+    fetched = s.get("fetched") or {}
+    if fetched.get("newest"):
+        span = fetched["newest"][:10] if fetched.get("oldest", "")[:10] in ("", fetched["newest"][:10]) else \
+            f"{fetched['oldest'][:10]} – {fetched['newest'][:10]}"
+        undated = f" ({fetched['undated']} cached answers undated)" if fetched.get("undated") else ""
+        err(f"data fetched: {span}{undated}")
+    if wrote and s.get("changes") is not None:
+        from .changes import summary_line
+
+        err("changes " + summary_line(s["changes"]))
+    if s.get("files") and wrote:
         err(f"wrote {len(s['files'])} files: " + ", ".join(os.path.basename(f) for f in s["files"]))
 
 
@@ -237,13 +316,21 @@ def _influence(d: dict) -> str:
     return "yes" if d["influential"] else "no"
 
 
-def _chains(lineage: tuple[str, ...], lineages: str | None) -> list[list[str]]:
-    from .lineage import parse_chain, read_lineages
+def _named(chains: list[list[str]], aliases: dict) -> list[list[str]]:
+    """Chains with the names given to papers replaced by what they name, for the fetch plan (before any graph)."""
+    return [[aliases.get(name, name) for name in chain] for chain in chains]
 
-    chains = [parse_chain(text) for text in lineage]
+
+def _chains(lineage: tuple[str, ...], lineages: str | None, source: str) -> tuple[list[list[str]], dict]:
+    """The declared chains and names: the post's front matter (``graphkit:``), then --lineages, then --lineage."""
+    from .lineage import parse_chain, read_lineages
+    from .pipeline import post_settings
+
+    chains, aliases = post_settings(source)
     if lineages:
-        chains += read_lineages(lineages)
-    return chains
+        chains += read_lineages(lineages, aliases)
+    chains += [parse_chain(text) for text in lineage]
+    return chains, aliases
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -256,24 +343,26 @@ def _chains(lineage: tuple[str, ...], lineages: str | None) -> list[list[str]]:
 @click.option("--title", default=None, help="Page title of the map (default: the post's front-matter title).")
 @click.option("--max-nodes", type=click.IntRange(min=1), default=None,
               help="Most papers drawn in the map (default: every seed and the top missing papers, about 120 in all).")
+@click.option("--formats", default="", metavar="LIST",
+              help="Gephi files to write as well: graphml, gexf (comma-separated) or all.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON document on stdout.")
 @fetch_options
 @click.pass_context
-def build(ctx, source, outdir, lineages, title, max_nodes, as_json, fetch):
+def build(ctx, source, outdir, lineages, title, max_nodes, formats, as_json, fetch):
     """Fetch the seeds of SOURCE from Semantic Scholar and write the graph, the map and the report.
 
-    Writes OUTDIR/graph.json, graph.graphml, graph.gexf, papers.csv, missing.bib, report.md, index.html (the
-    interactive map) and map.svg (the same map, static).
+    Writes OUTDIR/graph.json, papers.csv, missing.bib, report.md, index.html (the interactive map) and map.svg
+    (the same map, static); graph.graphml and graph.gexf (Gephi) with --formats graphml,gexf (or all).
     Every response is cached (--cache-dir), so a rerun resumes and a warm rebuild makes no request.
+    Each build says what changed since the previous one in OUTDIR (report.md, stderr, --json: changes).
 
     \b
     Example:
       export S2_API_KEY=...   # optional, for S2's keyed rate limit
       graphkit build examples/video-classification/post.md -o site/
     """
-    from pathlib import Path
-
-    from .errors import OutputError
+    from .export import parse_formats
+    from .files import check_writable
     from .pipeline import (
         analyse,
         published_by_jekyll,
@@ -286,38 +375,38 @@ def build(ctx, source, outdir, lineages, title, max_nodes, as_json, fetch):
     )
 
     t0 = time.perf_counter()
-    chains = _chains((), lineages)
-    try:  # before a long fetch, not after it
-        Path(outdir).mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise OutputError(f"cannot create output directory {outdir}: {e.strerror}; choose another with -o") from None
+    extra = parse_formats(formats)
+    chains, aliases = _chains((), lineages, source)
+    check_writable(outdir)  # before a long fetch, not after it
     client = _client(fetch)
-    stamp = stamp_for(source, lineages, {"title": title, "max_nodes": max_nodes, "detail": fetch["detail"]}, client)
+    stamp = stamp_for(source, lineages, {"title": title, "max_nodes": max_nodes, "detail": fetch["detail"],
+                                         "formats": list(extra)}, client)
     if stamp is not None and not fetch["refresh"]:
         saved = up_to_date(outdir, stamp())
-        if saved is not None:  # same source, options, cache and untouched outputs: nothing to do
-            click.echo(f"{outdir} is up to date (nothing changed since the last build)", err=True)
-            saved = {**saved, "requests": 0, "cache_hits": 0}
-            _print_summary(saved, time.perf_counter() - t0)
+        if saved is not None:  # same source, options, cache, code and untouched outputs: nothing to do
+            _note(f"{outdir} is up to date: nothing written (same post, options, cache and graphkit as the last "
+                  "build, outputs untouched)")
+            saved = {**saved, "requests": 0, "cache_hits": 0, "changes": None}
+            _print_summary(saved, time.perf_counter() - t0, wrote=False)
             if as_json:
-                _dump({**saved, "up_to_date": True})
+                _dump({**saved, "up_to_date": True, "written": []})
             return
     for what, path, fix in (("the cache", fetch["cache_dir"], "use --cache-dir outside the site"),
                             ("OUTDIR", outdir, "build outside the site and use `graphkit embed OUTDIR --copy-to BLOG`")):
         site_root = published_by_jekyll(path)
         if site_root is not None:
-            click.echo(f"graphkit: warning: {what} ({path}) is inside the Jekyll site at {site_root} and would be "
-                       f"published; add it to exclude: in _config.yml, or {fix}", err=True)
-    got = _collect(ctx, source, fetch, client, chains=chains)
-    results = analyse(got.graph, chains=chains)
+            _note(f"graphkit: warning: {what} ({path}) is inside the Jekyll site at {site_root} and would be "
+                  f"published; add it to exclude: in _config.yml, or {fix}")
+    got = _collect(ctx, source, fetch, client, chains=_named(chains, aliases))
+    results = analyse(got.graph, chains=chains, aliases=aliases)
     site = write_site(got.graph, outdir, results, title=title or got.seeds.title, max_nodes=max_nodes,
-                      slug=source_slug(source))
+                      slug=source_slug(source), formats=extra)
     s = summary(got, site)
     if stamp is not None:
         save_stamp(outdir, stamp(), s)
     _print_summary(s, time.perf_counter() - t0)
     if as_json:
-        _dump(s)
+        _dump({**s, "up_to_date": False, "written": s["files"]})
 
 
 @cli.command()
@@ -337,12 +426,13 @@ def lineage(ctx, source, lineage, lineages, as_json, fetch):
         --lineages examples/video-classification/lineages.txt --lineage "C3D -> I3D"
     """
     from .graph import node_label
-    from .lineage import backbone, check_declared, main_path
+    from .lineage import apply_aliases, backbone, check_declared, main_path
     from .pipeline import lineage_json
 
-    chains = _chains(lineage, lineages)
-    got = _collect(ctx, source, fetch, chains=chains)
+    chains, aliases = _chains(lineage, lineages, source)
+    got = _collect(ctx, source, fetch, chains=_named(chains, aliases))
     G = got.graph
+    apply_aliases(G, aliases)
     declared = check_declared(G, chains) if chains else []
     bb = backbone(G)
     main = main_path(G)
@@ -464,8 +554,14 @@ def embed(outdir, height, asset_dir, copy_to):
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="graphkit")
+    """Console-script entry point: SIGTERM ends graphkit like Ctrl-C, with one line and exit 143."""
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        cli(prog_name="graphkit")
+    except Terminated as e:  # before or after a command ran (while starting up or exiting)
+        line, code = _interrupted(None, e)
+        click.echo(line, err=True)
+        sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,7 +12,8 @@ them, so the same cache always gives the same graph::
                                                          # details None where not fetched (fetch's batch plan)
       "citations_cut": {paperId: citationCount},         # citation lists cut at S2's 10,000 cap
       "short": [{"paperId", "list", "expected", "got"}], # lists that came back short of their counts
-      "meta": {"title": post title, "date": post date}
+      "meta": {"title": post title, "date": post date},
+      "fetched": {"oldest", "newest", "undated"}        # when the answers used were fetched (optional)
     }
 
 The graph:
@@ -27,7 +28,8 @@ The graph:
 * an edge citing -> cited with ``isInfluential`` (bool, or None: not fetched), ``intents`` (list) and
   ``contexts`` (list; empty when not fetched);
 * ``G.graph``: ``title``, ``date`` (the post's), ``seeds`` (number resolved), ``unresolved`` (list of
-  ``{"key", "title", "reason"}``).
+  ``{"key", "title", "reason"}``) and, when the corpus says, ``fetched`` (``{"oldest", "newest", "undated"}``: when
+  the S2 answers it was built from were fetched, UTC ISO times).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from .errors import OutputError
+from .files import atomic_write
 
 PAPER_ATTRS = (
     "title",
@@ -70,27 +72,30 @@ def _paper_attrs(paper: dict) -> dict:
     }
 
 
-def _add_paper(G: nx.DiGraph, paper: dict) -> str | None:
+_EMPTY = (None, "", [], {})
+
+
+def _add_paper(nodes: dict[str, dict], paper: dict) -> str | None:
+    """Add (or complete) a paper's node attributes in ``nodes``; its paperId, or None when it has none."""
     pid = paper.get("paperId")
     if not pid:
         return None
-    attrs = _paper_attrs(paper)
-    if pid in G:
-        node = G.nodes[pid]
-        for k, v in attrs.items():  # keep what is known; fill what is missing
-            if node.get(k) in (None, "", [], {}) and v not in (None, "", [], {}):
-                node[k] = v
+    node = nodes.get(pid)
+    if node is None:
+        nodes[pid] = {"seed": False, **_paper_attrs(paper)}
     else:
-        G.add_node(pid, seed=False, **attrs)
+        for k, v in _paper_attrs(paper).items():  # keep what is known; fill what is missing
+            if node.get(k) in _EMPTY and v not in _EMPTY:
+                node[k] = v
     return pid
 
 
-def _add_edge(G: nx.DiGraph, citing: str, cited: str, item: dict) -> None:
-    """Add (or merge into) an edge. ``isInfluential`` None means "not fetched": a fetched answer wins over it.
+def _add_edge(edges: dict[tuple[str, str], dict], citing: str, cited: str, item: dict) -> None:
+    """Add (or merge into) an edge of ``edges``. ``isInfluential`` None means "not fetched": a fetched answer wins.
 
-    >>> G = nx.DiGraph(); _add_edge(G, "b", "a", {"isInfluential": None}); G.edges["b", "a"]["isInfluential"] is None
+    >>> E = {}; _add_edge(E, "b", "a", {"isInfluential": None}); E["b", "a"]["isInfluential"] is None
     True
-    >>> _add_edge(G, "b", "a", {"isInfluential": False, "intents": ["background"]}); G.edges["b", "a"]["isInfluential"]
+    >>> _add_edge(E, "b", "a", {"isInfluential": False, "intents": ["background"]}); E["b", "a"]["isInfluential"]
     False
     """
     if citing == cited:
@@ -99,14 +104,14 @@ def _add_edge(G: nx.DiGraph, citing: str, cited: str, item: dict) -> None:
     infl = None if raw is None else bool(raw)
     intents = list(item.get("intents") or [])
     contexts = list(item.get("contexts") or [])
-    if G.has_edge(citing, cited):
-        e = G.edges[citing, cited]
+    e = edges.get((citing, cited))
+    if e is not None:
         if infl is not None:
             e["isInfluential"] = bool(e["isInfluential"]) or infl
         e["intents"] = e["intents"] + [i for i in intents if i not in e["intents"]]
         e["contexts"] = e["contexts"] + [c for c in contexts if c not in e["contexts"]]
     else:
-        G.add_edge(citing, cited, isInfluential=infl, intents=intents, contexts=contexts)
+        edges[citing, cited] = {"isInfluential": infl, "intents": intents, "contexts": contexts}
 
 
 def build_graph(corpus: dict) -> nx.DiGraph:
@@ -127,7 +132,10 @@ def build_graph(corpus: dict) -> nx.DiGraph:
     >>> G.edges["a" * 40, "b" * 40]["isInfluential"], G.nodes["a" * 40]["unmatched_refs"]
     (True, 1)
     """
-    G = nx.DiGraph()
+    # nodes and edges are gathered in plain dicts, in the order met, and added to the graph at once (the same
+    # graph, node and edge order as adding them one by one, in a fraction of the time)
+    nodes: dict[str, dict] = {}
+    edges: dict[tuple[str, str], dict] = {}
     meta = corpus.get("meta") or {}
     papers = corpus.get("papers") or {}
     cut = corpus.get("citations_cut") or {}
@@ -139,19 +147,23 @@ def build_graph(corpus: dict) -> nx.DiGraph:
             unresolved.append({"key": s.get("key"), "title": s.get("title"), "reason": s.get("reason")})
             continue
         paper = papers.get(pid) or {"paperId": pid, "title": s.get("title")}
-        _add_paper(G, paper)
-        node = G.nodes[pid]
+        _add_paper(nodes, paper)
+        node = nodes[pid]
         if node.get("seed"):  # two list entries resolved to one paper: merge their places
             for sec in s.get("sections") or []:
                 if sec not in node["sections"]:
                     node["sections"].append(sec)
             node["paths"].extend(p for p in (s.get("paths") or []) if p not in node["paths"])
+            node["names"].extend(n for n in (s.get("names") or []) if n not in node["names"])
+            if not node["label"] and s.get("label"):
+                node["label"] = s["label"]
             continue
         n_seeds += 1
         node.update(
             seed=True,
             key=s.get("key") or pid,
-            label=s.get("label") or (node["title"][:24]),
+            label=s.get("label") or "",  # a name the list gives it; else node_label names it
+            names=list(s.get("names") or []),
             sections=list(s.get("sections") or []),
             paths=[list(p) for p in (s.get("paths") or [])],
             line=s.get("line") or 0,
@@ -159,24 +171,57 @@ def build_graph(corpus: dict) -> nx.DiGraph:
             citations_cut=pid in cut,
         )
     for pid, items in sorted((corpus.get("references") or {}).items()):
-        if pid not in G:
+        if pid not in nodes:
             continue
         for item in items:
             cited = item.get("citedPaper") or {}
             if not cited.get("paperId"):
-                G.nodes[pid]["unmatched_refs"] = G.nodes[pid].get("unmatched_refs", 0) + 1
+                nodes[pid]["unmatched_refs"] = nodes[pid].get("unmatched_refs", 0) + 1
                 continue
-            _add_edge(G, pid, _add_paper(G, cited), item)
+            _add_edge(edges, pid, _add_paper(nodes, cited), item)
     for pid, items in sorted((corpus.get("citations") or {}).items()):
-        if pid not in G:
+        if pid not in nodes:
             continue
         for item in items:
             citing = item.get("citingPaper") or {}
             if not citing.get("paperId"):
                 continue
-            _add_edge(G, _add_paper(G, citing), pid, item)
+            _add_edge(edges, _add_paper(nodes, citing), pid, item)
+    G = nx.DiGraph()
+    G.add_nodes_from(nodes.items())
+    G.add_edges_from((u, v, d) for (u, v), d in edges.items())
+    _name_seeds(G)
     G.graph.update(title=meta.get("title"), date=meta.get("date"), seeds=n_seeds, unresolved=unresolved)
+    if corpus.get("fetched"):
+        G.graph["fetched"] = dict(corpus["fetched"])
     return G
+
+
+def _name_seeds(G: nx.DiGraph) -> None:
+    """Every seed gets its name once the graph knows its authors and year (:func:`node_label`), made unique among
+    the seeds (:func:`unique_labels`: two "TSN"s, two "Wang '16"s are told apart by year, then a letter), so that
+    each name names one paper on the map, in the report and in chains."""
+    seeds = seed_nodes(G)
+    for n, name in unique_labels(G, seeds).items():
+        G.nodes[n]["label"] = name
+
+
+def fetched_dates(G: nx.DiGraph) -> str | None:
+    """The day (or the span of days, oldest to newest) the data in ``G`` was fetched from S2; None if unknown.
+
+    >>> G = nx.DiGraph(fetched={"oldest": "2026-10-01T08:00:00Z", "newest": "2026-11-26T19:00:00Z", "undated": 0})
+    >>> fetched_dates(G)
+    '2026-10-01 – 2026-11-26'
+    >>> G.graph["fetched"]["oldest"] = "2026-11-26T01:00:00Z"; fetched_dates(G)
+    '2026-11-26'
+    >>> fetched_dates(nx.DiGraph()) is None
+    True
+    """
+    f = G.graph.get("fetched") or {}
+    lo, hi = (f.get("oldest") or "")[:10], (f.get("newest") or "")[:10]
+    if not hi:
+        return None
+    return hi if lo in ("", hi) else f"{lo} – {hi}"
 
 
 def seed_nodes(G: nx.DiGraph) -> list[str]:
@@ -243,9 +288,10 @@ def author_year(d: dict) -> str | None:
 
 
 def node_label(G: nx.DiGraph, n: str) -> str:
-    """A paper's name, the way its readers name it: the name the list gives a seed (``TSN``), else the method
-    name its title starts with (``SlowFast Networks for …`` → ``SlowFast``), else first author and two-digit year
-    (``Carreira '17``), else the first words of the title (never cut inside a word).
+    """A paper's name, the way its readers name it: a name the user declared for it (``alias``), else the name the
+    list gives a seed (``TSN``), else the method name its title starts with (``SlowFast Networks for …`` →
+    ``SlowFast``), else first author and two-digit year (``Carreira '17``), else the first words of the title (never
+    cut inside a word).
 
     >>> G = nx.DiGraph()
     >>> G.add_node("s", seed=True, label="TSN", title="Temporal Segment Networks", authors=["Limin Wang"], year=2016)
@@ -257,6 +303,8 @@ def node_label(G: nx.DiGraph, n: str) -> str:
     ['TSN', "Zhou '17", 'SlowFast', 'Untitled: a study']
     """
     d = G.nodes[n]
+    if d.get("alias"):  # a name the user gave it (lineages file, front matter)
+        return d["alias"]
     title = d.get("title") or ""
     label = d.get("label") or ""
     if label and _given_name(label, title):
@@ -314,35 +362,35 @@ def unique_labels(G: nx.DiGraph, nodes) -> dict[str, str]:
 
 
 def save_graph(G: nx.DiGraph, path: str | Path) -> None:
-    """Write ``G`` as networkx node-link JSON (``{"directed", "edges", "graph", "multigraph", "nodes"}``).
+    """Write ``G`` as networkx node-link JSON (``{"directed", "edges", "graph", "multigraph", "nodes"}``), without
+    ``G.graph["fetched"]`` (when the data was fetched is in the build summary, report.md and the map).
 
     The document is what ``json.dumps(nx.node_link_data(G, edges="edges"), sort_keys=True)`` gives, written in
     chunks so that a million-edge graph is never held twice in memory.
     """
-    def dump(obj) -> str:
-        return json.dumps(obj, ensure_ascii=False, sort_keys=True)
+    encoder = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+    dump = encoder.encode
 
-    def chunks(items):
+    def chunks(items):  # 20,000 items a dumps: "[a, b]" less its brackets is ", ".join of each one's dumps
         batch = []
         for item in items:
-            batch.append(dump(item))
+            batch.append(item)
             if len(batch) >= 20_000:
-                yield ", ".join(batch)
+                yield dump(batch)[1:-1]
                 batch = []
         if batch:
-            yield ", ".join(batch)
+            yield dump(batch)[1:-1]
 
-    try:
-        with Path(path).open("w", encoding="utf-8") as f:
-            f.write('{"directed": true, "edges": [')
-            for i, part in enumerate(chunks({**d, "source": u, "target": v} for u, v, d in G.edges(data=True))):
-                f.write((", " if i else "") + part)
-            f.write('], "graph": ' + dump(G.graph) + ', "multigraph": false, "nodes": [')
-            for i, part in enumerate(chunks({**d, "id": n} for n, d in G.nodes(data=True))):
-                f.write((", " if i else "") + part)
-            f.write("]}")
-    except OSError as e:
-        raise OutputError(f"cannot write {path}: {e.strerror}; choose a writable output directory with -o") from e
+    with atomic_write(path) as f:
+        f.write('{"directed": true, "edges": [')
+        for i, part in enumerate(chunks({**d, "source": u, "target": v} for u, v, d in G.edges(data=True))):
+            f.write((", " if i else "") + part)
+        # the fetch time is about the cache, not the graph: two caches of the same answers give the same file
+        attrs = {k: v for k, v in G.graph.items() if k != "fetched"}
+        f.write('], "graph": ' + dump(attrs) + ', "multigraph": false, "nodes": [')
+        for i, part in enumerate(chunks({**d, "id": n} for n, d in G.nodes(data=True))):
+            f.write((", " if i else "") + part)
+        f.write("]}")
 
 
 def load_graph(path: str | Path) -> nx.DiGraph:

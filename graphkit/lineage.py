@@ -17,6 +17,7 @@ from pathlib import Path
 import networkx as nx
 
 from .errors import LineageError
+from .graph import node_label
 
 _ARROW = re.compile(r"\s*(?:->|→|=>|⟶)\s*")
 
@@ -39,8 +40,35 @@ def parse_chain(text: str) -> list[str]:
     return [p.strip() for p in parts]
 
 
-def read_lineages(path: str | Path) -> list[list[str]]:
-    """A lineages file: one chain a line, ``#`` comments and blank lines ignored."""
+_ALIAS = re.compile(r"^(?P<name>[^=<>→]+?)\s*=\s*(?P<target>\S.*)$")
+
+
+def parse_lineage_lines(lines, where: str = "") -> tuple[list[list[str]], dict[str, str]]:
+    """Chains (``A -> B -> C``) and names (``TRN = arXiv:1711.08496``) from lines; ``#`` comments and blank lines
+    ignored. ``where`` prefixes error messages (``file.txt:3: …``).
+
+    >>> parse_lineage_lines(["TRN = arXiv:1711.08496  # the post calls it TRN", "", "TSN -> TRN -> TSM"])
+    ([['TSN', 'TRN', 'TSM']], {'TRN': 'arXiv:1711.08496'})
+    """
+    chains, aliases = [], {}
+    for n, raw in enumerate(lines, start=1):
+        line = str(raw).split("#", 1)[0].strip()
+        if not line:
+            continue
+        m = _ALIAS.match(line)
+        try:
+            if m and not _ARROW.search(line):
+                aliases[m.group("name").strip()] = m.group("target").strip()
+            else:
+                chains.append(parse_chain(line))
+        except LineageError as e:
+            raise LineageError(f"{where}{n}: {e}" if where else str(e)) from None
+    return chains, aliases
+
+
+def read_lineages(path: str | Path, aliases: dict | None = None) -> list[list[str]]:
+    """A lineages file: one chain a line (``A -> B -> C``), or a name for a paper (``TRN = arXiv:1711.08496``,
+    put into ``aliases`` when given); ``#`` comments and blank lines ignored. Returns the chains."""
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -48,16 +76,32 @@ def read_lineages(path: str | Path) -> list[list[str]]:
         raise LineageError(f"{p}: no such lineages file; give a file with one 'A -> B -> C' a line") from None
     except (OSError, UnicodeDecodeError) as e:
         raise LineageError(f"{p}: cannot read it as UTF-8 text ({type(e).__name__})") from None
-    chains = []
-    for n, raw in enumerate(text.splitlines(), start=1):
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        try:
-            chains.append(parse_chain(line))
-        except LineageError as e:
-            raise LineageError(f"{p}:{n}: {e}") from None
+    chains, names = parse_lineage_lines(text.splitlines(), where=f"{p}:")
+    if aliases is not None:
+        aliases.update(names)
     return chains
+
+
+def apply_aliases(G: nx.DiGraph, aliases: dict[str, str]) -> None:
+    """Give papers the names a lineages file or the post's front matter declares (``TRN = arXiv:1711.08496``):
+    the name becomes the paper's label on the map, in the report and in lineage paths, and names it in chains.
+
+    Raises
+    ------
+    LineageError
+        A target is not in the graph, or is ambiguous.
+
+    >>> G = nx.DiGraph(); G.add_node("a" * 40, seed=True, key="arXiv:1711.08496", label="Temporal Relational")
+    >>> apply_aliases(G, {"TRN": "arXiv:1711.08496"}); G.nodes["a" * 40]["label"]
+    'TRN'
+    """
+    for name, target in aliases.items():
+        try:
+            n = resolve_name(G, target)
+        except LineageError as e:
+            raise LineageError(f"the name {name!r} = {target!r}: {e}") from None
+        G.nodes[n]["label"] = name
+        G.nodes[n]["alias"] = name
 
 
 def _index(G: nx.DiGraph, seeds_only: bool = False) -> dict:
@@ -80,6 +124,10 @@ def _index(G: nx.DiGraph, seeds_only: bool = False) -> dict:
         if d.get("seed"):
             put(d.get("key"), n)
             put("label:" + (d.get("label") or ""), n)
+            for name in d.get("names") or []:  # a BibTeX entry's key
+                put("label:" + name, n)
+            if not d.get("label"):  # the name the map gives it (SlowFast, Carreira '17)
+                put("label:" + node_label(G, n), n)
     return idx
 
 

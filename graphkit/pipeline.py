@@ -5,17 +5,44 @@ The CLI calls these; so can a notebook. Nothing here prints: progress goes throu
 
 from __future__ import annotations
 
+import gc
 import json
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
 
 from .errors import OutputError
+from .files import atomic_write, check_writable
 from .graph import build_graph, node_key, save_graph
 from .seeds import SeedList, parse_seeds
+
+
+@contextmanager
+def paused_gc():
+    """The cyclic garbage collector off for a stage, then back as it was.
+
+    A stage builds hundreds of thousands of small dicts and lists and frees none of them as cycles; each full
+    collection walks every live object again, which cost a third of a warm rebuild of a 28,000-paper graph
+    (benchmarks/rebuild.py). Reference counting still frees everything as usual.
+
+    >>> import gc
+    >>> with paused_gc():
+    ...     gc.isenabled()
+    False
+    >>> gc.isenabled()
+    True
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 @dataclass
@@ -26,6 +53,7 @@ class Collected:
     timings: dict = field(default_factory=dict)
 
 
+@paused_gc()
 def collect(source: str, client, progress: Callable[[dict], None] | None = None, *,
             chains: list[list[str]] | None = None, detail: str = "lists") -> Collected:
     """Parse SOURCE, fetch (or read from the cache) what S2 knows of its seeds, and build the graph.
@@ -38,18 +66,26 @@ def collect(source: str, client, progress: Callable[[dict], None] | None = None,
     t0 = time.perf_counter()
     sl = parse_seeds(source)
     t1 = time.perf_counter()
+    if hasattr(client, "reset_fetched"):
+        client.reset_fetched()
     corpus = fetch_corpus(sl, client, progress=progress, detail=detail, chains=chains)
+    if hasattr(client, "fetched_span"):
+        corpus["fetched"] = client.fetched_span()
     t2 = time.perf_counter()
     G = build_graph(corpus)
     t3 = time.perf_counter()
     return Collected(sl, corpus, G, {"seeds": t1 - t0, "fetch": t2 - t1, "graph": t3 - t2})
 
 
-def analyse(G: nx.DiGraph, *, chains: list[list[str]] = (), top: int = 20) -> dict:
-    """Declared lineage, backbone, main path and missing papers of a graph."""
+@paused_gc()
+def analyse(G: nx.DiGraph, *, chains: list[list[str]] = (), top: int = 20, aliases: dict | None = None) -> dict:
+    """Declared lineage, backbone, main path and missing papers of a graph (``aliases``, names for papers, are
+    applied to ``G`` first: see :func:`graphkit.lineage.apply_aliases`)."""
     from .discover import find_missing
-    from .lineage import backbone, check_declared, main_path
+    from .lineage import apply_aliases, backbone, check_declared, main_path
 
+    if aliases:
+        apply_aliases(G, aliases)
     t0 = time.perf_counter()
     declared = check_declared(G, chains) if chains else []
     t1 = time.perf_counter()
@@ -90,6 +126,7 @@ def lineage_json(G: nx.DiGraph, declared: list[dict], bb: list, main: dict) -> d
     }
 
 
+@paused_gc()
 def write_site(
     G: nx.DiGraph,
     outdir: str | Path,
@@ -98,22 +135,29 @@ def write_site(
     title: str | None,
     max_nodes: int | None = None,
     slug: str = "map",
+    formats: tuple[str, ...] = (),
 ) -> dict:
-    """Write every output into OUTDIR: graph.json, GraphML, GEXF, CSV, BibTeX, report.md, index.html (the map)
-    and map.svg (the same map, static)."""
+    """Write every output into OUTDIR: graph.json, CSV, BibTeX, report.md, index.html (the map) and map.svg (the
+    same map, static), plus GraphML / GEXF when ``formats`` names them (see :func:`graphkit.export.parse_formats`).
+
+    The build is compared with the previous one in OUTDIR (its snapshot, :data:`SNAPSHOT`): what changed goes into
+    report.md and the result's ``changes`` (None on a first build); then this build's snapshot replaces it.
+    """
+    from .changes import compare, snapshot
     from .export import write_all
     from .render import map_view, write_html, write_svg
 
     out = Path(outdir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise OutputError(f"cannot create output directory {out}: {e.strerror}; choose another with -o") from e
+    check_writable(out)  # and removes what a build killed while writing left behind
     timings = {}
     t0 = time.perf_counter()
+    built = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    snap = snapshot(G, declared=analyses["declared"], missing=analyses["missing"], built=built)
+    changes = compare(read_snapshot(out), snap)
     save_graph(G, out / "graph.json")
     t1 = time.perf_counter()
-    files = write_all(G, out, declared=analyses["declared"], main=analyses["main_path"], missing=analyses["missing"])
+    files = write_all(G, out, declared=analyses["declared"], main=analyses["main_path"], missing=analyses["missing"],
+                      formats=tuple(formats), changes=changes)
     t2 = time.perf_counter()
     page_title = title or G.graph.get("title") or "graphkit map"
     view = map_view(G, missing=analyses["missing"], declared=analyses["declared"], main_path=analyses["main_path"],
@@ -122,31 +166,87 @@ def write_site(
     html["svg_bytes"] = write_svg(view, out / "map.svg")
     t3 = time.perf_counter()
     timings.update(graph_json=t1 - t0, exports=t2 - t1, html=t3 - t2)
+    try:
+        (out / SNAPSHOT).write_text(json.dumps(snap, ensure_ascii=False), encoding="utf-8")
+    except OSError as e:
+        raise OutputError(f"cannot write {out / SNAPSHOT}: {e.strerror}; choose a writable output directory with -o"
+                          ) from e
     return {"files": [str(out / "graph.json"), *map(str, files), str(out / "index.html"), str(out / "map.svg")],
-            "html": html, "timings": timings}
+            "html": html, "timings": timings, "changes": changes}
+
+
+SNAPSHOT = ".graphkit-snapshot.json"  # what the last build in an OUTDIR found (graphkit.changes.snapshot)
+
+
+def read_snapshot(outdir: str | Path) -> dict | None:
+    """The snapshot the previous build left in OUTDIR, or None (none, or unreadable: then nothing is compared)."""
+    try:
+        snap = json.loads((Path(outdir) / SNAPSHOT).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return snap if isinstance(snap, dict) else None
+
+
+def front_matter(source: str) -> dict:
+    """A Markdown post's Jekyll front matter (``{}`` for stdin, another kind of file, or front matter that is not
+    a YAML mapping; the seed parser reports those)."""
+    if source == "-":
+        return {}
+    try:
+        with Path(source).open(encoding="utf-8", errors="replace") as f:
+            head = f.read(65_536)
+    except OSError:
+        return {}
+    if not head.startswith("---"):
+        return {}
+    end = head.find("\n---", 3)
+    if end < 0:
+        return {}
+    import yaml
+
+    try:
+        loaded = yaml.safe_load(head[3:end])
+    except yaml.YAMLError:
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
 
 
 def source_slug(source: str) -> str:
     """The asset name of a post's map (see :func:`graphkit.render.post_slug`), from its front matter or file name."""
     from .render import post_slug
 
-    meta = {}
-    if source != "-":
-        try:
-            head = Path(source).read_text(encoding="utf-8", errors="replace")[:20_000]
-        except OSError:
-            head = ""
-        if head.startswith("---"):
-            end = head.find("\n---", 3)
-            if end > 0:
-                import yaml
+    return post_slug(source, front_matter(source))
 
-                try:
-                    loaded = yaml.safe_load(head[3:end])
-                    meta = loaded if isinstance(loaded, dict) else {}
-                except yaml.YAMLError:
-                    meta = {}
-    return post_slug(source, meta)
+
+def post_settings(source: str) -> tuple[list[list[str]], dict[str, str]]:
+    """The lineages and names a post declares in its front matter, under a ``graphkit:`` key::
+
+        graphkit:
+          lineages:
+            - TSN -> TRN -> TSM
+          aliases:
+            TRN: arXiv:1711.08496
+
+    so that ``build``, ``lineage`` and ``missing`` find them without ``--lineages``. Returns ``(chains, aliases)``.
+    """
+    from .errors import LineageError
+    from .lineage import parse_lineage_lines
+
+    conf = front_matter(source).get("graphkit")
+    if conf is None:
+        return [], {}
+    where = f"{source}: front matter graphkit:"
+    if not isinstance(conf, dict):
+        raise LineageError(f"{where} must be a mapping with 'lineages' (a list of 'A -> B') and 'aliases' (name: id)")
+    lines = conf.get("lineages") or []
+    names = conf.get("aliases") or {}
+    if isinstance(lines, str):
+        lines = [lines]
+    if not isinstance(lines, list) or not isinstance(names, dict):
+        raise LineageError(f"{where} 'lineages' must be a list of 'A -> B -> C' and 'aliases' a mapping name: id")
+    chains, aliases = parse_lineage_lines([str(x) for x in lines], where=f"{where} lineages item ")
+    aliases.update({str(k): str(v) for k, v in names.items()})
+    return chains, aliases
 
 
 def published_by_jekyll(path: str | Path) -> Path | None:
@@ -196,25 +296,58 @@ def summary(collected: Collected, site: dict | None = None) -> dict:
         "short": collected.corpus.get("short", []),
         "citations_cut": collected.corpus.get("citations_cut", {}),
         "skipped": [s.to_dict() for s in collected.seeds.skipped],
+        "fetched": G.graph.get("fetched"),
     }
     if site is not None:
         out["files"] = site["files"]
+        ch = site.get("changes")
+        out["changes"] = None if ch is None else {k: v for k, v in ch.items() if k != "titles"}
     return out
 
 
 STAMP = ".graphkit-build.json"
 
 
-def build_stamp(source: bytes, *, lineages: bytes, options: dict, api_url: str, generation: int) -> str:
-    """What a build's outputs depend on, hashed: the source, the declared chains, the options, the API, the cache
-    generation and graphkit's version."""
+# the libraries whose version can change what a build writes (the graph, the parse of the post, the map)
+OUTPUT_LIBRARIES = ("networkx", "pyvis", "jinja2", "numpy", "markdown-it-py", "bibtexparser", "pyyaml")
+
+
+def code_fingerprint(root: str | Path | None = None) -> str:
+    """A hash of graphkit's own code and templates (every ``.py`` and template file of the package at ``root``,
+    default the installed one, by path and content) and of the versions of :data:`OUTPUT_LIBRARIES`: an upgrade
+    of any of them changes it.
+
+    >>> len(code_fingerprint()), code_fingerprint() == code_fingerprint()
+    (64, True)
+    """
     import hashlib
+    from importlib import metadata
 
     from . import __version__
 
+    pkg = Path(root) if root is not None else Path(__file__).resolve().parent
+    h = hashlib.sha256(__version__.encode())
+    for f in sorted([*pkg.rglob("*.py"), *(pkg / "templates").rglob("*")]):
+        if f.is_file() and "__pycache__" not in f.parts:
+            h.update(str(f.relative_to(pkg)).encode() + b"\0" + hashlib.sha256(f.read_bytes()).digest())
+    for lib in OUTPUT_LIBRARIES:
+        try:
+            version = metadata.version(lib)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        h.update(f"{lib}=={version}\0".encode())
+    return h.hexdigest()
+
+
+def build_stamp(source: bytes, *, lineages: bytes, options: dict, api_url: str, generation: int,
+                code: str | None = None) -> str:
+    """What a build's outputs depend on, hashed: the source, the declared chains, the options, the API, the cache
+    generation, and graphkit's code, templates and output libraries (``code``, default :func:`code_fingerprint`)."""
+    import hashlib
+
     h = hashlib.sha256()
     for part in (source, lineages, json.dumps(options, sort_keys=True).encode(), api_url.encode(),
-                 str(generation).encode(), __version__.encode()):
+                 str(generation).encode(), (code or code_fingerprint()).encode()):
         h.update(hashlib.sha256(part).digest())
     return h.hexdigest()
 
@@ -231,8 +364,9 @@ def stamp_for(source: str, lineages: str | None, options: dict, client) -> Calla
         return None
     if not raw:
         return None
+    code = code_fingerprint()
     return lambda: build_stamp(raw, lineages=extra, options=options, api_url=client.base_url,
-                               generation=client.generation)
+                               generation=client.generation, code=code)
 
 
 def up_to_date(outdir: str | Path, stamp: str) -> dict | None:
@@ -258,8 +392,9 @@ def save_stamp(outdir: str | Path, stamp: str, summary: dict) -> None:
         st = Path(f).stat()
         files[Path(f).name] = [st.st_size, st.st_mtime_ns]
     try:
-        (out / STAMP).write_text(json.dumps({"stamp": stamp, "files": files, "summary": summary}), encoding="utf-8")
-    except OSError:
+        with atomic_write(out / STAMP) as f:
+            f.write(json.dumps({"stamp": stamp, "files": files, "summary": summary}))
+    except OutputError:
         pass  # the stamp only saves time; a build without it is still complete
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import networkx as nx
 
 from .errors import OutputError
-from .graph import seed_nodes, unique_labels
+from .graph import fetched_dates, seed_nodes, unique_labels
 
 PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
            "#17becf", "#8c564b", "#bcbd22"]
@@ -238,7 +238,7 @@ def map_view(G: nx.DiGraph, *, missing=(), declared=(), main_path=None, backbone
                   if any(e["kind"] == k for e in edges) or k in ("lineage", "backbone")],
     }
     years = [y for y in (_year(G.nodes[n]) for n in chosen) if y]
-    return {"title": title, "nodes": nodes, "edges": edges, "info": info, "legend": legend,
+    return {"title": title, "fetched": fetched_dates(G), "nodes": nodes, "edges": edges, "info": info, "legend": legend,
             "columns": lay["columns"], "extent": {"width": lay["width"], "height": lay["height"]},
             "edgeStyle": EDGE_STYLE,
             "years": [min(years), max(years)] if years else [],
@@ -301,17 +301,17 @@ def write_html(G: nx.DiGraph, path: str | Path, *, title: str, missing=(), decla
     label_of = {n["id"]: n["label"] for n in view["nodes"]}
     for n in nodes:  # pyvis names an unlabelled node by its id: the map names it on hover only
         n["label"] = label_of[n["id"]]
-    data = dict(view, nodes=nodes, edges=edges, options=json.loads(options) if isinstance(options, str) else options)
+    data = dict(view, nodes=nodes, edges=edges, options=json.loads(options) if isinstance(options, str) else options,
+                layout={k: v for k, v in view["layout"].items() if k != "seconds"})  # the same graph, the same page
     js, css = _vis_assets()
     template = (Path(__file__).parent / "templates" / "map.html").read_text(encoding="utf-8")
     values = {"TITLE": html.escape(title or "graphkit map"), "VIS_CSS": css, "VIS_JS": js, "DATA": json_for_script(data),
               "SLUG": html.escape(slug, quote=True)}
     page = re.sub(r"\{\{(TITLE|VIS_CSS|VIS_JS|DATA|SLUG)\}\}", lambda m: values[m.group(1)], template)
-    out = Path(path)
-    try:
-        out.write_text(page, encoding="utf-8")
-    except OSError:
-        raise OutputError(f"cannot write {out}; check the output directory (-o) is writable") from None
+    from .files import atomic_write
+
+    with atomic_write(path) as f:  # old-and-complete or new-and-complete, whatever kills the build
+        f.write(page)
     return {"nodes": len(nodes), "edges": len(edges), "bytes": len(page.encode("utf-8")), "layout": view["layout"]}
 
 
@@ -400,11 +400,11 @@ EDGE_ORDER = ["other", "backbone", "main", "lineage-indirect", "lineage"]  # dra
 
 def write_svg(view: dict, path: str | Path) -> int:
     """Write :func:`svg_document` of ``view``; returns its size in bytes."""
+    from .files import atomic_write
+
     doc = svg_document(view)
-    try:
-        Path(path).write_text(doc, encoding="utf-8")
-    except OSError as e:
-        raise OutputError(f"cannot write {path}: {e.strerror}; check the output directory (-o) is writable") from None
+    with atomic_write(path) as f:
+        f.write(doc)
     return len(doc.encode("utf-8"))
 
 

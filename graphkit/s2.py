@@ -4,7 +4,9 @@ Everything it returns is S2's JSON as plain dicts. It owns the four things that 
 
 * **one base URL** (``--api-url`` / ``S2_API_URL``), from which every URL is built;
 * **a cache** (diskcache): one entry per response, keyed by base URL, method, path, sorted query and body — never
-  the key — written the moment the response arrives, holding the JSON text exactly as received;
+  the key — written the moment the response arrives, holding the JSON text exactly as received after a header
+  line with the time it was fetched and its status (:func:`entry_text`); a 404 where a 404 is an answer (a title
+  S2 cannot match, an unknown id) is cached like any response, so a warm rebuild asks for nothing;
 * **pacing**: one limiter shared by every attempt (first tries and retries alike), spacing requests at send time
   with a margin, and slowing down on each 429;
 * **retries** on the session with urllib3's ``Retry`` (429/5xx, dropped connections, time-outs; exponential back-off
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import logging
 import math
 import os
 import random
@@ -112,30 +115,39 @@ class Limiter:
     """Spaces request *starts* at least ``margin / rps`` seconds apart, for any number of threads.
 
     ``slow_down`` (on a 429) doubles the interval (at most 30 s) and ``recovered`` eases it back towards the
-    configured pace after successes. ``rps = 0`` turns pacing off.
+    configured pace after successes. ``rps = 0`` turns pacing off. ``clock`` (seconds, monotonic) and ``sleep``
+    are ``time.monotonic`` and ``time.sleep`` unless given: a test passes a clock that moves only when slept on.
+
+    >>> t = [0.0]
+    >>> lim = Limiter(2.0, margin=1.0, clock=lambda: t[0], sleep=lambda s: t.__setitem__(0, t[0] + s))
+    >>> [lim.wait() for _ in range(3)], t[0]
+    ([0.0, 0.5, 0.5], 1.0)
     """
 
-    def __init__(self, rps: float, margin: float = 1.04):
+    def __init__(self, rps: float, margin: float = 1.04, clock=time.monotonic, sleep=time.sleep):
         self.base = (margin / rps) if rps else 0.0
         self.interval = self.base
+        self.clock = clock
+        self.sleep = sleep
         self._next = 0.0
         self._lock = threading.Lock()
         self._ok_streak = 0
 
     def wait(self) -> float:
+        """Wait for this request's slot; return the seconds waited."""
         with self._lock:
-            now = time.monotonic()
+            now = self.clock()
             slot = max(now, self._next)
             self._next = slot + self.interval
         delay = slot - now
         if delay > 0:
-            time.sleep(delay)
+            self.sleep(delay)
         return delay
 
     def push_back(self, seconds: float) -> None:
         """No request starts for ``seconds`` from now (a ``Retry-After``)."""
         with self._lock:
-            self._next = max(self._next, time.monotonic() + seconds)
+            self._next = max(self._next, self.clock() + seconds)
 
     def slow_down(self) -> None:
         with self._lock:
@@ -390,6 +402,9 @@ class S2Client:
         self.limiter = Limiter(rps)
         self.counters = _Counters()
         self._cache_dir = Path(cache_dir)
+        self._span_lock = threading.Lock()
+        self._span: tuple[float | None, float | None] = (None, None)
+        self._undated = 0
         self.cache = _open_cache(self._cache_dir, offline)
         retry_cls = _make_retry_class(self.limiter, self.counters, self)
         retry = retry_cls(
@@ -436,6 +451,27 @@ class S2Client:
         except (TypeError, ValueError):
             self.cache.set(GENERATION_KEY, 1)
 
+    # -- when what was used was fetched ---------------------------------------------------------------------
+    def _saw(self, fetched: float | None) -> None:
+        with self._span_lock:
+            if fetched is None:
+                self._undated += 1
+                return
+            lo, hi = self._span
+            self._span = (fetched if lo is None else min(lo, fetched), fetched if hi is None else max(hi, fetched))
+
+    def reset_fetched(self) -> None:
+        """Start a new :meth:`fetched_span` (a build calls it before it fetches)."""
+        with self._span_lock:
+            self._span, self._undated = (None, None), 0
+
+    def fetched_span(self) -> dict:
+        """When the answers used since :meth:`reset_fetched` were fetched: ``{"oldest", "newest"}`` as UTC ISO
+        times (None when none was dated) and ``undated`` (entries cached before entries carried a date)."""
+        with self._span_lock:
+            (lo, hi), undated = self._span, self._undated
+        return {"oldest": _iso(lo), "newest": _iso(hi), "undated": undated}
+
     # -- stats ---------------------------------------------------------------------------------------------
     @property
     def stats(self) -> dict:
@@ -461,14 +497,19 @@ class S2Client:
         """One cached call. Returns the parsed JSON (or None for an accepted 404).
 
         ``check(data)`` names what is wrong with an answer's shape (None when it is fine): a malformed answer is
-        retried like a 5xx and never cached, and a cached one that fails it is dropped and fetched again.
+        retried like a 5xx and never cached; an undated cached one (from a graphkit that did not check) that fails
+        it is dropped and fetched again, a dated one passed it before it was cached.
         """
         ckey = self._cache_key(method, path, params, body)
         if not self.refresh:
             hit = self._cache_get(ckey, check)
+            if hit is _NOT_FOUND and not ok404:
+                hit = _MISS  # a 404 cached for a call that accepts it does not answer one that does not
             if hit is not _MISS:
                 self.counters.add("cache_hits")
-                return hit
+                logging.getLogger("graphkit.s2").debug("cache hit: %s %s%s?%s", method, self.base_url, path,
+                                                       urlencode(sorted(params.items())))
+                return None if hit is _NOT_FOUND else hit
         if self.offline:
             raise OfflineMiss(f"not in the cache for {self.base_url}: {method} {path}?{urlencode(sorted(params.items()))}; "
                               "run once without --offline to fetch it (or give the --api-url it was fetched from)")
@@ -478,6 +519,7 @@ class S2Client:
         problem = ""
         for attempt in range(tries):
             try:
+                logging.getLogger("graphkit.s2").debug("%s %s", method, shown)  # the key is in a header, never here
                 resp, raw, expired = self._send(method, url, params, body, shown)
                 text = raw.decode("utf-8")
             except requests.exceptions.ConnectionError as e:
@@ -522,7 +564,8 @@ class S2Client:
                 self._cache_set(ckey, text)  # cached the moment it arrives
                 self.limiter.recovered()
                 return data
-            if status == 404 and ok404:
+            if status == 404 and ok404:  # a negative answer is an answer: cached like any other
+                self._cache_set(ckey, text, status=404)
                 return None
             raise _error_for(status, text, shown, self._key is not None)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -583,9 +626,11 @@ class S2Client:
         return S2Unavailable(f"{shown} did not finish answering within the {self.deadline:g} s deadline, on every "
                              "try; rerun later to resume from the cache (or raise S2_DEADLINE)", url=shown)
 
-    def _cache_set(self, ckey: str, text: str) -> None:
+    def _cache_set(self, ckey: str, text: str, *, status: int = 200) -> None:
+        now = time.time()
         try:
-            self.cache.set(ckey, text)
+            self.cache.set(ckey, entry_text(text, fetched=now, status=status))
+            self._saw(now)
             self._bump_generation()
         except sqlite3.DatabaseError as e:
             raise CacheError(_damaged(self._cache_dir, e)) from None
@@ -598,6 +643,8 @@ class S2Client:
         time.sleep(min(60.0, 0.2 * 2**attempt) * (0.5 + random.random()))
 
     def _cache_get(self, ckey: str, check=None):
+        """The cached answer for ``ckey`` (parsed), :data:`_NOT_FOUND` for a cached 404, or :data:`_MISS`; a
+        corrupted entry is dropped. The entry's fetch time goes into :meth:`fetched_span`."""
         try:
             text = self.cache.get(ckey, default=_MISS)
         except Exception:  # an unreadable entry (garbage, truncated file)
@@ -605,12 +652,19 @@ class S2Client:
         if text is _MISS:
             return _MISS
         if text is not _CORRUPT and isinstance(text, str):
+            fetched, status, body = parse_entry(text)
+            if status == 404:
+                self._saw(fetched)
+                return _NOT_FOUND
             try:
-                data = json.loads(text)
+                data = json.loads(body) if status == 200 else _CORRUPT
             except ValueError:
                 pass
             else:
-                if check is None or not check(data):  # an entry cached before answers were checked is dropped
+                # a dated entry was checked before it was cached (only _cache_set dates one); an undated one, cached
+                # by an older graphkit, is checked now and dropped if graphkit cannot read it
+                if data is not _CORRUPT and (fetched is not None or check is None or not check(data)):
+                    self._saw(fetched)
                     return data
         # corrupted: drop it so it is fetched again (or named, offline)
         try:
@@ -755,6 +809,50 @@ class S2Client:
 
 _MISS = object()
 _CORRUPT = object()
+_NOT_FOUND = object()  # a cached 404
+
+ENTRY_TAG = "#gk1 "  # a cache entry: "#gk1 <fetched, unix seconds> <HTTP status>\n<body as received>"
+
+
+def entry_text(body: str, *, fetched: float, status: int = 200) -> str:
+    r"""A cache entry: a header line with the fetch time and the status, then the body exactly as received.
+
+    >>> entry_text('{"data": []}', fetched=1764183600.5)
+    '#gk1 1764183600.500 200\n{"data": []}'
+    """
+    return f"{ENTRY_TAG}{fetched:.3f} {int(status)}\n{body}"
+
+
+def parse_entry(text: str) -> tuple[float | None, int, str]:
+    """(fetched, status, body) of a cache entry; an entry written before entries were dated (the bare JSON) has
+    no fetch time and status 200.
+
+    >>> parse_entry(entry_text("null", fetched=1764183600.0, status=404))
+    (1764183600.0, 404, 'null')
+    >>> parse_entry('{"data": []}')
+    (None, 200, '{"data": []}')
+    >>> parse_entry("#gk1 garbage")[1]
+    0
+    """
+    if not text.startswith(ENTRY_TAG):
+        return None, 200, text
+    end = text.find("\n")
+    try:
+        fetched, status = text[len(ENTRY_TAG):end].split()
+        return float(fetched), int(status), text[end + 1:]
+    except ValueError:
+        return None, 0, ""  # a damaged header: neither an answer nor a 404
+
+
+def _iso(t: float | None) -> str | None:
+    """A fetch time as UTC ISO 8601, to the second.
+
+    >>> _iso(1764183600.9), _iso(None)
+    ('2025-11-26T19:00:00Z', None)
+    """
+    if t is None:
+        return None
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(t)))
 
 
 def _why(e: Exception) -> str:

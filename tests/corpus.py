@@ -3,7 +3,7 @@
 Papers here have made-up 40-hex paperIds (sha1 of a fixture name) and made-up citation links. Titles of the
 example post's seeds are the post's own titles so that title matching can be exercised; everything else
 (foundations, follow-ups, citers, counts, years) is invented. Shapes follow S2's recorded responses in
-``../shared/s2/recorded``.
+``tests/fixtures/s2`` (real recorded responses).
 """
 
 from __future__ import annotations
@@ -115,11 +115,14 @@ class FixtureCorpus:
 
 
 # --------------------------------------------------------------------------------------------------------------
-def synthetic(n_seeds: int = 100, seed: int = 0, *, pool: int | None = None, heavy: bool = True) -> tuple[FixtureCorpus, list[str]]:
+def synthetic(n_seeds: int = 100, seed: int = 0, *, pool: int | None = None, heavy: bool = True,
+              few: int = 300, many: tuple[int, int] = (1000, 2500)) -> tuple[FixtureCorpus, list[str]]:
     """A corpus of ``n_seeds`` seed papers with arXiv ids; returns it and the id lines for an id list.
 
-    Each seed cites 20–60 papers from a shared pool and some earlier seeds; citation counts are spread,
-    a few above 1,000, and (``heavy``) one above 10,000 so that S2's cap is hit.
+    Each seed cites 20–60 papers from a shared pool and some earlier seeds; citation counts are spread (1 to
+    ``few`` for most seeds, ``many`` for one in ten, so that their citations take two or more pages), and
+    (``heavy``) one above 10,000 so that S2's cap is hit. Smaller ``few`` and ``many`` give a smaller corpus
+    (the defaults give the corpora the benchmarks measured).
     """
     rng = random.Random(seed)
     fc = FixtureCorpus()
@@ -139,7 +142,7 @@ def synthetic(n_seeds: int = 100, seed: int = 0, *, pool: int | None = None, hea
     citer_id = 0
     for k, pid in enumerate(seeds):
         r = rng.random()
-        n = 0 if r < 0.2 else rng.randint(1, 300) if r < 0.9 else rng.randint(1000, 2500)
+        n = 0 if r < 0.2 else rng.randint(1, few) if r < 0.9 else rng.randint(*many)
         if heavy and k == 0:
             n = 10_500
         for _ in range(n):

@@ -1,6 +1,6 @@
 """A real HTTP server on 127.0.0.1, in a thread, that speaks the S2 Graph API's JSON from a FIXTURE corpus.
 
-Routes (shapes as in ``../shared/s2/recorded``): ``POST /graph/v1/paper/batch`` (with nested ``references.…`` and
+Routes (shapes as in the recorded responses in ``tests/fixtures/s2``): ``POST /graph/v1/paper/batch`` (with nested ``references.…`` and
 ``citations.…`` lists, S2's batch-wide 9,999-citation cap and its 10 MB limit), ``GET /graph/v1/paper/{id}``,
 ``/paper/{id}/references``, ``/paper/{id}/citations`` (offset / limit / next, the 10,000 cap),
 ``/paper/search/match``. It can require an API key (403), limit arrivals with a token bucket (429), inject faults
@@ -54,22 +54,54 @@ class Faults:
         return None
 
 
+class FakeClock:
+    """A monotonic clock that moves only when slept on, for the client's limiter and the server's token bucket.
+
+    Pacing tests run at once and their gaps are exact: ``Limiter(rps, clock=clk, sleep=clk.sleep)`` (or
+    :meth:`pace`) on the client and ``FakeS2(..., clock=clk)`` on the server.
+
+    >>> clk = FakeClock()
+    >>> clk.sleep(0.25); clk.sleep(-1); clk() - FakeClock.START
+    0.25
+    """
+
+    START = 1000.0
+
+    def __init__(self) -> None:
+        self.now = self.START
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        with self._lock:
+            return self.now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.now += max(0.0, seconds)
+
+    def pace(self, client):
+        """Put ``client``'s limiter on this clock; return the client."""
+        client.limiter.clock, client.limiter.sleep = self, self.sleep
+        return client
+
+
 class FakeS2:
     def __init__(self, corpus: FixtureCorpus, *, api_key: str | None = None, rate_limit: float | None = None,
-                 burst: float = 1.0, faults: Faults | None = None, latency: float = 0.0):
+                 burst: float = 1.0, faults: Faults | None = None, latency: float = 0.0, clock=time.monotonic):
         self.corpus = corpus
         self.api_key = api_key
         self.rate_limit = rate_limit
         self.burst = burst
         self.faults = faults or Faults()
         self.latency = latency
+        self.clock = clock  # arrival times and the token bucket; a FakeClock shared with the client's limiter
         self.batch_max_bytes = BATCH_MAX_BYTES  # lower it in a test to see the 10 MB 400
         self.batch_citations = BATCH_CITATIONS
         self.log: list[dict] = []
         self._scripts: list[tuple[re.Pattern, list]] = []
         self._lock = threading.Lock()
         self._tokens = burst
-        self._last = time.monotonic()
+        self._last = clock()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -131,7 +163,7 @@ class FakeS2:
         if not self.rate_limit:
             return True
         with self._lock:
-            now = time.monotonic()
+            now = self.clock()
             self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate_limit)
             self._last = now
             if self._tokens >= 1.0:
@@ -320,7 +352,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _handle(self, method: str):
         fake = self.fake
-        t = time.monotonic()
+        t = fake.clock()
         parts = urlsplit(self.path)
         query = parse_qs(parts.query)
         length = int(self.headers.get("Content-Length") or 0)

@@ -181,7 +181,8 @@ def _post_map(tmp_path_factory, corpus, name):
     d = tmp_path_factory.mktemp(name)
     with FakeS2(corpus) as srv:
         got = collect(str(root / "post.md"), S2Client(srv.url, cache_dir=d / "cache", rps=0))
-    results = analyse(got.graph, chains=read_lineages(root / "lineages.txt"))
+    aliases: dict = {}
+    results = analyse(got.graph, chains=read_lineages(root / "lineages.txt", aliases), aliases=aliases)
     site = write_site(got.graph, d / "site", results, title=got.seeds.title)
     (d / "site" / "embed.html").write_text(embed_page(), encoding="utf-8")
     return {"dir": d / "site", "G": got.graph, "results": results, "html": site["html"]}

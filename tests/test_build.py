@@ -54,8 +54,7 @@ def test_build_summary_and_files(built):
     assert s["requests"] == built["cold"] == s["lower_bound"]
     assert built["warm"] == 0  # a warm rebuild makes no request
     names = sorted(Path(f).name for f in s["files"])
-    assert names == ["graph.gexf", "graph.graphml", "graph.json", "index.html", "map.svg", "missing.bib", "papers.csv",
-                     "report.md"]
+    assert names == ["graph.json", "index.html", "map.svg", "missing.bib", "papers.csv", "report.md"]  # Gephi: asked
     assert "requests: " in built["stderr"]
     assert f"(plan B = {s['lower_bound']}, paged L = {s['paged_bound']})" in built["stderr"]
     assert s["detail"] == "lists" and s["paged_bound"] > 5 * s["requests"]  # the batch plan's saving, visible
@@ -77,7 +76,12 @@ def test_key_appears_in_no_file(built):
 
 
 def test_gephi_files_and_csv_load_back(built):
-    site = built["tmp"] / "site"
+    site = built["tmp"] / "site-gephi"
+    r = run("build", POST, "-o", site, "--api-url", built["url"], "--cache-dir", built["tmp"] / "cache", "--offline",
+            "--lineages", LINEAGES, "--formats", "all", "--json")
+    assert r.exit_code == 0, r.output
+    assert sorted(Path(f).name for f in json.loads(r.stdout)["files"])[:3] == ["graph.gexf", "graph.graphml",
+                                                                               "graph.json"]
     G = json.loads((site / "graph.json").read_text(encoding="utf-8"))
     n_nodes, n_edges = len(G["nodes"]), len(G["edges"])
     for H in (nx.read_graphml(site / "graph.graphml"), nx.read_gexf(site / "graph.gexf")):
@@ -177,10 +181,37 @@ def test_lineage_declared_planted_links_are_direct_and_influential(built):
     assert doc["main_path"] and all(len(p) >= 2 for p in doc["main_path"])
     assert all(k.startswith(("arXiv:", "title:")) or len(k) == 40 for p in doc["main_path"] for k in p)
     assert all(len(pair) == 2 for pair in doc["backbone"])
-    # the shipped lineages file: TSN -> TRN -> TSM etc., by label where unambiguous
+    # the shipped lineages file: names (TRN = arXiv:1711.08496) and chains by label or name
     r = run("lineage", *args, "--lineages", LINEAGES)
     assert r.exit_code == 0, r.output
-    assert "declared lineage" in r.stdout and "TSN" in r.stdout and "main path" in r.stdout
+    assert "declared lineage" in r.stdout and "main path" in r.stdout
+    rows = [(ln[2:22].strip(), ln[23:43].strip(), ln[44:53].strip()) for ln in r.stdout.splitlines()[2:9]]
+    assert rows == [
+        ("Two-Stream", "TSN", "direct"), ("TSN", "TRN", "direct"), ("TRN", "TSM", "direct"), ("TSN", "ECO", "direct"),
+        ("C3D", "I3D", "direct"), ("C3D", "P3D", "direct"), ("C3D", "R(2+1)D", "direct")]
+
+
+def test_the_post_declares_its_own_lineages(built, tmp_path):
+    """Settings travel with the list: a `graphkit:` key in the front matter, no --lineages needed."""
+    text = POST.read_text(encoding="utf-8")
+    assert text.startswith("---\n")
+    post = tmp_path / "post.md"
+    post.write_text("---\ngraphkit:\n  lineages:\n    - TSN -> TRN -> TSM\n  aliases:\n    TRN: arXiv:1711.08496\n"
+                    + text[4:], encoding="utf-8")
+    args = [post, "--api-url", built["url"], "--cache-dir", built["tmp"] / "cache", "--offline"]
+    r = run("lineage", *args, "--json")
+    assert r.exit_code == 0, r.stderr
+    assert [(d["from"], d["to"], d["status"]) for d in json.loads(r.stdout)["declared"]] == [
+        ("arXiv:1608.00859", "arXiv:1711.08496", "direct"), ("arXiv:1711.08496", "arXiv:1811.08383", "direct")]
+    r = run("build", *args, "-o", tmp_path / "site")
+    assert r.exit_code == 0, r.stderr
+    report = (tmp_path / "site" / "report.md").read_text(encoding="utf-8")
+    assert "TRN" in report and "Temporal Relational" not in report.split("## ")[2]
+    bad = tmp_path / "bad.md"
+    bad.write_text("---\ngraphkit:\n  lineages:\n    - TSN ->\n---\n- [x](https://arxiv.org/abs/1608.00859)\n",
+                   encoding="utf-8")
+    r = run("lineage", bad, "--api-url", built["url"], "--cache-dir", built["tmp"] / "cache", "--offline")
+    assert r.exit_code == 1 and "front matter graphkit:" in r.stderr and len(r.stderr.strip().splitlines()) == 1
 
 
 def test_lineage_bad_names(built):
@@ -272,3 +303,17 @@ def test_a_wait_the_server_asks_for_is_said(post_server, tmp_path):
             "--rps", "0")
     assert r.exit_code == 0, r.stderr
     assert "graphkit: waiting 1 s: S2 asked to wait (Retry-After, 429)" in r.stderr
+
+
+def test_every_seed_is_named_as_its_readers_name_it(built):
+    from graphkit.graph import load_graph, node_label, seed_nodes
+
+    G = load_graph(built["tmp"] / "site" / "graph.json")
+    names = {node_label(G, n): n for n in seed_nodes(G)}
+    assert len(names) == len(seed_nodes(G)) == 82  # unique
+    by_key = {G.nodes[n]["key"]: node_label(G, n) for n in seed_nodes(G)}
+    assert [by_key[k] for k in ("arXiv:1608.00859", "arXiv:1711.08496", "arXiv:1811.08383", "arXiv:1412.0767",
+                                "arXiv:1705.07750", "arXiv:1711.10305")] == ["TSN", "TRN", "TSM", "C3D", "I3D", "P3D"]
+    for name, n in names.items():  # never a title cut short: a name, or first author and year
+        title = G.nodes[n]["title"]
+        assert not name.endswith("…") and (not title.startswith(name) or len(name.split()) <= 3 or name == title), name

@@ -13,7 +13,7 @@ from graphkit.s2 import S2Client
 from graphkit.seeds import SeedList, parse_id_list
 from tests.conftest import NO_MATCH
 from tests.corpus import FixtureCorpus, fid
-from tests.s2server import FakeS2
+from tests.s2server import FakeClock, FakeS2
 
 
 def fresh(srv, tmp_path, **kw):
@@ -156,8 +156,9 @@ def test_keyed_default_style_pace_gets_no_429(tmp_path, rps):
             fc.cite(fc.add(f"c{i}{j}", f"C{i}{j}", 2019), a)
     fc.finalise()
     sl = parse_id_list("\n".join(f"arXiv:1608.0085{i}" for i in range(6)))
-    with FakeS2(fc, api_key="k", rate_limit=rps) as srv:
-        corpus = fetch_corpus(sl, S2Client(srv.url, api_key="k", cache_dir=tmp_path, rps=rps))
+    clock = FakeClock()
+    with FakeS2(fc, api_key="k", rate_limit=rps, clock=clock) as srv:
+        corpus = fetch_corpus(sl, clock.pace(S2Client(srv.url, api_key="k", cache_dir=tmp_path, rps=rps)))
         assert [r["status"] for r in srv.log] == [200] * len(srv.log)
         assert srv.min_gap() >= 1 / rps
     n = corpus["stats"]["requests"]

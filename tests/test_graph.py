@@ -8,7 +8,7 @@ from pathlib import Path
 from graphkit.graph import build_graph, load_graph, node_key, node_label, save_graph, seed_nodes
 
 A, B, C, D, E = ("a" * 40, "b" * 40, "c" * 40, "d" * 40, "e" * 40)
-RECORDED = Path(__file__).resolve().parents[2] / "shared" / "s2" / "recorded"
+RECORDED = Path(__file__).resolve().parent / "fixtures" / "s2"
 
 
 def paper(pid, title, year, **kw):
@@ -71,7 +71,7 @@ def test_nodes_edges_and_attributes():
 def test_seeds_merge_unmatched_and_unresolved():
     G = build_graph(corpus())
     b = G.nodes[B]
-    assert b["key"] == "arXiv:2" and b["label"] == "B"
+    assert b["key"] == "arXiv:2" and b["label"] == "Y '18"  # 'B' only repeats the title: first author and year
     assert b["sections"] == ["2 T", "3 U"] and b["paths"] == [["2 T"], ["3 U"]]
     assert b["unmatched_refs"] == 1 and G.nodes[A]["unmatched_refs"] == 0
     assert G.nodes[A]["citations_cut"] is True and b["citations_cut"] is False

@@ -24,15 +24,18 @@ from graphkit.graph import build_graph, save_graph
 from graphkit.s2 import S2Client
 from graphkit.seeds import parse_id_list
 from tests.corpus import FixtureCorpus, synthetic
-from tests.s2server import FakeS2, Faults
+from tests.s2server import FakeClock, FakeS2, Faults
 
 EXE = shutil.which("graphkit", path=str(Path(sys.executable).parent))
 
 
 @pytest.fixture(scope="module")
 def small():
-    """30 synthetic seeds (no 10,000-citation paper): about 70 requests."""
-    fc, lines = synthetic(30, seed=3, heavy=False)
+    """30 synthetic seeds, 2,715 papers (no 10,000-citation paper; two seeds' citations take two pages): 60 requests.
+
+    Few citers (≤ 30 for most seeds): what these tests exercise is requests, not the size of the graph.
+    """
+    fc, lines = synthetic(30, seed=3, heavy=False, few=30, many=(1001, 1100))
     path_lines = "\n".join(lines) + "\n"
     return fc, path_lines
 
@@ -72,11 +75,12 @@ def test_faults_at_a_rate_give_the_fault_free_graph(small, tmp_path, rate, detai
         want = fetch_corpus(sl, S2Client(clean.url, cache_dir=tmp_path / "a", rps=0), detail="full")
     want = graph_bytes(_without_details(want) if detail == "lists" else want, tmp_path, "a.json")
     faults = Faults(rate=rate, seed=11, slow_seconds=0.8)
-    with FakeS2(fc, faults=faults) as srv:
+    clock = FakeClock()  # Retry-After (1 s) is waited out on the fake clock
+    with FakeS2(fc, faults=faults, clock=clock) as srv:
         if detail == "lists":  # a handful of batch calls: make sure the faults hit them too
             srv.script(r"/paper/batch$", "drop", "truncate", 503, 429, "slow")
-        client = S2Client(srv.url, cache_dir=tmp_path / "b", rps=0, timeout=(2, 0.4), max_retries=12, backoff=0.01,
-                          backoff_max=0.05)
+        client = clock.pace(S2Client(srv.url, cache_dir=tmp_path / "b", rps=0, timeout=(2, 0.4), max_retries=12,
+                                     backoff=0.01, backoff_max=0.05))
         got = graph_bytes(fetch_corpus(sl, client, detail=detail), tmp_path, "b.json")
         kinds = {r["status"] for r in srv.log}
     assert got == want  # edge for edge, attribute for attribute
@@ -115,8 +119,9 @@ def test_keyed_default_pace_meets_a_one_per_second_server(tmp_path):
         fc.cite(fc.add(f"c{i}", f"C{i}", 2019), a)
     fc.finalise()
     sl = parse_id_list("\n".join(f"arXiv:1608.0085{i}" for i in range(4)))
-    with FakeS2(fc, api_key="k", rate_limit=1.0) as srv:
-        fetch_corpus(sl, S2Client(srv.url, api_key="k", cache_dir=tmp_path))  # default pace: 1 request/s
+    clock = FakeClock()
+    with FakeS2(fc, api_key="k", rate_limit=1.0, clock=clock) as srv:
+        fetch_corpus(sl, clock.pace(S2Client(srv.url, api_key="k", cache_dir=tmp_path)))  # default pace: 1 request/s
         assert [r["status"] for r in srv.log] == [200] * 2  # 1 batch with references, 1 with citations
         assert srv.min_gap() >= 1.0
 
@@ -127,13 +132,17 @@ def test_each_429_slows_the_pace_no_storm(tmp_path):
     for i in range(30):
         fc.add(f"p{i}", f"Title number {i} of the storm test", 2020)
     fc.finalise()
-    with FakeS2(fc, rate_limit=5.0) as srv:
-        c = S2Client(srv.url, cache_dir=tmp_path, rps=10.0, max_retries=8, backoff=0.01)
+    clock = FakeClock()
+    with FakeS2(fc, rate_limit=5.0, clock=clock) as srv:
+        c = clock.pace(S2Client(srv.url, cache_dir=tmp_path, rps=10.0, max_retries=8, backoff=0.01))
         for i in range(30):
-            c.match_title(f"Title number {i} of the storm test")
+            assert c.match_title(f"Title number {i} of the storm test")["paperId"]
         n429 = sum(1 for r in srv.log if r["status"] == 429)
-    assert c.limiter.interval >= 0.104  # never faster than asked
-    assert n429 <= 0.2 * 30  # a few 429s at most, not one in two
+        ts = [r["t"] for r in srv.log]
+    gaps = [b - a for a, b in zip(ts, ts[1:], strict=False)]
+    assert min(gaps) >= 0.104 - 1e-9  # never faster than asked, retries included
+    assert max(gaps) >= 2 * 0.104 - 1e-9  # a 429 doubled the spacing
+    assert 0 < n429 <= 0.2 * 30  # a few 429s at most, not one in two
 
 
 def _log_key(r):
@@ -177,6 +186,7 @@ def test_sigkill_then_rerun_resumes_without_asking_again(small, binned, tmp_path
         first = [r for r in srv.log if r["status"] == 200]
         answered = {_log_key(r) for r in first[:-1]}  # the last answer may not have reached the cache
         n = len(srv.log)
+        srv.latency = 0.0  # the latency only gave time to kill mid-build
         p = _build(srv.url, post, tmp_path / "out", tmp_path / "cache", "--detail", detail)
         assert _finish(p) == 0
         again = {_log_key(r) for r in srv.log[n:]}

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import signal
 import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from graphkit.cli import cli
-from tests.corpus import FixtureCorpus
+from tests.corpus import FixtureCorpus, synthetic
 from tests.s2server import FakeS2
+
+EXE = shutil.which("graphkit", path=str(Path(sys.executable).parent))
 
 FAST = {"S2_MAX_RETRIES": "1", "S2_BACKOFF": "0.01"}
 
@@ -106,9 +115,11 @@ def test_lineage_names_and_forms(files, corpus):
 def test_api_url_problems(files, command):
     out = ["-o", files / "out"] if command == "build" else []
     url = f"http://127.0.0.1:{closed_port()}/graph/v1"
-    line = one_line(invoke([command, files / "post.md", *out, "--api-url", url, "--cache-dir", files / "c"]))
+    line = one_line(invoke([command, files / "post.md", *out, "--api-url", url, "--cache-dir", files / "c",
+                            "--rps", "0"]))  # pacing is not the subject: no anonymous 3 s between attempts
     assert "cannot reach" in line and url in line
-    line = one_line(invoke([command, files / "post.md", *out, "--api-url", "ftp://example.org/x", "--cache-dir", files / "c"]))
+    line = one_line(invoke([command, files / "post.md", *out, "--api-url", "ftp://example.org/x", "--cache-dir", files / "c",
+                            "--rps", "0"]))
     assert "is not an http(s) URL" in line
 
 
@@ -163,3 +174,75 @@ def test_bad_environment(files):
 
 def test_embed_without_a_build(files):
     assert "run `graphkit build" in one_line(invoke(["embed", files / "nowhere"]))
+
+
+@pytest.mark.parametrize("name,value", [("S2_MAX_RETRIES", "-1"), ("S2_BACKOFF", "nan"), ("S2_BACKOFF", "inf"),
+                                        ("S2_BACKOFF", "-inf"), ("S2_BACKOFF", "soon")])
+def test_bad_environment_numbers(files, name, value):
+    line = one_line(invoke(["build", files / "post.md", "-o", files / "out"], env={name: value}))
+    assert f"{name}={value!r}" in line and "finite number" in line
+
+
+def test_stdin_closed_is_one_line(files):
+    # `<&-` closes file descriptor 0: Python starts with sys.stdin None
+    r = subprocess.run(["sh", "-c", 'exec "$0" seeds - <&-', EXE], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr.strip().splitlines() == ["graphkit: error: cannot read the source from stdin (it is closed); "
+                                             "pipe the post into `-` or give its path"]
+
+
+def test_bibtex_parser_logs_stay_off_stderr(files):
+    (files / "some.bib").write_text("@article{ok, title={Temporal Segment Networks}, eprint={1608.00859}}\n"
+                                    "@article{bad, title={never closed\n", encoding="utf-8")
+    r = invoke(["seeds", files / "some.bib"])
+    assert r.exit_code == 0 and r.stderr == "", r.stderr
+    assert "BibTeX that does not parse" in r.stdout and "arXiv:1608.00859" in r.stdout
+
+
+@pytest.fixture
+def read_only_dir(tmp_path):
+    """A directory nobody can create files in — root too (chattr +i), else by its mode."""
+    d = tmp_path / "ro"
+    d.mkdir()
+    immutable = os.geteuid() == 0 and subprocess.run(["chattr", "+i", str(d)], capture_output=True).returncode == 0
+    if not immutable:
+        d.chmod(0o555)
+    try:
+        (d / "probe").touch()
+    except OSError:
+        pass
+    else:
+        pytest.skip("cannot make a read-only directory here")
+    yield d
+    if immutable:
+        subprocess.run(["chattr", "-i", str(d)], check=True)
+    d.chmod(0o755)
+
+
+def test_read_only_output_dir_is_found_before_any_fetch(files, corpus, read_only_dir):
+    with FakeS2(corpus) as srv:
+        for out in (read_only_dir, read_only_dir / "site"):  # writable checked, not just creatable
+            line = one_line(invoke(["build", files / "post.md", "-o", out, "--api-url", srv.url,
+                                    "--cache-dir", files / "c", "--rps", "0"]))
+            assert str(read_only_dir) in line and "-o" in line
+            assert "cannot write in output directory" in line or "cannot create output directory" in line
+        assert srv.log == []  # found before any request
+
+
+def test_sigterm_is_one_line_and_exit_143(tmp_path):
+    fc, lines = synthetic(30, seed=3, heavy=False)
+    (tmp_path / "ids.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("S2_", "GRAPHKIT_"))}
+    with FakeS2(fc, latency=0.05) as srv:
+        p = subprocess.Popen([EXE, "build", str(tmp_path / "ids.txt"), "-o", str(tmp_path / "out"), "--cache-dir",
+                              str(tmp_path / "c"), "--api-url", srv.url, "--rps", "0", "--detail", "full"],
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        t = time.monotonic()
+        while sum(1 for r in srv.log if r["status"] == 200) < 5:
+            assert p.poll() is None and time.monotonic() - t < 60
+            time.sleep(0.01)
+        p.send_signal(signal.SIGTERM)
+        _out, err = p.communicate(timeout=30)
+    assert p.returncode == 143 and "Traceback" not in err, err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("graphkit: terminated; ") and last.endswith("pages cached, rerun to resume"), err

@@ -1,0 +1,108 @@
+"""Seeds: a reading-list post (Markdown), an id list, or a BibTeX file -> the list of seed papers. Pure.
+
+A module per job: :mod:`.ids` (what an id is, and which is preferred), :mod:`.names` (titles and the names a list
+gives papers), :mod:`.markdown`, :mod:`.bibtex` and :mod:`.idlist` (the three kinds of source), :mod:`.merge`
+(one paper, one seed) and :mod:`.model` (the types). This module reads a source and picks its parser.
+"""
+
+from __future__ import annotations
+
+import errno
+import re
+import sys
+from pathlib import Path
+
+from ..errors import SeedError
+from .bibtex import bibtex_ids, parse_bibtex
+from .idlist import parse_id_list
+from .ids import classify_link, id_line, ids_in_text, seed_key
+from .markdown import parse_markdown
+from .model import Seed, SeedList, Skipped
+from .names import looks_like_title, make_label, normalise_title, repo_name
+
+__all__ = ["Seed", "SeedList", "Skipped", "bibtex_ids", "classify_link", "id_line", "ids_in_text", "looks_like_title",
+           "make_label", "normalise_title", "parse_bibtex", "parse_id_list", "parse_markdown", "parse_seeds",
+           "repo_name", "seed_key", "summary_line"]
+
+def _read_source(source: str) -> tuple[str, str]:
+    """(text, name) of a path or ``-`` (stdin); one-line SeedErrors for what cannot be read."""
+    if source == "-":
+        name = "<stdin>"
+        try:
+            if sys.stdin is None:  # file descriptor 0 was closed before Python started
+                raise ValueError("closed")
+            data = sys.stdin.buffer.read()
+        except (OSError, ValueError) as e:
+            why = "it is closed" if isinstance(e, ValueError) or e.errno == errno.EBADF else e.strerror
+            raise SeedError(f"cannot read the source from stdin ({why}); pipe the post into `-` or give its path"
+                            ) from None
+    else:
+        p = Path(source)
+        name = str(p)
+        if not p.exists():
+            raise SeedError(f"{name}: no such file; give a Markdown post, an id list (.txt) or a BibTeX file (.bib)")
+        if p.is_dir():
+            raise SeedError(f"{name} is a directory; give the path of a post file inside it")
+        try:
+            data = p.read_bytes()
+        except OSError as e:
+            raise SeedError(f"{name}: cannot read ({e.strerror}); check the file's permissions") from e
+    if b"\x00" in data[:8192]:
+        raise SeedError(f"{name} looks binary (it holds NUL bytes); give a Markdown, text or BibTeX file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise SeedError(
+            f"{name} is not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}); save it as UTF-8"
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n"), name
+
+
+def _kind_of(name: str, text: str) -> str:
+    low = name.lower()
+    if low.endswith(".bib") or low.endswith(".bibtex"):
+        return "bibtex"
+    if low.endswith((".md", ".markdown", ".mdown", ".mkd")):
+        return "markdown"
+    if low.endswith((".txt", ".ids", ".list")):
+        return "ids"
+    if re.search(r"^\s*@\w+\s*[{(]", text, re.MULTILINE) and not re.search(r"^\s*[#*-]\s", text, re.MULTILINE):
+        return "bibtex"
+    if re.search(r"^(#{1,6}\s|\s*(?:[-*+]|\d+[.)])\s|\|)|\]\(", text, re.MULTILINE) or text.startswith("---"):
+        return "markdown"
+    return "ids"
+
+
+def parse_seeds(source: str) -> SeedList:
+    """Read SOURCE (a Markdown post, ``-`` for stdin, an id list, or a BibTeX file) and return its seeds.
+
+    Raises
+    ------
+    SeedError
+        The file is missing, a directory, binary, or not UTF-8.
+    """
+    text, name = _read_source(source)
+    kind = _kind_of(name, text)
+    if kind == "bibtex":
+        return parse_bibtex(text, name)
+    if kind == "ids":
+        return parse_id_list(text, name)
+    return parse_markdown(text, name)
+
+
+def summary_line(sl: SeedList) -> str:
+    """``83 papers: 65 arXiv, 4 Semantic Scholar, 14 title only; 3 skipped``."""
+    n_arxiv = sum(1 for p in sl.papers if p.ids.get("arxiv"))
+    n_doi = sum(1 for p in sl.papers if not p.ids.get("arxiv") and p.ids.get("doi"))
+    n_s2 = sum(1 for p in sl.papers if not p.ids.get("arxiv") and not p.ids.get("doi") and p.ids.get("s2"))
+    n_corpus = sum(1 for p in sl.papers if p.api_id and p.api_id.startswith("CorpusId:"))
+    n_title = sum(1 for p in sl.papers if p.api_id is None)
+    parts = [f"{n_arxiv} arXiv"]
+    if n_doi:
+        parts.append(f"{n_doi} DOI")
+    parts.append(f"{n_s2} Semantic Scholar")
+    if n_corpus:
+        parts.append(f"{n_corpus} CorpusId")
+    parts.append(f"{n_title} title only")
+    return f"{len(sl.papers)} papers: {', '.join(parts)}; {len(sl.skipped)} skipped"
+

@@ -1,0 +1,199 @@
+"""Paper ids: what a link, a line or a piece of text says about a paper, and the one order in which ids are
+preferred (arXiv, DOI, Semantic Scholar paperId, CorpusId). The client (``graphkit.s2``) escapes whatever id it is
+given into its URL, so these rules only decide what an id *is*. Pure."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+_ARXIV_NEW = r"\d{4}\.\d{4,5}"
+_ARXIV_OLD = r"[a-z][a-z\-]+(?:\.[A-Z]{2})?/\d{7}"
+_ARXIV_ID = rf"(?:{_ARXIV_NEW}|{_ARXIV_OLD})"
+_ARXIV_URL = re.compile(
+    rf"^(?:[a-z]+\.)?arxiv\.org/(?:abs|pdf|html)/(?P<id>{_ARXIV_ID})(?:v\d+)?(?:\.pdf)?/?$", re.IGNORECASE
+)
+_ARXIV_TEXT = re.compile(rf"\barXiv\s*:\s*(?P<id>{_ARXIV_ID})(?:v\d+)?", re.IGNORECASE)
+_ARXIV_URL_TEXT = re.compile(
+    rf"(?:https?://)?(?:[a-z]+\.)?arxiv\.org/(?:abs|pdf|html)/(?P<id>{_ARXIV_ID})(?:v\d+)?", re.IGNORECASE
+)
+_DOI = r"10\.\d{4,9}/[^\s\"'<>]+"
+_DOI_URL = re.compile(rf"^(?:dx\.)?doi\.org/(?P<doi>{_DOI})$", re.IGNORECASE)
+_DOI_TEXT = re.compile(rf"(?:\bdoi\s*:\s*|(?:https?://)?(?:dx\.)?doi\.org/)(?P<doi>{_DOI})", re.IGNORECASE)
+_CORR_TEXT = re.compile(rf"\bCoRR\b[^\n]*?\babs/(?P<id>{_ARXIV_ID})(?:v\d+)?", re.IGNORECASE)
+_HEX40 = re.compile(r"^[0-9a-f]{40}$")
+_S2_PAGE = re.compile(r"^(?:www\.)?semanticscholar\.org/paper/(?:[^/]+/)?(?P<id>[0-9a-f]{40})/?$")
+_S2_PDF = re.compile(r"^pdfs\.semanticscholar\.org/(?P<a>[0-9a-f]{4})/(?P<b>[0-9a-f]{36})\.pdf$")
+_CORPUS = re.compile(r"^corpus_?id\s*:\s*(?P<id>\d+)$", re.IGNORECASE)
+
+# Hosts that never hold a paper by themselves: (host suffix, reason)
+_NON_PAPER_HOSTS = [
+    (("github.com", "gitlab.com", "bitbucket.org", "gitee.com", "huggingface.co", "paperswithcode.com"),
+     "code repository"),
+    (("zhihu.com", "csdn.net", "jianshu.com", "medium.com", "cnblogs.com", "juejin.cn", "segmentfault.com",
+      "voidcn.com", "sohu.com", "jiqizhixin.com", "towardsdatascience.com", "wordpress.com", "blogspot.com",
+      "weixin.qq.com", "mp.weixin.qq.com", "oschina.net", "reddit.com", "twitter.com", "x.com",
+      "stackoverflow.com", "wikipedia.org"), "blog or article site"),
+    (("youtube.com", "youtu.be", "bilibili.com", "vimeo.com", "youku.com"), "video"),
+    (("kaggle.com",), "dataset page"),
+]
+_DATASET_HINT = re.compile(r"(dataset|datasets|/data/|ucf101|hmdb|kinetics|sports-1m|activity-?net)", re.IGNORECASE)
+_HOMEPAGE_HINT = re.compile(r"(github\.io$|/~[\w.-]+/?$|/people/|/homepage)", re.IGNORECASE)
+
+
+
+def classify_link(href: str) -> tuple[str, dict, str]:
+    """What a link target says: ``(kind, ids, reason)``.
+
+    ``kind`` is ``paper-id`` (ids found), ``anchor`` (``#…`` in the page), ``non-paper`` (code, blog, video,
+    dataset, homepage — ``reason`` says which), ``empty`` or ``other`` (any other page: a title-only seed).
+
+    >>> classify_link("http://cn.arxiv.org/abs/1608.00859v2.pdf")[:2]
+    ('paper-id', {'arxiv': '1608.00859'})
+    >>> classify_link("https://pdfs.semanticscholar.org/ecc2/3e5a7902460572d5144664acae27469cf79a.pdf?_ga=2")[1]
+    {'s2': 'ecc23e5a7902460572d5144664acae27469cf79a'}
+    >>> classify_link("https://github.com/yjxiong/tsn-pytorch")
+    ('non-paper', {}, 'code repository')
+    >>> classify_link("http://openaccess.thecvf.com/content_cvpr_2017/papers/x.pdf")[0]
+    'other'
+    """
+    href = (href or "").strip()
+    if not href:
+        return "empty", {}, ""
+    if href.startswith("#"):
+        return "anchor", {}, ""
+    ids = ids_in_text(href)
+    if ids:
+        return "paper-id", ids, ""
+    parts = urlsplit(href if "//" in href or href.startswith("/") else "//" + href)
+    host = (parts.hostname or "").lower()
+    if not host:
+        # a relative link: another page of the author's own blog
+        return "non-paper", {}, "blog or article site"
+    for hosts, reason in _NON_PAPER_HOSTS:
+        if any(host == h or host.endswith("." + h) for h in hosts):
+            return "non-paper", {}, reason
+    path = parts.path or "/"
+    if _DATASET_HINT.search(host + path):
+        return "non-paper", {}, "dataset page"
+    if _HOMEPAGE_HINT.search(host) or _HOMEPAGE_HINT.search(path) or (path in ("", "/") and not parts.query):
+        return "non-paper", {}, "homepage"
+    return "other", {}, ""
+
+
+def _url_ids(href: str) -> dict:
+    parts = urlsplit(href if "//" in href else "//" + href)
+    host = (parts.hostname or "").lower()
+    path = unquote(parts.path or "")
+    hp = host + path
+    m = _ARXIV_URL.match(hp)
+    if m:
+        return {"arxiv": m.group("id")}
+    m = _DOI_URL.match(hp)
+    if m:
+        return {"doi": m.group("doi").rstrip(".,;)")}
+    m = _S2_PAGE.match(hp)
+    if m:
+        return {"s2": m.group("id")}
+    m = _S2_PDF.match(hp)
+    if m:
+        return {"s2": m.group("a") + m.group("b")}
+    return {}
+
+
+def ids_in_text(text: str) -> dict:
+    """Paper ids in a URL or a piece of text (first of each kind).
+
+    >>> ids_in_text("see arXiv:1811.08383v3 and https://doi.org/10.1109/CVPR.2016.213")
+    {'arxiv': '1811.08383', 'doi': '10.1109/CVPR.2016.213'}
+    >>> ids_in_text("https://arxiv.org/abs/hep-th/9901001v1")
+    {'arxiv': 'hep-th/9901001'}
+    """
+    text = (text or "").strip()
+    if not text:
+        return {}
+    if re.match(r"^(?:https?:)?//|^[\w.-]+\.[a-z]{2,}/", text, re.IGNORECASE) and " " not in text:
+        found = _url_ids(text)
+        if found:
+            return found
+    found: dict = {}
+    for rx, name, group in ((_ARXIV_TEXT, "arxiv", "id"), (_ARXIV_URL_TEXT, "arxiv", "id"), (_CORR_TEXT, "arxiv", "id"),
+                            (_DOI_TEXT, "doi", "doi")):
+        m = rx.search(text)
+        if m and name not in found:
+            found[name] = m.group(group).rstrip(".,;)") if name == "doi" else m.group(group)
+    for m in re.finditer(r"(?:https?://)?(?:www\.)?semanticscholar\.org/paper/\S+|pdfs\.semanticscholar\.org/\S+", text):
+        s2 = _url_ids(m.group(0).split("?")[0].split("#")[0]).get("s2")
+        if s2:
+            found.setdefault("s2", s2)
+            break
+    return found
+
+
+def id_line(line: str) -> dict:
+    """One line of an id list: ``arXiv:…``, ``DOI:…``, a 40-hex paperId, ``CorpusId:…`` or a URL -> ids.
+
+    >>> id_line("CorpusId:470667"), id_line("ecc23e5a7902460572d5144664acae27469cf79a")
+    ({'corpusId': '470667'}, {'s2': 'ecc23e5a7902460572d5144664acae27469cf79a'})
+    >>> id_line("10.1109/ICCV.2015.510")
+    {'doi': '10.1109/ICCV.2015.510'}
+    >>> id_line("doi:10.1002/(SICI)1097-0258(19980815/30)17:15/16<1661::AID-SIM968>3.0.CO;2-2")["doi"][-17:]
+    'SIM968>3.0.CO;2-2'
+    """
+    s = line.strip()
+    m = re.match(r"^(?:doi\s*:\s*|(?:https?://)?(?:dx\.)?doi\.org/)?(?P<doi>10\.\d{4,9}/\S+)$", s, re.IGNORECASE)
+    if m:  # a whole line is one DOI, whatever it holds (SICI DOIs have <, >, ;): the client escapes it
+        return {"doi": unquote(m.group("doi")) if "doi.org/" in s.lower() else m.group("doi")}
+    m = _CORPUS.match(s)
+    if m:
+        return {"corpusId": m.group("id")}
+    if _HEX40.match(s.lower()):
+        return {"s2": s.lower()}
+    if re.match(rf"^{_ARXIV_ID}(?:v\d+)?$", s):
+        return {"arxiv": re.sub(r"v\d+$", "", s)}
+    if re.match(rf"^{_DOI}$", s):
+        return {"doi": s}
+    return ids_in_text(s)
+
+
+
+ID_ORDER = (("arxiv", "arXiv:", "ARXIV:"), ("doi", "DOI:", "DOI:"), ("s2", "", ""), ("corpusId", "CorpusId:", "CorpusId:"))
+"""The one order in which a paper's ids are preferred: ``(name, prefix in a seed key, prefix S2 takes)``."""
+
+
+def preferred_id(ids: dict) -> tuple[str, str] | None:
+    """The id a paper is named and asked for by: ``(name, value)`` of the first id in :data:`ID_ORDER`.
+
+    >>> preferred_id({"doi": "10.1/x", "arxiv": "1608.00859"}), preferred_id({})
+    (('arxiv', '1608.00859'), None)
+    """
+    for name, _key, _api in ID_ORDER:
+        if ids.get(name):
+            return name, str(ids[name])
+    return None
+
+
+def seed_key(ids: dict, title: str) -> str:
+    """How a seed is named everywhere: ``arXiv:…``, ``DOI:…``, a paperId, ``CorpusId:…``, else ``title:…``.
+
+    >>> seed_key({"doi": "10.1/x", "s2": "a" * 40}, "T"), seed_key({}, "Non-local Neural Networks")
+    ('DOI:10.1/x', 'title:Non-local Neural Networks')
+    """
+    found = preferred_id(ids)
+    if found is None:
+        return "title:" + title
+    prefix = dict((n, k) for n, k, _ in ID_ORDER)[found[0]]
+    return prefix + found[1]
+
+
+def api_id(ids: dict) -> str | None:
+    """The id to ask S2 for (``ARXIV:…``, ``DOI:…``, a paperId, ``CorpusId:…``), or None for a title-only seed.
+
+    >>> api_id({"arxiv": "1608.00859", "doi": "10.1/x"}), api_id({"corpusId": 470667}), api_id({})
+    ('ARXIV:1608.00859', 'CorpusId:470667', None)
+    """
+    found = preferred_id(ids)
+    if found is None:
+        return None
+    prefix = dict((n, a) for n, _, a in ID_ORDER)[found[0]]
+    return prefix + found[1]

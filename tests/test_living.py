@@ -1,0 +1,216 @@
+"""Issue 15, a living reading list: negative answers cached, fetch dates, what changed between builds, an honest
+up-to-date check, Gephi files on request and a graph.json every allowed networkx loads. Through the CLI against
+the loopback S2 server (FIXTURE corpus)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from graphkit.cli import cli
+from tests.conftest import ROOT
+from tests.corpus import FixtureCorpus, fid
+from tests.s2server import FakeS2
+
+NOWHERE = "Cooking Pasta With Graphs In A Small Kitchen"  # no title S2 could match: the match answers 404
+SEEDS = ["a", "b", "c", "d"]
+
+
+def arxiv(name: str) -> str:
+    return f"1111.{SEEDS.index(name) + 1:05d}"
+
+
+def corpus() -> FixtureCorpus:
+    """Four seeds (a, b, c, d); a is cited by a few papers, b by one paper that also cites a."""
+    fc = FixtureCorpus()
+    for i, name in enumerate(SEEDS):
+        fc.add(name, f"FIXTURE seed {name.upper()}", 2015 + i, arxiv=arxiv(name))
+    for k in range(4):
+        fc.add(f"old-{k}", f"FIXTURE early citer {k}", 2019)
+        fc.cite(fid(f"old-{k}"), fid("a"))
+    fc.cite(fid("old-0"), fid("b"))
+    fc.add("ref", "FIXTURE common reference", 2010)
+    for name in SEEDS:
+        fc.cite(fid(name), fid("ref"))
+    return fc.finalise()
+
+
+def grow(fc: FixtureCorpus) -> None:
+    """Three seeds gain 13 citing papers, one of them citing all three; b now cites a."""
+    fc.add("all-three", "FIXTURE new follow-up citing all three", 2026)
+    for name in "abc":
+        fc.cite(fid("all-three"), fid(name))
+    for k in range(12):
+        fc.add(f"new-{k}", f"FIXTURE new citer {k}", 2026)
+        fc.cite(fid(f"new-{k}"), fid("abc"[k % 3]))
+    fc.cite(fid("b"), fid("a"), influential=True, intents=["methodology"])
+    fc.finalise()
+
+
+def post(tmp: Path, names, *, lost: bool = True) -> Path:
+    p = tmp / "list.txt"
+    p.write_text("".join(f"arXiv:{arxiv(n)}\n" for n in names) + "arXiv:1111.99999\n" + (f"{NOWHERE}\n" if lost else ""),
+                 encoding="utf-8")
+    return p
+
+
+def build(src, out, srv_url, cache, *extra):
+    r = CliRunner().invoke(cli, ["build", str(src), "-o", str(out), "--api-url", srv_url, "--cache-dir", str(cache),
+                                 "--rps", "0", "--json", *map(str, extra)])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout), r.stderr
+
+
+@pytest.fixture
+def server():
+    with FakeS2(corpus()) as srv:
+        yield srv
+
+
+# -- 1. negative answers are answers -------------------------------------------------------------------------------
+def test_not_found_is_cached_warm_rebuild_and_offline(tmp_path, server):
+    src = post(tmp_path, "abc")
+    cold, _ = build(src, tmp_path / "s1", server.url, tmp_path / "cache")
+    reasons = {u["key"]: u["reason"] for u in cold["unresolved"]}
+    assert reasons == {"arXiv:1111.99999": "not found in S2 (ARXIV:1111.99999)",
+                       f"title:{NOWHERE}": "no title match in S2"}
+    assert any(r["path"].endswith("/paper/search/match") and r["status"] == 404 for r in server.log)
+    n = len(server.log)
+    warm, _ = build(src, tmp_path / "s2", server.url, tmp_path / "cache")
+    assert len(server.log) == n and warm["requests"] == 0  # the 404 and the null are answers, cached
+    offline, err = build(src, tmp_path / "s3", server.url, tmp_path / "cache", "--offline")
+    assert offline["unresolved"] == cold["unresolved"]  # reported as unresolved, as online
+    assert NOWHERE[:40] in err and len(server.log) == n
+
+
+# -- 2. every cache entry is dated ----------------------------------------------------------------------------------
+def test_fetch_dates_in_json_report_and_map(tmp_path, server):
+    src = post(tmp_path, "abc")
+    s, err = build(src, tmp_path / "site", server.url, tmp_path / "cache")
+    f = s["fetched"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", f["newest"]) and f["oldest"] <= f["newest"]
+    assert f["undated"] == 0
+    day = f["newest"][:10]
+    assert f"data fetched: {day}" in err
+    assert f"data fetched {day}" in (tmp_path / "site" / "report.md").read_text(encoding="utf-8")
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert f'"fetched": "{day}"' in page and 'data fetched " + D.fetched' in page
+    # graph.json holds the graph alone: two caches of the same answers, fetched at other times, give the same file
+    assert "fetched" not in json.loads((tmp_path / "site" / "graph.json").read_text(encoding="utf-8"))["graph"]
+
+
+def test_undated_entries_of_an_older_cache_still_load(tmp_path, server):
+    from graphkit.s2 import GENERATION_KEY, S2Client, parse_entry
+
+    src = post(tmp_path, "abc")
+    first, _ = build(src, tmp_path / "s1", server.url, tmp_path / "cache")
+    c = S2Client(base_url=server.url, cache_dir=tmp_path / "cache", rps=0)
+    keys = [k for k in c.cache.iterkeys() if k != GENERATION_KEY]
+    for k in keys:  # as an older graphkit wrote them: the body alone
+        _, status, body = parse_entry(c.cache.get(k))
+        if status == 200:
+            c.cache.set(k, body)
+    c.close()
+    n = len(server.log)
+    again, _ = build(src, tmp_path / "s2", server.url, tmp_path / "cache", "--offline")
+    assert len(server.log) == n and again["papers"] == first["papers"] and again["edges"] == first["edges"]
+    assert again["fetched"]["undated"] == len(keys) - 1  # every entry but the 404, which is new in this format
+
+
+# -- 3. what changed -----------------------------------------------------------------------------------------------
+def test_changes_since_the_previous_build(tmp_path, server):
+    lineages = tmp_path / "lineages.txt"
+    lineages.write_text(f"arXiv:{arxiv('a')} -> arXiv:{arxiv('b')}\n", encoding="utf-8")
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    first, err = build(post(tmp_path, "abc"), out, server.url, cache, "--lineages", lineages)
+    assert first["changes"] is None and "changes since" not in err  # nothing to compare with
+    grow(server.corpus)
+    second, err = build(post(tmp_path, "abcd"), out, server.url, cache, "--lineages", lineages, "--refresh")
+    ch = second["changes"]
+    a, b, c, d = (fid(n) for n in SEEDS)
+    assert ch["seeds_added"] == [d] and ch["seeds_removed"] == []
+    assert ch["new_followups"] == [fid("all-three")]  # the only paper that newly cites two or more seeds
+    assert ch["citations_gained"] == {a: 5 + 1, b: 5 + 0, c: 5}  # b now cites a too
+    assert ch["declared"] == [{"from": a, "to": b, "was": "missing", "now": "direct"}]
+    assert fid("all-three") in sum(ch["missing_entered"].values(), [])  # it cites 3 of 4 seeds: a survey by share
+    assert ch["since"] and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", ch["since"])
+    assert "changes since " in err and "1 new follow-up citing 2+ seeds" in err
+    report = (out / "report.md").read_text(encoding="utf-8")
+    section = report.split(f"## What changed since {ch['since'][:10]}", 1)[1].split("\n## ", 1)[0]
+    assert "FIXTURE new follow-up citing all three" in section and "Seeds added" in section
+    assert "missing → direct" in section
+    # a third build with nothing new: changes, but none
+    third, err = build(post(tmp_path, "abcd"), out, server.url, cache, "--lineages", lineages, "--title", "T")
+    assert not any(third["changes"][k] for k in third["changes"] if k != "since")
+    assert "Nothing changed." in (out / "report.md").read_text(encoding="utf-8")
+
+
+# -- 4. an up-to-date check that cannot lie --------------------------------------------------------------------------
+def test_up_to_date_writes_nothing_and_says_so(tmp_path, server, monkeypatch):
+    src, out = post(tmp_path, "abc"), tmp_path / "site"
+    build(src, out, server.url, tmp_path / "cache")
+    mtimes = {f.name: f.stat().st_mtime_ns for f in out.iterdir()}
+    s, err = build(src, out, server.url, tmp_path / "cache")
+    assert s["up_to_date"] is True and s["written"] == []
+    assert "nothing written" in err and "wrote" not in err
+    assert {f.name: f.stat().st_mtime_ns for f in out.iterdir()} == mtimes
+    # another graphkit (code, template or an output library): the stamp differs, the build runs
+    import graphkit.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "code_fingerprint", lambda: "another graphkit")
+    s, err = build(src, out, server.url, tmp_path / "cache")
+    assert s["up_to_date"] is False and "wrote 6 files" in err
+
+
+def test_code_fingerprint_covers_code_templates_and_libraries(tmp_path, monkeypatch):
+    from importlib import metadata
+
+    from graphkit.pipeline import code_fingerprint
+
+    pkg = tmp_path / "graphkit"
+    shutil.copytree(ROOT / "graphkit", pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    base = code_fingerprint(pkg)
+    assert code_fingerprint(pkg) == base
+    page = pkg / "templates" / "map.html"
+    page.write_text(page.read_text(encoding="utf-8") + "<!-- v2 -->", encoding="utf-8")
+    after_template = code_fingerprint(pkg)
+    (pkg / "layout.py").write_text((pkg / "layout.py").read_text(encoding="utf-8") + "\n# v2\n", encoding="utf-8")
+    after_code = code_fingerprint(pkg)
+    real = metadata.version
+    monkeypatch.setattr(metadata, "version", lambda name: "9.9" if name == "pyvis" else real(name))
+    after_pyvis = code_fingerprint(pkg)
+    assert len({base, after_template, after_code, after_pyvis}) == 4
+
+
+# -- 5. fast rebuilds: Gephi on request; graph.json for every allowed networkx ---------------------------------------
+def test_formats_on_request(tmp_path, server):
+    src = post(tmp_path, "abc")
+    s, _ = build(src, tmp_path / "d", server.url, tmp_path / "cache")
+    assert sorted(Path(f).name for f in s["files"]) == ["graph.json", "index.html", "map.svg", "missing.bib",
+                                                        "papers.csv", "report.md"]
+    s, _ = build(src, tmp_path / "g", server.url, tmp_path / "cache", "--formats", "graphml")
+    assert "graph.graphml" in {Path(f).name for f in s["files"]} and not (tmp_path / "g" / "graph.gexf").exists()
+    assert nx.read_graphml(tmp_path / "g" / "graph.graphml").number_of_edges() == s["edges"]
+    s, _ = build(src, tmp_path / "all", server.url, tmp_path / "cache", "--formats", "all")
+    assert {"graph.graphml", "graph.gexf"} <= {Path(f).name for f in s["files"]}
+    r = CliRunner().invoke(cli, ["build", str(src), "-o", str(tmp_path / "x"), "--api-url", server.url,
+                                 "--cache-dir", str(tmp_path / "cache"), "--formats", "gml"])
+    assert r.exit_code == 1 and r.stderr.count("\n") == 1 and "give graphml, gexf or all" in r.stderr
+
+
+def test_graph_json_loads_with_every_networkx_pyproject_allows(tmp_path, server):
+    """graph.json holds the ``edges`` key, which ``node_link_graph(..., edges="edges")`` reads from networkx 3.4 on
+    (3.2 and 3.3 know ``link=`` only): the floor in pyproject.toml must be 3.4 or later."""
+    floor = re.search(r'"networkx>=(\d+)\.(\d+)[^"]*"', (ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert floor is not None and (int(floor[1]), int(floor[2])) >= (3, 4)
+    s, _ = build(post(tmp_path, "abc"), tmp_path / "site", server.url, tmp_path / "cache")
+    data = json.loads((tmp_path / "site" / "graph.json").read_text(encoding="utf-8"))
+    assert "edges" in data and "links" not in data
+    G = nx.node_link_graph(data, edges="edges")  # the call networkx documents from 3.4 on
+    assert (G.number_of_nodes(), G.number_of_edges()) == (s["papers"], s["edges"])
