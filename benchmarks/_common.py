@@ -27,7 +27,10 @@ def table(rows: list[dict], title: str | None = None) -> str:
     cells = [[_fmt(r.get(c)) for c in cols] for r in rows]
     width = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
     num = [all(isinstance(r.get(c), (int, float)) or r.get(c) is None for r in rows) for c in cols]
-    line = lambda vals: "  ".join(v.rjust(w) if n else v.ljust(w) for v, w, n in zip(vals, width, num, strict=True))  # noqa: E731
+
+    def line(vals):
+        return "  ".join(v.rjust(w) if n else v.ljust(w) for v, w, n in zip(vals, width, num, strict=True))
+
     out = [title] if title else []
     out += [line(cols), "  ".join("-" * w for w in width)]
     out += [line(row) for row in cells]
@@ -111,4 +114,6 @@ def machine() -> str:
             ram = f"{kb / 2**20:.1f} GiB"
     except (OSError, StopIteration):
         pass
-    return f"{os.cpu_count()} CPUs ({cpu}), {ram} RAM, Python {platform.python_version()}, {platform.system()}"
+    return (
+        f"{os.cpu_count()} CPUs ({cpu}), {ram} RAM, Python {platform.python_version()}, {platform.system()}"
+    )

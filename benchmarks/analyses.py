@@ -52,15 +52,21 @@ def _paper(rng: random.Random, i: int, kind: str, year: int) -> dict:
         "citationCount": rng.randint(0, 500),
         "influentialCitationCount": rng.randint(0, 20),
         "referenceCount": rng.randint(5, 80),
-        "externalIds": {"CorpusId": 10_000_000 + i, **({"DOI": f"10.9999/fixture.{i}"} if i % 3 == 0 else {})},
+        "externalIds": {
+            "CorpusId": 10_000_000 + i,
+            **({"DOI": f"10.9999/fixture.{i}"} if i % 3 == 0 else {}),
+        },
         "url": None,
         "seed": False,
     }
 
 
 def _edge(rng: random.Random) -> dict:
-    ctx = [f"FIXTURE context {rng.getrandbits(32):08x}: as shown in [12], temporal modelling improves accuracy"] \
-        if rng.random() < 0.3 else []
+    ctx = (
+        [f"FIXTURE context {rng.getrandbits(32):08x}: as shown in [12], temporal modelling improves accuracy"]
+        if rng.random() < 0.3
+        else []
+    )
     return {"isInfluential": rng.random() < 0.1, "intents": list(rng.choice(INTENTS)), "contexts": ctx}
 
 
@@ -73,9 +79,16 @@ def synthetic_graph(n_seeds: int = 1000, n_edges: int = 1_000_000, seed: int = 0
         pid = _hex(rng)
         year = 2005 + (i * 20) // n_seeds
         attrs = _paper(rng, i, "seed", year)
-        attrs.update(seed=True, key=f"arXiv:{year % 100:02d}{1 + i % 12:02d}.{10000 + i:05d}",
-                     label=f"S{i}", sections=[f"{1 + i % 9} Section {i % 9}"], paths=[[f"{1 + i % 9} Section {i % 9}"]],
-                     line=i + 1, unmatched_refs=rng.randint(0, 3), citations_cut=False)
+        attrs.update(
+            seed=True,
+            key=f"arXiv:{year % 100:02d}{1 + i % 12:02d}.{10000 + i:05d}",
+            label=f"S{i}",
+            sections=[f"{1 + i % 9} Section {i % 9}"],
+            paths=[[f"{1 + i % 9} Section {i % 9}"]],
+            line=i + 1,
+            unmatched_refs=rng.randint(0, 3),
+            citations_cut=False,
+        )
         attrs["externalIds"]["ArXiv"] = attrs["key"][6:]
         G.add_node(pid, **attrs)
         seeds.append(pid)
@@ -145,46 +158,81 @@ def main() -> None:
         t0 = time.perf_counter()
         out = fn()
         dt = time.perf_counter() - t0
-        rows.append({"stage": name, "s": round(dt, 2), "peak RSS MiB": round(peak_since_reset_mib()),
-                     "RSS after MiB": round(rss_mib()), "Δ RSS MiB": round(rss_mib() - before)})
+        rows.append(
+            {
+                "stage": name,
+                "s": round(dt, 2),
+                "peak RSS MiB": round(peak_since_reset_mib()),
+                "RSS after MiB": round(rss_mib()),
+                "Δ RSS MiB": round(rss_mib() - before),
+            }
+        )
         print(f"  {name}: {dt:.2f}s", flush=True)
         return out
 
     G = stage("build synthetic graph (not graphkit)", lambda: synthetic_graph(n_seeds, n_edges))
-    print(f"graph: {G.number_of_nodes():,} nodes ({n_seeds:,} seeds), {G.number_of_edges():,} edges "
-          f"(FIXTURE data)", flush=True)
+    print(
+        f"graph: {G.number_of_nodes():,} nodes ({n_seeds:,} seeds), {G.number_of_edges():,} edges "
+        f"(FIXTURE data)",
+        flush=True,
+    )
     chains = chains_for(G, random.Random(1))
     with tempfile.TemporaryDirectory(prefix="graphkit-analyses-") as d:
         out = Path(d)
-        declared = stage(f"lineage.check_declared ({len(chains)} chains)", lambda: lineage.check_declared(G, chains))
+        declared = stage(
+            f"lineage.check_declared ({len(chains)} chains)", lambda: lineage.check_declared(G, chains)
+        )
         stage("lineage.backbone", lambda: lineage.backbone(G))
         main = stage("lineage.main_path", lambda: lineage.main_path(G))
-        missing = stage("discover.find_missing (top 20 each)", lambda: discover.find_missing(G, kind="all", top=20))
-        stage("export.write_all", lambda: export.write_all(G, out, declared=declared, main=main, missing=missing))
-        html = stage("render.write_html", lambda: render.write_html(
-            G, out / "index.html", title="FIXTURE", missing=missing, declared=declared, main_path=main))
+        missing = stage(
+            "discover.find_missing (top 20 each)", lambda: discover.find_missing(G, kind="all", top=20)
+        )
+        stage(
+            "export.write_all",
+            lambda: export.write_all(G, out, declared=declared, main=main, missing=missing),
+        )
+        html = stage(
+            "render.write_html",
+            lambda: render.write_html(
+                G, out / "index.html", title="FIXTURE", missing=missing, declared=declared, main_path=main
+            ),
+        )
         stage("graph.save_graph (graph.json)", lambda: save_graph(G, out / "graph.json"))
         sizes = {p.name: p.stat().st_size for p in sorted(out.iterdir())}
         total_bytes = dir_bytes(out)
     work = [r for r in rows if not r["stage"].startswith("build synthetic")]
     total = sum(r["s"] for r in work)
     peak = max(r["peak RSS MiB"] for r in work)
-    rows.append({"stage": "analyses + exports (total)", "s": round(total, 2), "peak RSS MiB": round(peak),
-                 "RSS after MiB": None, "Δ RSS MiB": None})
+    rows.append(
+        {
+            "stage": "analyses + exports (total)",
+            "s": round(total, 2),
+            "peak RSS MiB": round(peak),
+            "RSS after MiB": None,
+            "Δ RSS MiB": None,
+        }
+    )
     print()
     print(table(rows, f"{n_seeds:,} seeds, {n_edges:,} edges; time and peak RSS per stage"))
     statuses = {}
     for r in declared:
         statuses[r["status"]] = statuses.get(r["status"], 0) + 1
-    print(f"\ndeclared pairs: {statuses}; backbone/main path: {len(main['paths'])} path(s) of "
-          f"{len(main['paths'][0]) if main['paths'] else 0} seeds, {main['dropped_edges']} cycle edges dropped; "
-          f"map: {html['nodes']} nodes, {html['edges']} edges, {html['bytes'] / 1e6:.2f} MB")
-    print("files: " + ", ".join(f"{k} {mib(v):.1f} MiB" for k, v in sizes.items())
-          + f" (total {mib(total_bytes):.0f} MiB)")
+    print(
+        f"\ndeclared pairs: {statuses}; backbone/main path: {len(main['paths'])} path(s) of "
+        f"{len(main['paths'][0]) if main['paths'] else 0} seeds, {main['dropped_edges']} cycle edges dropped; "
+        f"map: {html['nodes']} nodes, {html['edges']} edges, {html['bytes'] / 1e6:.2f} MB"
+    )
+    print(
+        "files: "
+        + ", ".join(f"{k} {mib(v):.1f} MiB" for k, v in sizes.items())
+        + f" (total {mib(total_bytes):.0f} MiB)"
+    )
     note = "" if can_reset else " (peak-RSS reset unavailable: per-stage peaks are cumulative)"
     print(f"process peak RSS (incl. building the graph): {peak_rss_mib():,.0f} MiB{note}")
-    print(f"goal ≤ 60 s: {'holds' if total <= 60 else 'FAILS'} ({total:.1f}s); "
-          f"goal ≤ 4 GB: {'holds' if peak_rss_mib() <= 4096 else 'FAILS'} ({peak_rss_mib() / 1024:.2f} GiB peak)")
+    print(
+        f"goal ≤ 60 s: {'holds' if total <= 60 else 'FAILS'} ({total:.1f}s); "
+        f"goal ≤ 4 GB: {'holds' if peak_rss_mib() <= 4096 else 'FAILS'} ({peak_rss_mib() / 1024:.2f} GiB peak)"
+    )
 
 
 if __name__ == "__main__":

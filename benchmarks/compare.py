@@ -86,8 +86,19 @@ def run_graphkit(fake: FakeS2, source: Path, tmp: Path, *, detail: str, keyed: b
         env["S2_API_KEY"] = KEY
     exe = Path(sys.executable).with_name("graphkit")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "graphkit"]
-    cmd += ["build", str(source), "-o", str(tmp / "site"), "--api-url", fake.url, "--cache-dir",
-            str(tmp / "gk-cache"), "--detail", detail, "--json"]
+    cmd += [
+        "build",
+        str(source),
+        "-o",
+        str(tmp / "site"),
+        "--api-url",
+        fake.url,
+        "--cache-dir",
+        str(tmp / "gk-cache"),
+        "--detail",
+        detail,
+        "--json",
+    ]
     start = len(fake.log)
     t0 = time.perf_counter()
     p = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT)
@@ -95,10 +106,18 @@ def run_graphkit(fake: FakeS2, source: Path, tmp: Path, *, detail: str, keyed: b
     if p.returncode != 0:
         raise SystemExit(f"graphkit build failed ({p.returncode}):\n{p.stderr[-2000:]}")
     s = json.loads(p.stdout)
-    return {"client": "graphkit" if detail == "lists" else "graphkit --detail full", **window(fake, start),
-            "wall": wall, "B": s["lower_bound"] if detail == "lists" else None, "L": s.get("paged_bound"),
-            "reported_requests": s["requests"], "papers": s["papers"], "edges": s["edges"], "items": None,
-            "error": ""}
+    return {
+        "client": "graphkit" if detail == "lists" else "graphkit --detail full",
+        **window(fake, start),
+        "wall": wall,
+        "B": s["lower_bound"] if detail == "lists" else None,
+        "L": s.get("paged_bound"),
+        "reported_requests": s["requests"],
+        "papers": s["papers"],
+        "edges": s["edges"],
+        "items": None,
+        "error": "",
+    }
 
 
 def run_semanticscholar(fake: FakeS2, source: Path, *, keyed: bool) -> dict:
@@ -141,21 +160,40 @@ def run_semanticscholar(fake: FakeS2, source: Path, *, keyed: bool) -> dict:
         if p.paperId in seen:
             continue
         seen.add(p.paperId)
-        refs = keyed(lambda pid=p.paperId: list(sch.get_paper_references(pid, fields=edge_fields, limit=1000)))
+        refs = keyed(
+            lambda pid=p.paperId: list(sch.get_paper_references(pid, fields=edge_fields, limit=1000))
+        )
         cits = keyed(lambda pid=p.paperId: list(sch.get_paper_citations(pid, fields=edge_fields, limit=1000)))
         items += len(refs) + len(cits)
     wall = time.perf_counter() - t0
-    return {"client": "semanticscholar", **window(fake, start), "wall": wall, "items": items,
-            "resolved": len(seen), "error": "; ".join(dict.fromkeys(notes))}
+    return {
+        "client": "semanticscholar",
+        **window(fake, start),
+        "wall": wall,
+        "items": items,
+        "resolved": len(seen),
+        "error": "; ".join(dict.fromkeys(notes)),
+    }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--scale", type=float, default=1.0, help="share of the post's seeds, 0 < K ≤ 1 (default 1)")
-    ap.add_argument("--corpus", choices=["heavy", "post"], default="heavy",
-                    help="heavy: four seeds cited 3,100-11,500 times (default); post: the light FIXTURE corpus")
-    ap.add_argument("--only", choices=["graphkit", "full", "semanticscholar"], action="append", default=None,
-                    help="run only these clients (repeat); graphkit = the batch plan, full = --detail full")
+    ap.add_argument(
+        "--scale", type=float, default=1.0, help="share of the post's seeds, 0 < K ≤ 1 (default 1)"
+    )
+    ap.add_argument(
+        "--corpus",
+        choices=["heavy", "post"],
+        default="heavy",
+        help="heavy: four seeds cited 3,100-11,500 times (default); post: the light FIXTURE corpus",
+    )
+    ap.add_argument(
+        "--only",
+        choices=["graphkit", "full", "semanticscholar"],
+        action="append",
+        default=None,
+        help="run only these clients (repeat); graphkit = the batch plan, full = --detail full",
+    )
     ap.add_argument("--paces", default="keyed,anonymous", help="keyed, anonymous or both (default both)")
     ap.add_argument("--serial", action="store_true", help="one run after the other instead of side by side")
     ap.add_argument("--quick", action="store_true", help="same as --scale 0.05")
@@ -178,9 +216,11 @@ def main() -> None:
         if args.corpus == "heavy":
             corpus = with_heavy_citers(corpus, sl)
         n_cites = sum(corpus.papers[p]["citationCount"] for p in _found(corpus, sl))
-        print(f"job: {len(sl.papers)} seeds of {POST.name} ({sum(1 for s in sl.papers if not s.api_id)} title-only), "
-              f"{n_cites:,} citations of seeds; FIXTURE servers at {', '.join(paces)} pace (token bucket, burst 1)",
-              flush=True)
+        print(
+            f"job: {len(sl.papers)} seeds of {POST.name} ({sum(1 for s in sl.papers if not s.api_id)} title-only), "
+            f"{n_cites:,} citations of seeds; FIXTURE servers at {', '.join(paces)} pace (token bucket, burst 1)",
+            flush=True,
+        )
         rows: list[dict] = []
         lock = threading.Lock()
 
@@ -192,12 +232,16 @@ def main() -> None:
                 if client == "semanticscholar":
                     r = run_semanticscholar(fake, source, keyed=keyed)
                 else:
-                    r = run_graphkit(fake, source, work, detail="lists" if client == "graphkit" else "full",
-                                     keyed=keyed)
+                    r = run_graphkit(
+                        fake, source, work, detail="lists" if client == "graphkit" else "full", keyed=keyed
+                    )
             r["pace"] = pace
             with lock:
                 rows.append(r)
-                print(f"  {r['client']} at the {pace} pace: {r['requests']} requests in {r['wall']:.1f}s", flush=True)
+                print(
+                    f"  {r['client']} at the {pace} pace: {r['requests']} requests in {r['wall']:.1f}s",
+                    flush=True,
+                )
 
         jobs = [(c, p) for p in paces for c in clients]
         if args.serial:
@@ -214,25 +258,47 @@ def main() -> None:
     rows.sort(key=lambda r: (paces.index(r["pace"]), order[r["client"]]))
     out = []
     for r in rows:
-        out.append({"client": r["client"], "pace": r["pace"], "requests": r["requests"], "429s": r["429s"],
-                    "403s": r["403s"], "keyless": r["keyless"], "wall s": round(r["wall"], 1), "B": B, "L": L,
-                    "requests/L": round(r["requests"] / L, 3), "min gap s": round(r["min_gap"], 3)})
+        out.append(
+            {
+                "client": r["client"],
+                "pace": r["pace"],
+                "requests": r["requests"],
+                "429s": r["429s"],
+                "403s": r["403s"],
+                "keyless": r["keyless"],
+                "wall s": round(r["wall"], 1),
+                "B": B,
+                "L": L,
+                "requests/L": round(r["requests"] / L, 3),
+                "min gap s": round(r["min_gap"], 3),
+            }
+        )
     print()
-    print(table(out, f"same job, a server per run (B = batch plan's bound, L = paged bound; corpus {args.corpus})"))
+    print(
+        table(
+            out, f"same job, a server per run (B = batch plan's bound, L = paged bound; corpus {args.corpus})"
+        )
+    )
     for pace in paces:
         gk = next((r for r in rows if r["client"] == "graphkit" and r["pace"] == pace), None)
         full = next((r for r in rows if r["client"] == "graphkit --detail full" and r["pace"] == pace), None)
         ss = next((r for r in rows if r["client"] == "semanticscholar" and r["pace"] == pace), None)
         if gk and full:
-            print(f"{pace}: the batch plan made {gk['requests']} requests (B = {B}) against {full['requests']} "
-                  f"(L = {L}): × {full['requests'] / gk['requests']:.1f} fewer, wall {gk['wall']:.1f}s vs "
-                  f"{full['wall']:.1f}s; graphs {gk['papers']:,} / {full['papers']:,} papers, "
-                  f"{gk['edges']:,} / {full['edges']:,} edges")
+            print(
+                f"{pace}: the batch plan made {gk['requests']} requests (B = {B}) against {full['requests']} "
+                f"(L = {L}): × {full['requests'] / gk['requests']:.1f} fewer, wall {gk['wall']:.1f}s vs "
+                f"{full['wall']:.1f}s; graphs {gk['papers']:,} / {full['papers']:,} papers, "
+                f"{gk['edges']:,} / {full['edges']:,} edges"
+            )
         if gk and ss:
-            print(f"{pace}: semanticscholar / graphkit: requests × {ss['requests'] / gk['requests']:.1f}, "
-                  f"wall × {ss['wall'] / gk['wall']:.1f}, 429s {ss['429s']} vs {gk['429s']}")
+            print(
+                f"{pace}: semanticscholar / graphkit: requests × {ss['requests'] / gk['requests']:.1f}, "
+                f"wall × {ss['wall'] / gk['wall']:.1f}, 429s {ss['429s']} vs {gk['429s']}"
+            )
         if ss and ss["error"]:
-            print(f"{pace}: semanticscholar note: {ss['error']} ({ss['keyless']} requests went without the key)")
+            print(
+                f"{pace}: semanticscholar note: {ss['error']} ({ss['keyless']} requests went without the key)"
+            )
 
 
 def _found(corpus, sl) -> set:

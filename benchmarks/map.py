@@ -31,8 +31,16 @@ from tests.corpus import from_seedlist, synthetic, with_heavy_citers
 from tests.mapmeasure import embed_page, measure
 from tests.s2server import FakeS2
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+]
 
 OLD_RENDER = """
 import pickle, sys
@@ -51,8 +59,12 @@ def corpora(only: str | None):
     if only in (None, "example"):
         yield "example post", from_seedlist(sl, hostile=True), str(POST), (chains, aliases)
     if only in (None, "heavy"):
-        yield ("example, 4 seeds cited 3-11k", with_heavy_citers(from_seedlist(sl, hostile=True), sl), str(POST),
-               (chains, aliases))
+        yield (
+            "example, 4 seeds cited 3-11k",
+            with_heavy_citers(from_seedlist(sl, hostile=True), sl),
+            str(POST),
+            (chains, aliases),
+        )
     if only in (None, "1000"):
         fc, lines = synthetic(1000, seed=3)
         tmp = Path(tempfile.mkdtemp()) / "ids.txt"
@@ -61,7 +73,9 @@ def corpora(only: str | None):
 
 
 def open_and_measure(browser, site: Path, width: int, screenshot: str | None = None) -> dict:
-    page = browser.new_page(viewport={"width": 800 if width == 760 else width, "height": 700 if width == 760 else 800})
+    page = browser.new_page(
+        viewport={"width": 800 if width == 760 else width, "height": 700 if width == 760 else 800}
+    )
     url = (site / ("embed.html" if width == 760 else "index.html")).as_uri()
     t0 = time.perf_counter()
     page.goto(url)
@@ -69,8 +83,9 @@ def open_and_measure(browser, site: Path, width: int, screenshot: str | None = N
     if width == 760:
         page.frame_locator("#f").locator("#gk-network canvas").wait_for(timeout=120_000)
         frame = page.frames[1]
-    frame.wait_for_function("() => window.graphkit && (window.graphkit.ready || window.graphkit.stabilized)",
-                            timeout=120_000)
+    frame.wait_for_function(
+        "() => window.graphkit && (window.graphkit.ready || window.graphkit.stabilized)", timeout=120_000
+    )
     drawn_s = time.perf_counter() - t0
     f = measure(frame)
     if screenshot:
@@ -80,11 +95,21 @@ def open_and_measure(browser, site: Path, width: int, screenshot: str | None = N
 
 
 def row(name: str, release: str, width: int, f: dict, layout_s: float | None, nodes: int) -> dict:
-    return {"map": name, "release": release, "iframe": f"{width}x{640 if width == 760 else 800}",
-            "nodes": nodes, "pane h": f["pane"][1], "labels": f["labels"], "drawn": f["drawn"],
-            "overlap %": round(100 * f["overlap_share"], 1), "min px": f["smallest_px"],
-            "crossings": f["crossings"], "coverage %": round(100 * f["coverage"], 1),
-            "drawn s": round(f["drawn_s"], 2), "layout s": layout_s}
+    return {
+        "map": name,
+        "release": release,
+        "iframe": f"{width}x{640 if width == 760 else 800}",
+        "nodes": nodes,
+        "pane h": f["pane"][1],
+        "labels": f["labels"],
+        "drawn": f["drawn"],
+        "overlap %": round(100 * f["overlap_share"], 1),
+        "min px": f["smallest_px"],
+        "crossings": f["crossings"],
+        "coverage %": round(100 * f["coverage"], 1),
+        "drawn s": round(f["drawn_s"], 2),
+        "layout s": layout_s,
+    }
 
 
 def main() -> None:
@@ -92,7 +117,9 @@ def main() -> None:
     ap.add_argument("--baseline", default="96966e6", help="git revision of the release to compare with")
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--only", choices=["example", "heavy", "1000"])
-    ap.add_argument("--screenshot", metavar="PNG", help="also save the example post's map at 760x640 (the README's)")
+    ap.add_argument(
+        "--screenshot", metavar="PNG", help="also save the example post's map at 760x640 (the README's)"
+    )
     a = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -101,7 +128,9 @@ def main() -> None:
     old = None
     if not a.no_baseline:
         old = work / "baseline"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(old), a.baseline], check=True)
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(old), a.baseline], check=True
+        )
     rows = []
     print(machine())
     try:
@@ -115,19 +144,32 @@ def main() -> None:
                 site = write_site(got.graph, d / "site", results, title=got.seeds.title or name)
                 (d / "site" / "embed.html").write_text(embed_page(), encoding="utf-8")
                 lay = site["html"]["layout"]
-                print(f"{name}: {got.graph.number_of_nodes():,} papers, {got.graph.number_of_edges():,} citations; "
-                      f"map {site['html']['nodes']} nodes, {site['html']['bytes'] / 1e6:.2f} MB, "
-                      f"map.svg {site['html']['svg_bytes'] / 1e3:.0f} kB", flush=True)
+                print(
+                    f"{name}: {got.graph.number_of_nodes():,} papers, {got.graph.number_of_edges():,} citations; "
+                    f"map {site['html']['nodes']} nodes, {site['html']['bytes'] / 1e6:.2f} MB, "
+                    f"map.svg {site['html']['svg_bytes'] / 1e3:.0f} kB",
+                    flush=True,
+                )
                 for width in (760, 1280):
                     shot = a.screenshot if (k == 0 and width == 760 and a.only in (None, "example")) else None
-                    rows.append(row(name, "this", width, open_and_measure(browser, d / "site", width, shot),
-                                    lay["seconds"], site["html"]["nodes"]))
+                    rows.append(
+                        row(
+                            name,
+                            "this",
+                            width,
+                            open_and_measure(browser, d / "site", width, shot),
+                            lay["seconds"],
+                            site["html"]["nodes"],
+                        )
+                    )
                 if old is not None:
                     (d / "old").mkdir()
                     pk = d / "g.pickle"
                     pk.write_bytes(pickle.dumps((got.graph, results, got.seeds.title or name)))
-                    subprocess.run([sys.executable, "-c", OLD_RENDER, str(old), str(pk), str(d / "old" / "index.html")],
-                                   check=True)
+                    subprocess.run(
+                        [sys.executable, "-c", OLD_RENDER, str(old), str(pk), str(d / "old" / "index.html")],
+                        check=True,
+                    )
                     (d / "old" / "embed.html").write_text(embed_page(), encoding="utf-8")
                     for width in (760, 1280):
                         f = open_and_measure(browser, d / "old", width)
@@ -138,8 +180,13 @@ def main() -> None:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)], check=False)
         shutil.rmtree(work, ignore_errors=True)
     print()
-    print(table(rows, "The map as a reader sees it (targets: every seed labelled, overlap <= 2 %, min px >= 10, "
-                      "crossings <= 2,000, coverage >= 60 %, pane >= 480 px, drawn <= 1.5 s)"))
+    print(
+        table(
+            rows,
+            "The map as a reader sees it (targets: every seed labelled, overlap <= 2 %, min px >= 10, "
+            "crossings <= 2,000, coverage >= 60 %, pane >= 480 px, drawn <= 1.5 s)",
+        )
+    )
 
 
 if __name__ == "__main__":

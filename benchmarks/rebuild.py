@@ -48,9 +48,26 @@ def main() -> None:
         with FakeS2(corpus) as fake:
             url = fake.url
             t0 = time.perf_counter()
-            p = subprocess.run([*base, "build", str(POST), "-o", str(tmp / "cold"), "--api-url", url, "--cache-dir",
-                                str(cache), "--rps", "0", "--lineages", str(LINEAGES)], capture_output=True, text=True,
-                               env=env)
+            p = subprocess.run(
+                [
+                    *base,
+                    "build",
+                    str(POST),
+                    "-o",
+                    str(tmp / "cold"),
+                    "--api-url",
+                    url,
+                    "--cache-dir",
+                    str(cache),
+                    "--rps",
+                    "0",
+                    "--lineages",
+                    str(LINEAGES),
+                ],
+                capture_output=True,
+                text=True,
+                env=env,
+            )
             cold = time.perf_counter() - t0
             if p.returncode:
                 raise SystemExit(p.stderr)
@@ -62,15 +79,39 @@ def main() -> None:
             for i in range(args.repeat):
                 out = tmp / f"site-{len(rows)}-{i}"
                 t0 = time.perf_counter()
-                p = subprocess.run([*base, "build", str(POST), "-o", str(out), "--api-url", url, "--cache-dir",
-                                    str(cache), "--offline", "--lineages", str(LINEAGES), *extra],
-                                   capture_output=True, text=True, cwd=ROOT, env=env)
+                p = subprocess.run(
+                    [
+                        *base,
+                        "build",
+                        str(POST),
+                        "-o",
+                        str(out),
+                        "--api-url",
+                        url,
+                        "--cache-dir",
+                        str(cache),
+                        "--offline",
+                        "--lineages",
+                        str(LINEAGES),
+                        *extra,
+                    ],
+                    capture_output=True,
+                    text=True,
+                    cwd=ROOT,
+                    env=env,
+                )
                 times.append(time.perf_counter() - t0)
                 if p.returncode:
                     raise SystemExit(p.stderr)
             files = sorted(f.name for f in out.iterdir() if not f.name.startswith("."))
-            rows.append({"outputs": name, "best s": round(min(times), 3), "worst s": round(max(times), 3),
-                         "files": len(files)})
+            rows.append(
+                {
+                    "outputs": name,
+                    "best s": round(min(times), 3),
+                    "worst s": round(max(times), 3),
+                    "files": len(files),
+                }
+            )
     print(table(rows, f"graphkit build --offline into a fresh OUTDIR (whole process), best of {args.repeat}"))
     best = rows[0]["best s"]
     print(f"\ntarget ≤ 1.5 s for the default outputs: {'holds' if best <= 1.5 else 'FAILS'} ({best:.2f}s)")

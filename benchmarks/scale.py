@@ -46,8 +46,19 @@ def build(n: int, tmp: Path) -> dict:
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "graphkit"]
     env = {k: v for k, v in os.environ.items() if k not in ("S2_API_KEY", "S2_RPS", "S2_API_URL")}
     with FakeS2(corpus) as fake:
-        cmd += ["build", str(src), "-o", str(out), "--api-url", fake.url, "--cache-dir", str(cache), "--rps", "0",
-                "--json"]
+        cmd += [
+            "build",
+            str(src),
+            "-o",
+            str(out),
+            "--api-url",
+            fake.url,
+            "--cache-dir",
+            str(cache),
+            "--rps",
+            "0",
+            "--json",
+        ]
         with open(tmp / f"out-{n}.json", "w") as so, open(tmp / f"err-{n}.txt", "w") as se:
             t0 = time.perf_counter()
             import subprocess
@@ -61,17 +72,30 @@ def build(n: int, tmp: Path) -> dict:
         raise SystemExit(f"build of {n} seeds failed:\n" + (tmp / f"err-{n}.txt").read_text()[-2000:])
     s = json.loads((tmp / f"out-{n}.json").read_text())
     html = out / "index.html"
-    return {"seeds": n, "papers": s["papers"], "edges": s["edges"], "requests": s["requests"], "served": served,
-            "B": s["lower_bound"], "L": s.get("paged_bound", s["lower_bound"]),
-            "requests/B": round(s["requests"] / s["lower_bound"], 3), "wall s": round(wall, 1),
-            "peak RSS MiB": round(ru.ru_maxrss / 1024), "cache MiB": round(mib(dir_bytes(cache)), 1),
-            "output MiB": round(mib(dir_bytes(out)), 1), "html MB": round(html.stat().st_size / 1e6, 2),
-            "map nodes": map_nodes(html), "_corpus_s": t_corpus}
+    return {
+        "seeds": n,
+        "papers": s["papers"],
+        "edges": s["edges"],
+        "requests": s["requests"],
+        "served": served,
+        "B": s["lower_bound"],
+        "L": s.get("paged_bound", s["lower_bound"]),
+        "requests/B": round(s["requests"] / s["lower_bound"], 3),
+        "wall s": round(wall, 1),
+        "peak RSS MiB": round(ru.ru_maxrss / 1024),
+        "cache MiB": round(mib(dir_bytes(cache)), 1),
+        "output MiB": round(mib(dir_bytes(out)), 1),
+        "html MB": round(html.stat().st_size / 1e6, 2),
+        "map nodes": map_nodes(html),
+        "_corpus_s": t_corpus,
+    }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="100,1000,3000", help="comma-separated seed counts (default 100,1000,3000)")
+    ap.add_argument(
+        "--sizes", default="100,1000,3000", help="comma-separated seed counts (default 100,1000,3000)"
+    )
     ap.add_argument("--quick", action="store_true", help="20 and 100 seeds")
     args = ap.parse_args()
     sizes = [20, 100] if args.quick else [int(x) for x in args.sizes.split(",") if x.strip()]
@@ -80,34 +104,49 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="graphkit-scale-") as d:
         for n in sizes:
             r = build(n, Path(d))
-            print(f"  {n:,} seeds: {r['requests']:,} requests, {r['wall s']}s, {r['peak RSS MiB']:,} MiB "
-                  f"(FIXTURE corpus made in {r.pop('_corpus_s'):.1f}s)", flush=True)
+            print(
+                f"  {n:,} seeds: {r['requests']:,} requests, {r['wall s']}s, {r['peak RSS MiB']:,} MiB "
+                f"(FIXTURE corpus made in {r.pop('_corpus_s'):.1f}s)",
+                flush=True,
+            )
             rows.append(r)
     print()
-    print(table(rows, "cold graphkit build, pacing off (rps 0), loopback FIXTURE server; one subprocess per size"))
+    print(
+        table(
+            rows, "cold graphkit build, pacing off (rps 0), loopback FIXTURE server; one subprocess per size"
+        )
+    )
     growth = []
     for a, b in zip(rows, rows[1:], strict=False):
         dn = b["seeds"] - a["seeds"]
-        growth.append({"from → to": f"{a['seeds']:,} → {b['seeds']:,}",
-                       "requests/seed": round((b["requests"] - a["requests"]) / dn, 2),
-                       "L/seed": round((b["L"] - a["L"]) / dn, 2),
-                       "ms/seed": round(1000 * (b["wall s"] - a["wall s"]) / dn, 1),
-                       "RSS MiB/seed": round((b["peak RSS MiB"] - a["peak RSS MiB"]) / dn, 3),
-                       "cache MiB/seed": round((b["cache MiB"] - a["cache MiB"]) / dn, 3),
-                       "papers/seed": round((b["papers"] - a["papers"]) / dn, 1),
-                       "html KB/seed": round(1000 * (b["html MB"] - a["html MB"]) / dn, 2)})
+        growth.append(
+            {
+                "from → to": f"{a['seeds']:,} → {b['seeds']:,}",
+                "requests/seed": round((b["requests"] - a["requests"]) / dn, 2),
+                "L/seed": round((b["L"] - a["L"]) / dn, 2),
+                "ms/seed": round(1000 * (b["wall s"] - a["wall s"]) / dn, 1),
+                "RSS MiB/seed": round((b["peak RSS MiB"] - a["peak RSS MiB"]) / dn, 3),
+                "cache MiB/seed": round((b["cache MiB"] - a["cache MiB"]) / dn, 3),
+                "papers/seed": round((b["papers"] - a["papers"]) / dn, 1),
+                "html KB/seed": round(1000 * (b["html MB"] - a["html MB"]) / dn, 2),
+            }
+        )
     if growth:
         print()
         print(table(growth, "growth per seed between sizes"))
     k = next((r for r in rows if r["seeds"] == 1000), None)
     if k:
-        print(f"\n1,000 seeds: peak RSS {k['peak RSS MiB']:,} MiB (goal ≤ 4,096: "
-              f"{'holds' if k['peak RSS MiB'] <= 4096 else 'FAILS'}); map {k['map nodes']} nodes (goal ≤ 500: "
-              f"{'holds' if k['map nodes'] <= 500 else 'FAILS'}), {k['html MB']} MB (goal ≤ 2: "
-              f"{'holds' if k['html MB'] <= 2 else 'FAILS'})")
+        print(
+            f"\n1,000 seeds: peak RSS {k['peak RSS MiB']:,} MiB (goal ≤ 4,096: "
+            f"{'holds' if k['peak RSS MiB'] <= 4096 else 'FAILS'}); map {k['map nodes']} nodes (goal ≤ 500: "
+            f"{'holds' if k['map nodes'] <= 500 else 'FAILS'}), {k['html MB']} MB (goal ≤ 2: "
+            f"{'holds' if k['html MB'] <= 2 else 'FAILS'})"
+        )
     worst = max(r["requests/B"] for r in rows)
-    print(f"requests/B ≤ {worst} at every size (B: the batch plan's bound; goal ≤ 1.05); "
-          f"requests/L ≤ {max(round(r['requests'] / r['L'], 3) for r in rows)}")
+    print(
+        f"requests/B ≤ {worst} at every size (B: the batch plan's bound; goal ≤ 1.05); "
+        f"requests/L ≤ {max(round(r['requests'] / r['L'], 3) for r in rows)}"
+    )
 
 
 if __name__ == "__main__":

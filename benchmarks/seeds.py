@@ -28,11 +28,18 @@ from pathlib import Path
 
 from _common import ROOT, machine, peak_rss_mib, table
 
-WORDS = ("temporal segment networks action recognition video convolutional spatiotemporal learning deep "
-         "attention transformer pose optical flow residual efficient large scale dataset model features "
-         "multi stream fusion self supervised contrastive graph relational pyramid dense trajectories").split()
-NOTES = ("作者认为光流不是表示运动信息，而是表示外观不变性；", "提出了新的时序建模方法。", "效果很好，值得一读",
-         "TSN: 稀疏采样", "I3D: 基于inception的三维卷积")
+WORDS = (
+    "temporal segment networks action recognition video convolutional spatiotemporal learning deep "
+    "attention transformer pose optical flow residual efficient large scale dataset model features "
+    "multi stream fusion self supervised contrastive graph relational pyramid dense trajectories"
+).split()
+NOTES = (
+    "作者认为光流不是表示运动信息，而是表示外观不变性；",
+    "提出了新的时序建模方法。",
+    "效果很好，值得一读",
+    "TSN: 稀疏采样",
+    "I3D: 基于inception的三维卷积",
+)
 
 
 def _title(rng: random.Random, n: int) -> str:
@@ -58,8 +65,14 @@ def _paper(rng: random.Random, n: int) -> dict:
 def _link(rng: random.Random, p: dict) -> str:
     """The title link of paper p, in one of the many shapes a post uses."""
     if "arxiv" in p:
-        host = rng.choice(("https://arxiv.org/abs/", "http://cn.arxiv.org/abs/", "https://arxiv.org/pdf/",
-                           "http://export.arxiv.org/abs/"))
+        host = rng.choice(
+            (
+                "https://arxiv.org/abs/",
+                "http://cn.arxiv.org/abs/",
+                "https://arxiv.org/pdf/",
+                "http://export.arxiv.org/abs/",
+            )
+        )
         return f"{host}{p['arxiv']}v{rng.randint(1, 3)}" + (".pdf" if "pdf" in host else "")
     if "doi" in p:
         return rng.choice(("https://doi.org/", "http://dx.doi.org/")) + p["doi"]
@@ -76,7 +89,7 @@ def _item(rng: random.Random, p: dict, marker: str) -> list[str]:
     if r < 0.6:
         head = f"{marker} [{title}]({_link(rng, p)})"
     elif r < 0.7:
-        head = f"{marker} <a href=\"{_link(rng, p)}\">{title}</a>"
+        head = f'{marker} <a href="{_link(rng, p)}">{title}</a>'
     elif r < 0.8:
         head = f"{marker} [{title}][ref{p['n']}]"
     elif r < 0.9 and "arxiv" in p:
@@ -120,18 +133,29 @@ def make_post(target_bytes: int, seed: int = 12) -> str:
             for _ in range(rng.randint(5, 30)):
                 r = rng.random()
                 if r < 0.25 and papers:  # a paper listed again (30 % of the listings)
-                    p = rng.choice(papers) if rng.random() < 0.5 else papers[-rng.randint(1, min(50, len(papers)))]
+                    p = (
+                        rng.choice(papers)
+                        if rng.random() < 0.5
+                        else papers[-rng.randint(1, min(50, len(papers)))]
+                    )
                 elif r < 0.27 and papers:  # an in-page link to an earlier entry
                     p = rng.choice(papers)
                     block += [f"1. [{p['title']}](#paper{p['n']})", ""]
                     continue
                 elif r < 0.33:  # something that is not a paper
                     n = len(papers) + sec
-                    block += [rng.choice((f"* [mmaction{n}](https://github.com/open-mmlab/mm{n})",
-                                          f"* [UCF-101 mirror {n}](http://crcv.ucf.edu/data/UCF101_{n}.php)",
-                                          f"* [home {n}](https://someone{n}.github.io/)",
-                                          f"* {rng.choice(NOTES)}",
-                                          f"* short note {n}")), ""]
+                    block += [
+                        rng.choice(
+                            (
+                                f"* [mmaction{n}](https://github.com/open-mmlab/mm{n})",
+                                f"* [UCF-101 mirror {n}](http://crcv.ucf.edu/data/UCF101_{n}.php)",
+                                f"* [home {n}](https://someone{n}.github.io/)",
+                                f"* {rng.choice(NOTES)}",
+                                f"* short note {n}",
+                            )
+                        ),
+                        "",
+                    ]
                     continue
                 else:
                     p = _paper(rng, len(papers) + 1)
@@ -148,7 +172,9 @@ def make_post(target_bytes: int, seed: int = 12) -> str:
                     p = rng.choice(papers) if papers and rng.random() < 0.3 else _paper(rng, len(papers) + 1)
                     if p not in papers:
                         papers.append(p)
-                    block.append(f"| [{p['title']}]({_link(rng, p)}) | CVPR 2019 | [code](https://github.com/a/b) |")
+                    block.append(
+                        f"| [{p['title']}]({_link(rng, p)}) | CVPR 2019 | [code](https://github.com/a/b) |"
+                    )
                 block.append("")
             if rng.random() < 0.05:
                 block += ["```", "* [Fake in a code block](https://arxiv.org/abs/1111.11111)", "```", ""]
@@ -186,9 +212,21 @@ def child(path: str) -> None:
     t0 = time.process_time()
     merge([c for c, _skip in verdicts if c is not None])
     t_merge = time.process_time() - t0
-    print(json.dumps({"seconds": total, "cpu": cpu, "peak_mib": peak, "papers": n_papers, "skipped": n_skipped,
-                      "entries": len(verdicts), "markdown_parse": md, "walk_judge": t_entries - md,
-                      "merge": t_merge}))
+    print(
+        json.dumps(
+            {
+                "seconds": total,
+                "cpu": cpu,
+                "peak_mib": peak,
+                "papers": n_papers,
+                "skipped": n_skipped,
+                "entries": len(verdicts),
+                "markdown_parse": md,
+                "walk_judge": t_entries - md,
+                "merge": t_merge,
+            }
+        )
+    )
 
 
 def main() -> None:
@@ -207,18 +245,38 @@ def main() -> None:
             t0 = time.perf_counter()
             path.write_text(make_post(int(mb * 1e6)), encoding="utf-8")
             gen = time.perf_counter() - t0
-            p = subprocess.run([sys.executable, __file__, "--child", str(path)], capture_output=True, text=True,
-                               env={**os.environ, "PYTHONHASHSEED": "0"})
+            p = subprocess.run(
+                [sys.executable, __file__, "--child", str(path)],
+                capture_output=True,
+                text=True,
+                env={**os.environ, "PYTHONHASHSEED": "0"},
+            )
             if p.returncode:
                 raise SystemExit(p.stderr)
             r = json.loads(p.stdout.strip().splitlines()[-1])
-            rows.append({"MB": round(path.stat().st_size / 1e6, 1), "lines": path.read_text().count("\n"),
-                         "items": r["entries"], "seeds": r["papers"], "skipped": r["skipped"],
-                         "parse_seeds s": r["seconds"], "cpu s": r["cpu"], "peak MiB": round(r["peak_mib"]),
-                         "markdown-it cpu": r["markdown_parse"], "walk+judge cpu": r["walk_judge"],
-                         "merge cpu": r["merge"], "gen s": gen})
+            rows.append(
+                {
+                    "MB": round(path.stat().st_size / 1e6, 1),
+                    "lines": path.read_text().count("\n"),
+                    "items": r["entries"],
+                    "seeds": r["papers"],
+                    "skipped": r["skipped"],
+                    "parse_seeds s": r["seconds"],
+                    "cpu s": r["cpu"],
+                    "peak MiB": round(r["peak_mib"]),
+                    "markdown-it cpu": r["markdown_parse"],
+                    "walk+judge cpu": r["walk_judge"],
+                    "merge cpu": r["merge"],
+                    "gen s": gen,
+                }
+            )
             path.unlink()
-    print(table(rows, "parse_seeds on generated posts: wall and CPU seconds, peak RSS; stages re-timed after, in CPU s"))
+    print(
+        table(
+            rows,
+            "parse_seeds on generated posts: wall and CPU seconds, peak RSS; stages re-timed after, in CPU s",
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -51,8 +51,16 @@ def rebuild(url: str, cache: Path, out: Path, chains, aliases=None) -> dict:
     total = time.perf_counter() - t0
     client.close()
     assert got.corpus["stats"]["requests"] == 0, "a warm rebuild made requests"
-    return {"total": total, "client": t_client, **got.timings, **res["timings"], **site["timings"],
-            "nodes": got.graph.number_of_nodes(), "edges": got.graph.number_of_edges(), "map": site["html"]}
+    return {
+        "total": total,
+        "client": t_client,
+        **got.timings,
+        **res["timings"],
+        **site["timings"],
+        "nodes": got.graph.number_of_nodes(),
+        "edges": got.graph.number_of_edges(),
+        "map": site["html"],
+    }
 
 
 def load_only(cache: Path) -> tuple[float, int, int]:
@@ -92,8 +100,10 @@ def main() -> None:
             cold = time.perf_counter() - t0
             client.close()
             st = got.corpus["stats"]
-        print(f"cold fetch (rps 0): {st['requests']} requests, L = {st['lower_bound']}, {cold:.2f}s; "
-              f"cache {mib(dir_bytes(cache)):.1f} MiB")
+        print(
+            f"cold fetch (rps 0): {st['requests']} requests, L = {st['lower_bound']}, {cold:.2f}s; "
+            f"cache {mib(dir_bytes(cache)):.1f} MiB"
+        )
         loads = [load_only(cache) for _ in range(repeat)]
         load_t, n_entries, n_bytes = min(loads)
         runs = [rebuild(url, cache, tmp / f"site{i}", chains, aliases) for i in range(repeat)]
@@ -102,8 +112,19 @@ def main() -> None:
         if not args.quick:
             exe = Path(sys.executable).with_name("graphkit")
             cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "graphkit"]
-            cmd += ["build", str(POST), "-o", str(tmp / "cli-site"), "--api-url", url, "--cache-dir", str(cache),
-                    "--offline", "--lineages", str(LINEAGES)]
+            cmd += [
+                "build",
+                str(POST),
+                "-o",
+                str(tmp / "cli-site"),
+                "--api-url",
+                url,
+                "--cache-dir",
+                str(cache),
+                "--offline",
+                "--lineages",
+                str(LINEAGES),
+            ]
             env = {k: v for k, v in os.environ.items() if k not in ("S2_API_KEY", "S2_RPS", "S2_API_URL")}
             t0 = time.perf_counter()
             p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
@@ -112,9 +133,11 @@ def main() -> None:
                 raise SystemExit(p.stderr)
         load_cli = None
         if not args.quick:  # the same load from a fresh interpreter, to set beside the CLI's wall time
-            code = ("import json, diskcache, sys; c = diskcache.Cache(sys.argv[1]); "
-                    "[json.loads(v[v.find(chr(10)) + 1:]) for v in (c[k] for k in list(c.iterkeys())) "
-                    "if isinstance(v, str)]")
+            code = (
+                "import json, diskcache, sys; c = diskcache.Cache(sys.argv[1]); "
+                "[json.loads(v[v.find(chr(10)) + 1:]) for v in (c[k] for k in list(c.iterkeys())) "
+                "if isinstance(v, str)]"
+            )
             t0 = time.perf_counter()
             subprocess.run([sys.executable, "-c", code, str(cache)], check=True)
             load_cli = time.perf_counter() - t0
@@ -123,8 +146,19 @@ def main() -> None:
 
         from graphkit.cli import cli
 
-        argv = ["build", str(POST), "-o", str(tmp / "uptodate"), "--api-url", url, "--cache-dir", str(cache),
-                "--offline", "--lineages", str(LINEAGES)]
+        argv = [
+            "build",
+            str(POST),
+            "-o",
+            str(tmp / "uptodate"),
+            "--api-url",
+            url,
+            "--cache-dir",
+            str(cache),
+            "--offline",
+            "--lineages",
+            str(LINEAGES),
+        ]
         first = CliRunner().invoke(cli, argv)
         if first.exit_code:
             raise SystemExit(first.output)
@@ -141,42 +175,81 @@ def main() -> None:
         rebuild(url, cache, tmp / "site-prof", chains, aliases)
         prof.disable()
 
-    print(f"graph: {best['nodes']:,} papers, {best['edges']:,} edges; map {best['map']['nodes']} nodes, "
-          f"{best['map']['bytes'] / 1e6:.2f} MB\n")
-    stages = [("open cache (S2Client)", "client"), ("parse post (seeds)", "seeds"),
-              ("cache -> corpus (fetch_corpus)", "fetch"), ("corpus -> graph (build_graph)", "graph"),
-              ("check_declared", "declared"), ("backbone", "backbone"), ("main_path", "main_path"),
-              ("find_missing", "missing"), ("graph.json", "graph_json"), ("GraphML/GEXF/CSV/bib/report", "exports"),
-              ("index.html (map)", "html")]
-    rows = [{"stage": name, "s": round(best[k], 4), "share": f"{100 * best[k] / best['total']:.0f}%"}
-            for name, k in stages]
+    print(
+        f"graph: {best['nodes']:,} papers, {best['edges']:,} edges; map {best['map']['nodes']} nodes, "
+        f"{best['map']['bytes'] / 1e6:.2f} MB\n"
+    )
+    stages = [
+        ("open cache (S2Client)", "client"),
+        ("parse post (seeds)", "seeds"),
+        ("cache -> corpus (fetch_corpus)", "fetch"),
+        ("corpus -> graph (build_graph)", "graph"),
+        ("check_declared", "declared"),
+        ("backbone", "backbone"),
+        ("main_path", "main_path"),
+        ("find_missing", "missing"),
+        ("graph.json", "graph_json"),
+        ("GraphML/GEXF/CSV/bib/report", "exports"),
+        ("index.html (map)", "html"),
+    ]
+    rows = [
+        {"stage": name, "s": round(best[k], 4), "share": f"{100 * best[k] / best['total']:.0f}%"}
+        for name, k in stages
+    ]
     rows.append({"stage": "whole pipeline", "s": round(best["total"], 4), "share": "100%"})
     print(table(rows, f"warm rebuild, in process, best of {repeat}"))
     print()
-    head = [{"what": f"load the cached JSON ({n_entries} entries, {n_bytes / 1e6:.1f} MB)", "s": round(load_t, 3),
-             "× load": 1.0},
-            {"what": "warm rebuild, whole pipeline (in process)", "s": round(best["total"], 3),
-             "× load": round(best["total"] / load_t, 2)}]
-    head.append({"what": "graphkit build, nothing changed (up-to-date check, in process)", "s": round(uptodate_t, 4),
-                 "× load": round(uptodate_t / load_t, 2)})
+    head = [
+        {
+            "what": f"load the cached JSON ({n_entries} entries, {n_bytes / 1e6:.1f} MB)",
+            "s": round(load_t, 3),
+            "× load": 1.0,
+        },
+        {
+            "what": "warm rebuild, whole pipeline (in process)",
+            "s": round(best["total"], 3),
+            "× load": round(best["total"] / load_t, 2),
+        },
+    ]
+    head.append(
+        {
+            "what": "graphkit build, nothing changed (up-to-date check, in process)",
+            "s": round(uptodate_t, 4),
+            "× load": round(uptodate_t / load_t, 2),
+        }
+    )
     if load_cli is not None:
-        head.append({"what": "load the cached JSON (subprocess, with start-up)", "s": round(load_cli, 3),
-                     "× load": round(load_cli / load_t, 2)})
+        head.append(
+            {
+                "what": "load the cached JSON (subprocess, with start-up)",
+                "s": round(load_cli, 3),
+                "× load": round(load_cli / load_t, 2),
+            }
+        )
     if cli_t is not None:
-        head.append({"what": "graphkit build --offline (subprocess, with start-up)", "s": round(cli_t, 3),
-                     "× load": round(cli_t / load_t, 2)})
+        head.append(
+            {
+                "what": "graphkit build --offline (subprocess, with start-up)",
+                "s": round(cli_t, 3),
+                "× load": round(cli_t / load_t, 2),
+            }
+        )
     print(table(head, "warm rebuild vs load"))
     ok_abs = best["total"] <= 2.0
     ok_rel = uptodate_t <= 3 * load_t
-    print(f"\ngoal ≤ 2 s: {'holds' if ok_abs else 'FAILS'} ({best['total']:.2f}s for a full rebuild); "
-          f"goal ≤ 3 × load: {'holds' if ok_rel else 'FAILS'} for an unchanged rebuild "
-          f"({uptodate_t / load_t:.1f} × {load_t:.3f}s); a forced full rebuild (changed options or --refresh) is "
-          f"{best['total'] / load_t:.1f} × load")
+    print(
+        f"\ngoal ≤ 2 s: {'holds' if ok_abs else 'FAILS'} ({best['total']:.2f}s for a full rebuild); "
+        f"goal ≤ 3 × load: {'holds' if ok_rel else 'FAILS'} for an unchanged rebuild "
+        f"({uptodate_t / load_t:.1f} × {load_t:.3f}s); a forced full rebuild (changed options or --refresh) is "
+        f"{best['total'] / load_t:.1f} × load"
+    )
     s = io.StringIO()
-    pstats.Stats(prof, stream=s).strip_dirs().sort_stats("tottime").print_stats(args.top if not args.quick else 8)
+    pstats.Stats(prof, stream=s).strip_dirs().sort_stats("tottime").print_stats(
+        args.top if not args.quick else 8
+    )
     text = s.getvalue()
     print("\ncProfile of one warm rebuild, by own time:")
-    print(text[text.find("   ncalls"):].rstrip())
+    print(text[text.find("   ncalls") :].rstrip())
 
 
 if __name__ == "__main__":

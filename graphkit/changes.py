@@ -21,7 +21,9 @@ from .graph import seed_nodes
 SNAPSHOT_VERSION = 1
 
 
-def snapshot(G: nx.DiGraph, *, declared: list[dict] = (), missing: list[dict] = (), built: str | None = None) -> dict:
+def snapshot(
+    G: nx.DiGraph, *, declared: list[dict] = (), missing: list[dict] = (), built: str | None = None
+) -> dict:
     """What :func:`compare` needs of one build: seeds and their citing papers, the papers citing two or more
     seeds, the declared links' statuses and the top missing lists.
 
@@ -97,15 +99,20 @@ def compare(old: dict | None, new: dict) -> dict | None:
             entered[kind] = came
         if went := [p for p in before if p not in set(now)]:
             left[kind] = went
-    titles = {**(old.get("titles") or {}), **(old.get("followups") or {}), **(new.get("titles") or {}),
-              **(new.get("followups") or {})}
+    titles = {
+        **(old.get("titles") or {}),
+        **(old.get("followups") or {}),
+        **(new.get("titles") or {}),
+        **(new.get("followups") or {}),
+    }
     return {
         "since": old.get("built"),
         "seeds_added": [s for s in n_seeds if s not in o_seeds],
         "seeds_removed": [s for s in o_seeds if s not in n_seeds],
         "new_followups": [p for p in (new.get("followups") or {}) if p not in o_fu],
-        "citations_gained": {s: n_seeds[s] - o_seeds[s] for s in n_seeds
-                             if s in o_seeds and n_seeds[s] != o_seeds[s]},
+        "citations_gained": {
+            s: n_seeds[s] - o_seeds[s] for s in n_seeds if s in o_seeds and n_seeds[s] != o_seeds[s]
+        },
         "declared": declared,
         "missing_entered": entered,
         "missing_left": left,
@@ -115,8 +122,18 @@ def compare(old: dict | None, new: dict) -> dict | None:
 
 def changed(ch: dict | None) -> bool:
     """Whether a :func:`compare` result holds any change."""
-    return bool(ch) and any(ch[k] for k in ("seeds_added", "seeds_removed", "new_followups", "citations_gained",
-                                           "declared", "missing_entered", "missing_left"))
+    return bool(ch) and any(
+        ch[k]
+        for k in (
+            "seeds_added",
+            "seeds_removed",
+            "new_followups",
+            "citations_gained",
+            "declared",
+            "missing_entered",
+            "missing_left",
+        )
+    )
 
 
 def summary_line(ch: dict | None) -> str | None:
@@ -137,8 +154,10 @@ def summary_line(ch: dict | None) -> str | None:
     n = lambda d: sum(len(v) for v in d.values())  # noqa: E731
     gained = ch["citations_gained"]
     plural = lambda k, word: f"{k} {word}{'' if k == 1 else 's'}"  # noqa: E731
-    return (f"since {(ch.get('since') or '?')[:10]}: {plural(len(ch['seeds_added']), 'seed')} added, "
-            f"{len(ch['seeds_removed'])} removed; {plural(len(ch['new_followups']), 'new follow-up')} citing 2+ seeds; "
-            f"{sum(gained.values()):+d} citing papers over {plural(len(gained), 'seed')}; "
-            f"{len(ch['declared'])} declared links changed; {plural(n(ch['missing_entered']), 'paper')} entered and "
-            f"{n(ch['missing_left'])} left the missing lists")
+    return (
+        f"since {(ch.get('since') or '?')[:10]}: {plural(len(ch['seeds_added']), 'seed')} added, "
+        f"{len(ch['seeds_removed'])} removed; {plural(len(ch['new_followups']), 'new follow-up')} citing 2+ seeds; "
+        f"{sum(gained.values()):+d} citing papers over {plural(len(gained), 'seed')}; "
+        f"{len(ch['declared'])} declared links changed; {plural(n(ch['missing_entered']), 'paper')} entered and "
+        f"{n(ch['missing_left'])} left the missing lists"
+    )

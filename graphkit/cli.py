@@ -16,7 +16,7 @@ import click
 
 from . import __version__
 from .errors import GraphkitError
-from .seeds import SeedList, parse_seeds, summary_line
+from .seeds import SeedList, parse_seeds
 
 
 class Terminated(KeyboardInterrupt):
@@ -107,11 +107,16 @@ def _log_verbosely(verbose: bool) -> None:
         log.addHandler(_VERBOSE)
 
 
-@click.group(cls=_Group, invoke_without_command=True,
-             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=_Group,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, "-V", "--version", prog_name="graphkit")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only: no progress, warnings or summary.")
-@click.option("-v", "--verbose", is_flag=True, help="Also log each request's URL and each cache hit on stderr.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Also log each request's URL and each cache hit on stderr."
+)
 @click.pass_context
 def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     """Explore the citation graph of a reading list kept as a blog post.
@@ -153,11 +158,54 @@ def seeds(source: str, as_json: bool) -> None:
     _print_seed_table(sl)
 
 
+def seeds_summary(sl: SeedList) -> str:
+    """``83 papers: 65 arXiv, 4 Semantic Scholar, 14 title only; 3 skipped``."""
+    n_arxiv = sum(1 for p in sl.papers if p.ids.get("arxiv"))
+    n_doi = sum(1 for p in sl.papers if not p.ids.get("arxiv") and p.ids.get("doi"))
+    n_s2 = sum(1 for p in sl.papers if not p.ids.get("arxiv") and not p.ids.get("doi") and p.ids.get("s2"))
+    n_corpus = sum(1 for p in sl.papers if p.api_id and p.api_id.startswith("CorpusId:"))
+    n_title = sum(1 for p in sl.papers if p.api_id is None)
+    parts = [f"{n_arxiv} arXiv"]
+    if n_doi:
+        parts.append(f"{n_doi} DOI")
+    parts.append(f"{n_s2} Semantic Scholar")
+    if n_corpus:
+        parts.append(f"{n_corpus} CorpusId")
+    parts.append(f"{n_title} title only")
+    return f"{len(sl.papers)} papers: {', '.join(parts)}; {len(sl.skipped)} skipped"
+
+
+def _lineage_json(G, declared: list[dict], bb: list, main: dict) -> dict:
+    """The ``graphkit lineage --json`` document: papers named by their seed key."""
+    from .graph import node_key
+
+    k = lambda n: node_key(G, n)  # noqa: E731
+    return {
+        "declared": [
+            {
+                "from": k(d["from"]),
+                "to": k(d["to"]),
+                "status": d["status"],
+                "path": [k(n) for n in d.get("path") or []],
+                "influential": d.get("influential"),
+                "intents": d.get("intents") or [],
+                "contexts": d.get("contexts") or [],
+            }
+            for d in declared
+        ],
+        "backbone": [[k(a), k(b)] for a, b in bb],
+        "main_path": [[k(n) for n in path] for path in main.get("paths", [])],
+        "dropped_edges": main.get("dropped_edges", 0),
+    }
+
+
 def _no_papers(sl: SeedList) -> str:
     """What a source without papers looked like, and what graphkit looks for."""
-    return (f"no papers found in {sl.source}: graphkit reads list items, table rows, paragraphs and headings that "
-            f"link a paper (arXiv, DOI or Semantic Scholar) or name one (arXiv:ID; a title in a list item); it saw "
-            f"{sl.links} links and skipped {len(sl.skipped)} entries (`graphkit seeds {sl.source}` lists them)")
+    return (
+        f"no papers found in {sl.source}: graphkit reads list items, table rows, paragraphs and headings that "
+        f"link a paper (arXiv, DOI or Semantic Scholar) or name one (arXiv:ID; a title in a list item); it saw "
+        f"{sl.links} links and skipped {len(sl.skipped)} entries (`graphkit seeds {sl.source}` lists them)"
+    )
 
 
 def _print_seed_table(sl: SeedList) -> None:
@@ -177,7 +225,7 @@ def _print_seed_table(sl: SeedList) -> None:
         click.echo("skipped")
         for s in sl.skipped:
             click.echo(f"  {s.line:>5}  {s.reason:<28}  {s.text}")
-    click.echo(summary_line(sl))
+    click.echo(seeds_summary(sl))
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -191,32 +239,71 @@ def _duration(ctx, param, value: str | None) -> float | None:
         return None
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*", value)
     if not m or (m.group(2) == "" and float(m.group(1)) != 0):
-        raise click.BadParameter(f"{value!r} is not a duration; write it as 30d, 12h, 45m, 90s or 0", param=param)
+        raise click.BadParameter(
+            f"{value!r} is not a duration; write it as 30d, 12h, 45m, 90s or 0", param=param
+        )
     return float(m.group(1)) * _UNITS.get(m.group(2) or "s", 1)
 
 
 def fetch_options(f):
     """--api-url, --cache-dir, --rps, --offline, --refresh, --detail (the key comes from S2_API_KEY only)."""
 
-    @click.option("--detail", type=click.Choice(["lists", "full"]), default="lists", show_default=True,
-                  help="lists: S2's batch calls carry the reference and citation lists (a tenth of the requests), "
-                       "edge details (influential, intents, contexts) only for declared lineages; full: every "
-                       "seed's reference and citation pages, with every link's details.")
-    @click.option("--max-age", "max_age", callback=_duration, default=None, metavar="DURATION",
-                  help="Ask again for what was fetched longer ago than this (30d, 12h, 45m, 0 = all): the batch "
-                       "calls, title matches, and the citations of seeds whose count changed.")
+    @click.option(
+        "--detail",
+        type=click.Choice(["lists", "full"]),
+        default="lists",
+        show_default=True,
+        help="lists: S2's batch calls carry the reference and citation lists (a tenth of the requests), "
+        "edge details (influential, intents, contexts) only for declared lineages; full: every "
+        "seed's reference and citation pages, with every link's details.",
+    )
+    @click.option(
+        "--max-age",
+        "max_age",
+        callback=_duration,
+        default=None,
+        metavar="DURATION",
+        help="Ask again for what was fetched longer ago than this (30d, 12h, 45m, 0 = all): the batch "
+        "calls, title matches, and the citations of seeds whose count changed.",
+    )
     @click.option("--refresh", is_flag=True, help="Refetch everything and overwrite the cache.")
     @click.option("--offline", is_flag=True, help="Never touch the network; use the cache only.")
-    @click.option("--rps", type=click.FloatRange(min=0), envvar="S2_RPS", default=None, show_envvar=True,
-                  help="Requests per second (default 1 with S2_API_KEY, else S2's anonymous 100 per 5 min; 0 = no pacing).")
-    @click.option("--cache-dir", type=click.Path(file_okay=False), envvar="GRAPHKIT_CACHE", default="cache",
-                  show_default=True, show_envvar=True, help="Where every S2 response is cached.")
-    @click.option("--api-url", envvar="S2_API_URL", default=None, show_envvar=True, metavar="URL",
-                  help="S2 Graph API base URL (default: the public Semantic Scholar Graph API).")
+    @click.option(
+        "--rps",
+        type=click.FloatRange(min=0),
+        envvar="S2_RPS",
+        default=None,
+        show_envvar=True,
+        help="Requests per second (default 1 with S2_API_KEY, else S2's anonymous 100 per 5 min; 0 = no pacing).",
+    )
+    @click.option(
+        "--cache-dir",
+        type=click.Path(file_okay=False),
+        envvar="GRAPHKIT_CACHE",
+        default="cache",
+        show_default=True,
+        show_envvar=True,
+        help="Where every S2 response is cached.",
+    )
+    @click.option(
+        "--api-url",
+        envvar="S2_API_URL",
+        default=None,
+        show_envvar=True,
+        metavar="URL",
+        help="S2 Graph API base URL (default: the public Semantic Scholar Graph API).",
+    )
     @functools.wraps(f)
     def wrapper(*args, api_url, cache_dir, rps, offline, refresh, detail, max_age, **kwargs):
-        kwargs["fetch"] = {"api_url": api_url, "cache_dir": cache_dir, "rps": rps, "offline": offline,
-                           "refresh": refresh, "detail": detail, "max_age": max_age}
+        kwargs["fetch"] = {
+            "api_url": api_url,
+            "cache_dir": cache_dir,
+            "rps": rps,
+            "offline": offline,
+            "refresh": refresh,
+            "detail": detail,
+            "max_age": max_age,
+        }
         return f(*args, **kwargs)
 
     return wrapper
@@ -267,8 +354,10 @@ class _Progress:
         self.state["pages_cached"] = done
         eta = ev.get("eta")
         eta_s = f"ETA {int(eta) // 60}m{int(eta) % 60:02d}s" if eta else ""
-        text = (f"fetching {done}/{planned} pages · {ev.get('requests', 0)} requests · "
-                f"{ev.get('cache_hits', 0)} cached {eta_s}")
+        text = (
+            f"fetching {done}/{planned} pages · {ev.get('requests', 0)} requests · "
+            f"{ev.get('cache_hits', 0)} cached {eta_s}"
+        )
         if self.tty:
             width = 24
             filled = int(width * min(done, planned) / planned)
@@ -290,8 +379,13 @@ def _collect(ctx: click.Context, source: str, fetch: dict, client=None, chains=N
 
     progress = _Progress(ctx.obj)
     try:
-        got = collect(source, client or _client(fetch), progress=progress, chains=chains,
-                      detail=fetch.get("detail", "lists"))
+        got = collect(
+            source,
+            client or _client(fetch),
+            progress=progress,
+            chains=chains,
+            detail=fetch.get("detail", "lists"),
+        )
     finally:
         progress.close()
     if not got.seeds.papers:
@@ -310,13 +404,19 @@ def _print_summary(s: dict, seconds: float, *, wrote: bool = True) -> None:
     if s["citations_cut"]:
         err(f"  {len(s['citations_cut'])} citation lists cut at S2's 10,000 cap")
     err(f"papers: {s['papers']}  edges: {s['edges']}")
-    bound = (f"plan B = {s['lower_bound']}, paged L = {s.get('paged_bound', s['lower_bound'])}"
-             if s.get("detail", "lists") == "lists" else f"paged L = {s['lower_bound']}")
+    bound = (
+        f"plan B = {s['lower_bound']}, paged L = {s.get('paged_bound', s['lower_bound'])}"
+        if s.get("detail", "lists") == "lists"
+        else f"paged L = {s['lower_bound']}"
+    )
     err(f"requests: {s['requests']} ({bound})  cache hits: {s['cache_hits']}  time: {seconds:.1f}s")
     fetched = s.get("fetched") or {}
     if fetched.get("newest"):
-        span = fetched["newest"][:10] if fetched.get("oldest", "")[:10] in ("", fetched["newest"][:10]) else \
-            f"{fetched['oldest'][:10]} – {fetched['newest'][:10]}"
+        span = (
+            fetched["newest"][:10]
+            if fetched.get("oldest", "")[:10] in ("", fetched["newest"][:10])
+            else f"{fetched['oldest'][:10]} – {fetched['newest'][:10]}"
+        )
         undated = f" ({fetched['undated']} cached answers undated)" if fetched.get("undated") else ""
         err(f"data fetched: {span}{undated}")
     if wrote and s.get("changes") is not None:
@@ -354,15 +454,33 @@ def _chains(lineage: tuple[str, ...], lineages: str | None, source: str) -> tupl
 # ----------------------------------------------------------------------------------------------------------------
 @cli.command()
 @click.argument("source", type=str)
-@click.option("-o", "--out", "outdir", type=click.Path(file_okay=False), required=True,
-              help="Output directory (created if needed).")
-@click.option("--lineages", type=click.Path(dir_okay=False), default=None,
-              help="Declared chains, one 'A -> B -> C' a line, put into the report and the map.")
+@click.option(
+    "-o",
+    "--out",
+    "outdir",
+    type=click.Path(file_okay=False),
+    required=True,
+    help="Output directory (created if needed).",
+)
+@click.option(
+    "--lineages",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Declared chains, one 'A -> B -> C' a line, put into the report and the map.",
+)
 @click.option("--title", default=None, help="Page title of the map (default: the post's front-matter title).")
-@click.option("--max-nodes", type=click.IntRange(min=1), default=None,
-              help="Most papers drawn in the map (default: every seed and the top missing papers, about 120 in all).")
-@click.option("--formats", default="", metavar="LIST",
-              help="Gephi files to write as well: graphml, gexf (comma-separated) or all.")
+@click.option(
+    "--max-nodes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Most papers drawn in the map (default: every seed and the top missing papers, about 120 in all).",
+)
+@click.option(
+    "--formats",
+    default="",
+    metavar="LIST",
+    help="Gephi files to write as well: graphml, gexf (comma-separated) or all.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON document on stdout.")
 @fetch_options
 @click.pass_context
@@ -397,28 +515,45 @@ def build(ctx, source, outdir, lineages, title, max_nodes, formats, as_json, fet
     chains, aliases = _chains((), lineages, source)
     check_writable(outdir)  # before a long fetch, not after it
     client = _client(fetch)
-    stamp = stamp_for(source, lineages, {"title": title, "max_nodes": max_nodes, "detail": fetch["detail"],
-                                         "formats": list(extra)}, client)
+    stamp = stamp_for(
+        source,
+        lineages,
+        {"title": title, "max_nodes": max_nodes, "detail": fetch["detail"], "formats": list(extra)},
+        client,
+    )
     if stamp is not None and not fetch["refresh"] and fetch.get("max_age") is None:
         saved = up_to_date(outdir, stamp())
         if saved is not None:  # same source, options, cache, code and untouched outputs: nothing to do
-            _note(f"{outdir} is up to date: nothing written (same post, options, cache and graphkit as the last "
-                  "build, outputs untouched)")
+            _note(
+                f"{outdir} is up to date: nothing written (same post, options, cache and graphkit as the last "
+                "build, outputs untouched)"
+            )
             saved = {**saved, "requests": 0, "cache_hits": 0, "changes": None}
             _print_summary(saved, time.perf_counter() - t0, wrote=False)
             if as_json:
                 _dump({**saved, "up_to_date": True, "written": []})
             return
-    for what, path, fix in (("the cache", fetch["cache_dir"], "use --cache-dir outside the site"),
-                            ("OUTDIR", outdir, "build outside the site and use `graphkit embed OUTDIR --copy-to BLOG`")):
+    for what, path, fix in (
+        ("the cache", fetch["cache_dir"], "use --cache-dir outside the site"),
+        ("OUTDIR", outdir, "build outside the site and use `graphkit embed OUTDIR --copy-to BLOG`"),
+    ):
         site_root = published_by_jekyll(path)
         if site_root is not None:
-            _note(f"graphkit: warning: {what} ({path}) is inside the Jekyll site at {site_root} and would be "
-                  f"published; add it to exclude: in _config.yml, or {fix}")
+            _note(
+                f"graphkit: warning: {what} ({path}) is inside the Jekyll site at {site_root} and would be "
+                f"published; add it to exclude: in _config.yml, or {fix}"
+            )
     got = _collect(ctx, source, fetch, client, chains=_named(chains, aliases))
     results = analyse(got.graph, chains=chains, aliases=aliases)
-    site = write_site(got.graph, outdir, results, title=title or got.seeds.title, max_nodes=max_nodes,
-                      slug=source_slug(source), formats=extra)
+    site = write_site(
+        got.graph,
+        outdir,
+        results,
+        title=title or got.seeds.title,
+        max_nodes=max_nodes,
+        slug=source_slug(source),
+        formats=extra,
+    )
     s = summary(got, site)
     if stamp is not None:
         save_stamp(outdir, stamp(), s)
@@ -429,9 +564,16 @@ def build(ctx, source, outdir, lineages, title, max_nodes, formats, as_json, fet
 
 @cli.command()
 @click.argument("source", type=str)
-@click.option("--lineage", "lineage", multiple=True, metavar="'A -> B -> C'",
-              help="A declared chain (B builds on A); repeat for more.")
-@click.option("--lineages", type=click.Path(dir_okay=False), default=None, help="A file of chains, one a line.")
+@click.option(
+    "--lineage",
+    "lineage",
+    multiple=True,
+    metavar="'A -> B -> C'",
+    help="A declared chain (B builds on A); repeat for more.",
+)
+@click.option(
+    "--lineages", type=click.Path(dir_okay=False), default=None, help="A file of chains, one a line."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 @fetch_options
 @click.pass_context
@@ -445,7 +587,6 @@ def lineage(ctx, source, lineage, lineages, as_json, fetch):
     """
     from .graph import node_label
     from .lineage import apply_aliases, backbone, check_declared, main_path
-    from .pipeline import lineage_json
 
     chains, aliases = _chains(lineage, lineages, source)
     got = _collect(ctx, source, fetch, chains=_named(chains, aliases))
@@ -454,7 +595,7 @@ def lineage(ctx, source, lineage, lineages, as_json, fetch):
     declared = check_declared(G, chains) if chains else []
     bb = backbone(G)
     main = main_path(G)
-    doc = lineage_json(G, declared, bb, main)
+    doc = _lineage_json(G, declared, bb, main)
     if as_json:
         _dump(doc)
         return
@@ -465,7 +606,9 @@ def lineage(ctx, source, lineage, lineages, as_json, fetch):
         for d in declared:
             via = " <- ".join(lab(n) for n in d.get("path") or [])
             infl = _influence(d)
-            click.echo(f"  {lab(d['from'])[:20]:<20} {lab(d['to'])[:20]:<20} {d['status']:<9} {infl:<11} {via}")
+            click.echo(
+                f"  {lab(d['from'])[:20]:<20} {lab(d['to'])[:20]:<20} {d['status']:<9} {infl:<11} {via}"
+            )
     click.echo(f"main path (search path count; {main.get('dropped_edges', 0)} cycle edges dropped)")
     for path in main.get("paths", []):
         click.echo("  " + " -> ".join(lab(n) for n in path))
@@ -477,10 +620,18 @@ def lineage(ctx, source, lineage, lineages, as_json, fetch):
 @cli.command()
 @click.argument("source", type=str)
 @click.option("--top", type=int, default=20, show_default=True, help="How many of each kind.")
-@click.option("--kind", type=click.Choice(["foundations", "followups", "surveys", "all"]), default="all",
-              show_default=True)
-@click.option("--since", default=None, metavar="YYYY-MM-DD",
-              help="Follow-ups published after this date (default: the post's front-matter date).")
+@click.option(
+    "--kind",
+    type=click.Choice(["foundations", "followups", "surveys", "all"]),
+    default="all",
+    show_default=True,
+)
+@click.option(
+    "--since",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Follow-ups published after this date (default: the post's front-matter date).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 @fetch_options
 @click.pass_context
@@ -501,7 +652,9 @@ def missing(ctx, source, top, kind, since, as_json, fetch):
         try:
             datetime.date.fromisoformat(since)
         except ValueError:
-            raise click.BadParameter(f"{since!r} is not a date; write it as YYYY-MM-DD", param_hint="--since") from None
+            raise click.BadParameter(
+                f"{since!r} is not a date; write it as YYYY-MM-DD", param_hint="--since"
+            ) from None
     from .discover import find_missing
 
     got = _collect(ctx, source, fetch)
@@ -515,18 +668,32 @@ def missing(ctx, source, top, kind, since, as_json, fetch):
     click.echo(f"  {'#':>3}  {'kind':<10} {'score':>6}  {'year':<4}  title — reason")
     for i, m in enumerate(found, 1):
         title = (m.get("title") or "")[:70]
-        click.echo(f"  {i:>3}  {m['kind']:<10} {m['score']:>6.2f}  {m.get('year') or '':<4}  {title} — {m['reason']}")
-        ids = ([f"arXiv:{m['arxiv']}"] if m.get("arxiv") else []) + ([f"DOI:{m['doi']}"] if m.get("doi") else [])
+        click.echo(
+            f"  {i:>3}  {m['kind']:<10} {m['score']:>6.2f}  {m.get('year') or '':<4}  {title} — {m['reason']}"
+        )
+        ids = ([f"arXiv:{m['arxiv']}"] if m.get("arxiv") else []) + (
+            [f"DOI:{m['doi']}"] if m.get("doi") else []
+        )
         click.echo(f"  {'':>3}  {'':<10} {'':>6}  {'':<4}  " + "  ".join([*ids, m["url"]]))
 
 
 @cli.command()
 @click.argument("outdir", type=click.Path(file_okay=False))
 @click.option("--height", type=click.IntRange(min=200), default=640, show_default=True)
-@click.option("--asset-dir", default=None, metavar="PATH",
-              help="Where the map lives on the blog (default: /assets/graphkit/<the post's slug>/).")
-@click.option("--copy-to", "copy_to", type=click.Path(file_okay=False), default=None, metavar="BLOG",
-              help="Copy index.html and map.svg into the blog at BLOG (its root folder), under the asset dir.")
+@click.option(
+    "--asset-dir",
+    default=None,
+    metavar="PATH",
+    help="Where the map lives on the blog (default: /assets/graphkit/<the post's slug>/).",
+)
+@click.option(
+    "--copy-to",
+    "copy_to",
+    type=click.Path(file_okay=False),
+    default=None,
+    metavar="BLOG",
+    help="Copy index.html and map.svg into the blog at BLOG (its root folder), under the asset dir.",
+)
 def embed(outdir, height, asset_dir, copy_to):
     """Print the snippet that embeds OUTDIR's map in a Jekyll post (an iframe, and map.svg for feeds).
 
@@ -566,7 +733,9 @@ def embed(outdir, height, asset_dir, copy_to):
                 if (Path(outdir) / name).is_file():
                     shutil.copyfile(Path(outdir) / name, dest / name)
         except OSError as e:
-            raise OutputError(f"cannot copy the map into {dest}: {e.strerror}; check the blog folder is writable") from None
+            raise OutputError(
+                f"cannot copy the map into {dest}: {e.strerror}; check the blog folder is writable"
+            ) from None
         copied = str(dest)
     click.echo(embed_snippet(outdir, title=title, height=height, slug=slug, asset_dir=base, copied_to=copied))
 

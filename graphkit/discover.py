@@ -52,6 +52,7 @@ import re
 import networkx as nx
 
 from .errors import GraphkitError
+from .graph import paper_date, paper_year
 
 KINDS = ("foundation", "followup", "survey")
 MIN_SEEDS = 2
@@ -62,8 +63,9 @@ UNKNOWN_AGE = 10  # years assumed for a paper S2 gives no year for
 S2_PAPER = "https://www.semanticscholar.org/paper/"
 
 
-def score(seeds: int, influential: int, citations: int | None, influential_citations: int | None = 0,
-          years: int = 1) -> float:
+def score(
+    seeds: int, influential: int, citations: int | None, influential_citations: int | None = 0, years: int = 1
+) -> float:
     """The ranking score (see the module docstring), rounded to two decimals.
 
     Parameters
@@ -91,24 +93,6 @@ def is_survey_title(title: str | None) -> bool:
     return any(w in t for w in _SURVEY_WORDS) and bool(SURVEY_TITLE.search(t))  # the cheap test first
 
 
-def _published(d: dict) -> str | None:
-    """A comparable date: the publication date, else 1 January of the year (so a year alone counts as 'after'
-    only when the year itself is after)."""
-    if d.get("publicationDate"):
-        return str(d["publicationDate"])[:10]
-    if d.get("year"):
-        return f"{int(d['year']):04d}-01-01"
-    return None
-
-
-def _year(d: dict) -> int | None:
-    y = d.get("year")
-    if isinstance(y, int):
-        return y
-    pd = str(d.get("publicationDate") or "")
-    return int(pd[:4]) if pd[:4].isdigit() else None
-
-
 def _n(x: float) -> str:
     """A count for a sentence: thousands separated, small rates with one decimal.
 
@@ -133,7 +117,7 @@ def _row(G: nx.DiGraph, n: str, c: int, i: int | None, kind: str, n_seeds: int, 
     d = G.nodes[n]
     cites = d.get("citationCount")
     icites = d.get("influentialCitationCount")
-    year = _year(d)
+    year = paper_year(d)
     years = _years(kind, year, now)
     how = "influence not fetched" if i is None else f"{i} influential"
     if kind == "foundation":
@@ -154,10 +138,16 @@ def _row(G: nx.DiGraph, n: str, c: int, i: int | None, kind: str, n_seeds: int, 
         link = f"covers {coverage:.0%} of the list: " + link
     ext = d.get("externalIds") or {}
     return {
-        "paperId": n, "title": d.get("title") or "", "year": year, "kind": kind,
-        "score": score(c, i or 0, cites, icites, years), "seeds": c, "influential": i,
+        "paperId": n,
+        "title": d.get("title") or "",
+        "year": year,
+        "kind": kind,
+        "score": score(c, i or 0, cites, icites, years),
+        "seeds": c,
+        "influential": i,
         "reason": f"{link} · {cited}",
-        "citationCount": cites, "influentialCitationCount": icites,
+        "citationCount": cites,
+        "influentialCitationCount": icites,
         "citationsPerYear": None if per_year is None else round(per_year, 1),
         "coverage": round(coverage, 4),
         "arxiv": str(ext["ArXiv"]) if ext.get("ArXiv") else None,
@@ -166,8 +156,15 @@ def _row(G: nx.DiGraph, n: str, c: int, i: int | None, kind: str, n_seeds: int, 
     }
 
 
-def _rank(G: nx.DiGraph, found: list[tuple[str, int, int]], kind: str, n_seeds: int, now: int | None,
-          top: int, fetched: bool = True) -> list[dict]:
+def _rank(
+    G: nx.DiGraph,
+    found: list[tuple[str, int, int]],
+    kind: str,
+    n_seeds: int,
+    now: int | None,
+    top: int,
+    fetched: bool = True,
+) -> list[dict]:
     """The ``top`` best of ``found`` (``(paperId, seeds, influential links)``) as rows: ranked on bare keys first,
     so that only the rows shown are built. ``fetched`` False: the links' details were not fetched, so influential
     links count for nothing and rows say so (``influential: None``)."""
@@ -176,7 +173,7 @@ def _rank(G: nx.DiGraph, found: list[tuple[str, int, int]], kind: str, n_seeds: 
         d = G.nodes[n]
         cites = d.get("citationCount")
         i = i if fetched else 0
-        s = score(c, i, cites, d.get("influentialCitationCount"), _years(kind, _year(d), now))
+        s = score(c, i, cites, d.get("influentialCitationCount"), _years(kind, paper_year(d), now))
         keys.append((-s, -c, -i, -(cites or 0), n))
     best = heapq.nsmallest(top, keys)
     return [_row(G, k[-1], -k[1], -k[2] if fetched else None, kind, n_seeds, now) for k in best]
@@ -203,8 +200,9 @@ def _count(G: nx.DiGraph, seeds: list, seedset: set, out: bool) -> tuple[dict, d
     return cnt, infl, fetched
 
 
-def find_missing(G: nx.DiGraph, kind: str = "all", top: int = 20, since: str | None = None,
-                 now: int | None = None) -> list[dict]:
+def find_missing(
+    G: nx.DiGraph, kind: str = "all", top: int = 20, since: str | None = None, now: int | None = None
+) -> list[dict]:
     """Rank the papers the list lacks.
 
     Parameters
@@ -258,7 +256,7 @@ def find_missing(G: nx.DiGraph, kind: str = "all", top: int = 20, since: str | N
         if d.get("seed"):
             seeds.append(n)
         if now is None:
-            y = _year(d)
+            y = paper_year(d)
             if y is not None and (newest is None or y > newest):
                 newest = y
     now = newest if now is None else now
@@ -278,7 +276,7 @@ def find_missing(G: nx.DiGraph, kind: str = "all", top: int = 20, since: str | N
                 continue
             if c >= SURVEY_SHARE * n_seeds or is_survey_title(G.nodes[u].get("title")):
                 surveys.append((u, c, infl.get(u, 0)))
-            elif not after or (_published(G.nodes[u]) or "") > after:
+            elif not after or (paper_date(G.nodes[u]) or "") > after:
                 followups.append((u, c, infl.get(u, 0)))
         if kind != "survey":
             out += _rank(G, followups, "followup", n_seeds, now, top, fetched)

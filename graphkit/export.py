@@ -21,8 +21,23 @@ from .files import atomic_write
 from .graph import node_key, node_label, seed_nodes
 
 S2_PAPER = "https://www.semanticscholar.org/paper/"
-CSV_HEADER = ["paperId", "arxiv", "doi", "title", "year", "venue", "seed", "key", "label", "sections",
-              "citationCount", "influentialCitationCount", "referenceCount", "missing_kind", "missing_score"]
+CSV_HEADER = [
+    "paperId",
+    "arxiv",
+    "doi",
+    "title",
+    "year",
+    "venue",
+    "seed",
+    "key",
+    "label",
+    "sections",
+    "citationCount",
+    "influentialCitationCount",
+    "referenceCount",
+    "missing_kind",
+    "missing_score",
+]
 
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
@@ -64,17 +79,34 @@ def _node_rows(G: nx.DiGraph, missing) -> tuple[list[tuple[str, str]], list]:
     return rows
 
 
-NODE_KEYS = [("label", "string"), ("title", "string"), ("venue", "string"), ("authors", "string"), ("seed", "boolean"),
-             ("key", "string"), ("sections", "string"), ("section", "string"), ("arxiv", "string"), ("doi", "string"),
-             ("missing_kind", "string"), ("year", "int"), ("citationCount", "int"), ("influentialCitationCount", "int"),
-             ("referenceCount", "int"), ("publicationDate", "string")]
+NODE_KEYS = [
+    ("label", "string"),
+    ("title", "string"),
+    ("venue", "string"),
+    ("authors", "string"),
+    ("seed", "boolean"),
+    ("key", "string"),
+    ("sections", "string"),
+    ("section", "string"),
+    ("arxiv", "string"),
+    ("doi", "string"),
+    ("missing_kind", "string"),
+    ("year", "int"),
+    ("citationCount", "int"),
+    ("influentialCitationCount", "int"),
+    ("referenceCount", "int"),
+    ("publicationDate", "string"),
+]
 EDGE_KEYS = [("isInfluential", "boolean"), ("intents", "string"), ("contexts", "int")]
 
 
 def _edge_attrs(e: dict) -> dict:
     """An edge's scalar attributes; ``isInfluential`` left out when it was not fetched (never written as false)."""
-    out = {"isInfluential": e.get("isInfluential"), "intents": "; ".join(e.get("intents") or []),
-           "contexts": len(e.get("contexts") or [])}
+    out = {
+        "isInfluential": e.get("isInfluential"),
+        "intents": "; ".join(e.get("intents") or []),
+        "contexts": len(e.get("contexts") or []),
+    }
     if out["isInfluential"] is None:
         del out["isInfluential"]
     else:
@@ -89,28 +121,43 @@ def _writing(path: Path):
         yield f.write
 
 
-def write_graphml(G: nx.DiGraph, path: str | Path, missing: list[dict] = (), rows: list | None = None) -> Path:
+def write_graphml(
+    G: nx.DiGraph, path: str | Path, missing: list[dict] = (), rows: list | None = None
+) -> Path:
     """GraphML with scalar attributes (loads back with ``networkx.read_graphml`` and in Gephi), streamed."""
     path = Path(path)
     rows = rows if rows is not None else _node_rows(G, missing)
     nkey = {name: f"n{i}" for i, (name, _) in enumerate(NODE_KEYS)}
     ekey = {name: f"e{i}" for i, (name, _) in enumerate(EDGE_KEYS)}
     with _writing(path) as w:
-        w("<?xml version='1.0' encoding='utf-8'?>\n"
-          '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
-          'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
-          'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+        w(
+            "<?xml version='1.0' encoding='utf-8'?>\n"
+            '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+            'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
+        )
         for name, typ in NODE_KEYS:
             w(f'<key id="{nkey[name]}" for="node" attr.name="{name}" attr.type="{typ}"/>\n')
         for name, typ in EDGE_KEYS:
             w(f'<key id="{ekey[name]}" for="edge" attr.name="{name}" attr.type="{typ}"/>\n')
         w('<graph edgedefault="directed">\n')
         for n, attrs in rows:
-            w(f"<node id={_x(n)}>" + "".join(f'<data key="{nkey[k]}">{escape(_XML_BAD.sub("", _s(v)))}</data>'
-                                              for k, v in attrs.items()) + "</node>\n")
+            w(
+                f"<node id={_x(n)}>"
+                + "".join(
+                    f'<data key="{nkey[k]}">{escape(_XML_BAD.sub("", _s(v)))}</data>'
+                    for k, v in attrs.items()
+                )
+                + "</node>\n"
+            )
         for u, v, e in G.edges(data=True):
-            w(f"<edge source={_x(u)} target={_x(v)}>" + "".join(
-                f'<data key="{ekey[k]}">{escape(_s(val))}</data>' for k, val in _edge_attrs(e).items()) + "</edge>\n")
+            w(
+                f"<edge source={_x(u)} target={_x(v)}>"
+                + "".join(
+                    f'<data key="{ekey[k]}">{escape(_s(val))}</data>' for k, val in _edge_attrs(e).items()
+                )
+                + "</edge>\n"
+            )
         w("</graph>\n</graphml>\n")
     return path
 
@@ -127,10 +174,12 @@ def write_gexf(G: nx.DiGraph, path: str | Path, missing: list[dict] = (), rows: 
     nid = {name: str(i) for i, (name, _) in enumerate(NODE_KEYS)}
     eid = {name: str(i) for i, (name, _) in enumerate(EDGE_KEYS)}
     with _writing(path) as w:
-        w("<?xml version='1.0' encoding='utf-8'?>\n"
-          '<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-          'xsi:schemaLocation="http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">\n'
-          '<meta><creator>graphkit</creator></meta>\n<graph defaultedgetype="directed" mode="static" name="">\n')
+        w(
+            "<?xml version='1.0' encoding='utf-8'?>\n"
+            '<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            'xsi:schemaLocation="http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">\n'
+            '<meta><creator>graphkit</creator></meta>\n<graph defaultedgetype="directed" mode="static" name="">\n'
+        )
         w('<attributes class="node" mode="static">\n')
         for name, typ in NODE_KEYS:
             if name != "label":
@@ -140,7 +189,9 @@ def write_gexf(G: nx.DiGraph, path: str | Path, missing: list[dict] = (), rows: 
             w(f'<attribute id="{eid[name]}" title="{name}" type="{gexf_type[typ]}"/>\n')
         w("</attributes>\n<nodes>\n")
         for n, attrs in rows:
-            vals = "".join(f'<attvalue for="{nid[k]}" value={_x(v)}/>' for k, v in attrs.items() if k != "label")
+            vals = "".join(
+                f'<attvalue for="{nid[k]}" value={_x(v)}/>' for k, v in attrs.items() if k != "label"
+            )
             w(f"<node id={_x(n)} label={_x(attrs['label'])}><attvalues>{vals}</attvalues></node>\n")
         w("</nodes>\n<edges>\n")
         for i, (u, v, e) in enumerate(G.edges(data=True)):
@@ -208,17 +259,40 @@ def write_csv(G: nx.DiGraph, path: str | Path, missing: list[dict] = ()) -> Path
         w = csv.writer(f)
         w.writerow(CSV_HEADER)
         w.writerows(
-            [t(n), t((d.get("externalIds") or {}).get("ArXiv")), t((d.get("externalIds") or {}).get("DOI")),
-             t(d.get("title")), n_(d.get("year")), t(d.get("venue")), "true" if d.get("seed") else "false",
-             t(d.get("key")), t(d.get("label") or ""), t("; ".join(d.get("sections") or [])),
-             n_(d.get("citationCount")), n_(d.get("influentialCitationCount")), n_(d.get("referenceCount")),
-             t(kind.get(n, "")), csv_cell(score.get(n, ""))]
-            for n, d in ((n, nodes[n]) for n in order))
+            [
+                t(n),
+                t((d.get("externalIds") or {}).get("ArXiv")),
+                t((d.get("externalIds") or {}).get("DOI")),
+                t(d.get("title")),
+                n_(d.get("year")),
+                t(d.get("venue")),
+                "true" if d.get("seed") else "false",
+                t(d.get("key")),
+                t(d.get("label") or ""),
+                t("; ".join(d.get("sections") or [])),
+                n_(d.get("citationCount")),
+                n_(d.get("influentialCitationCount")),
+                n_(d.get("referenceCount")),
+                t(kind.get(n, "")),
+                csv_cell(score.get(n, "")),
+            ]
+            for n, d in ((n, nodes[n]) for n in order)
+        )
     return path
 
 
-_BIB_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
-                "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_BIB_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
 
 
 def bibtex_escape(text: str) -> str:
@@ -233,7 +307,11 @@ def bibtex_escape(text: str) -> str:
 def _bib_key(d: dict, pid: str, used: set) -> str:
     author = (d.get("authors") or ["anon"])[0].split()[-1] if d.get("authors") else "anon"
     word = next((w for w in re.findall(r"[A-Za-z]+", d.get("title") or "") if len(w) > 3), "paper")
-    base = unicodedata.normalize("NFKD", f"{author}{d.get('year') or ''}{word}").encode("ascii", "ignore").decode()
+    base = (
+        unicodedata.normalize("NFKD", f"{author}{d.get('year') or ''}{word}")
+        .encode("ascii", "ignore")
+        .decode()
+    )
     base = re.sub(r"[^A-Za-z0-9]", "", base).lower() or pid[:8]
     key, i = base, 0
     while key in used:
@@ -243,7 +321,7 @@ def _bib_key(d: dict, pid: str, used: set) -> str:
     return key
 
 
-def write_bibtex(G: nx.DiGraph, missing: list[dict], path: str | Path) -> Path:
+def write_bibtex(G: nx.DiGraph, path: str | Path, missing: list[dict] = ()) -> Path:
     """``missing.bib``: one ``@misc`` entry per missing paper, in rank order, keys stable and unique, specials
     escaped; ``eprint``/``archivePrefix`` when S2 knows an arXiv id, ``doi``, ``url`` (the S2 page) and the reason in
     ``note``."""
@@ -255,15 +333,17 @@ def write_bibtex(G: nx.DiGraph, missing: list[dict], path: str | Path) -> Path:
         d = G.nodes[n] if n in G else {}
         ext = d.get("externalIds") or {}
         arxiv = m.get("arxiv") or ext.get("ArXiv") or ""
-        fields = [("title", d.get("title") or m.get("title") or ""),
-                  ("author", " and ".join(d.get("authors") or [])),
-                  ("year", str(d.get("year") or m.get("year") or "")),
-                  ("howpublished", d.get("venue") or ""),
-                  ("doi", m.get("doi") or ext.get("DOI") or ""),
-                  ("eprint", arxiv),
-                  ("archivePrefix", "arXiv" if arxiv else ""),
-                  ("url", m.get("url") or S2_PAPER + n),
-                  ("note", f"graphkit {m['kind']}: {m['reason']}")]
+        fields = [
+            ("title", d.get("title") or m.get("title") or ""),
+            ("author", " and ".join(d.get("authors") or [])),
+            ("year", str(d.get("year") or m.get("year") or "")),
+            ("howpublished", d.get("venue") or ""),
+            ("doi", m.get("doi") or ext.get("DOI") or ""),
+            ("eprint", arxiv),
+            ("archivePrefix", "arXiv" if arxiv else ""),
+            ("url", m.get("url") or S2_PAPER + n),
+            ("note", f"graphkit {m['kind']}: {m['reason']}"),
+        ]
         body = ",\n".join(f"  {k} = {{{bibtex_escape(v)}}}" for k, v in fields if v)
         chunks.append(f"@misc{{{_bib_key(d, n, used)},\n{body}\n}}\n")
     with atomic_write(path) as f:
@@ -328,7 +408,11 @@ def changes_section(G: nx.DiGraph, changes: dict | None) -> list[str]:
     titles = changes.get("titles") or {}
 
     def name(pid: str) -> str:
-        return md_cell(node_label(G, pid)) if pid in G and G.nodes[pid].get("seed") else md_cell(titles.get(pid) or pid)
+        return (
+            md_cell(node_label(G, pid))
+            if pid in G and G.nodes[pid].get("seed")
+            else md_cell(titles.get(pid) or pid)
+        )
 
     def papers(pids: list[str]) -> list[str]:
         out = [f"- {_paper_links({'paperId': p, 'title': titles.get(p)})}" for p in pids[:CHANGES_SHOWN]]
@@ -342,23 +426,47 @@ def changes_section(G: nx.DiGraph, changes: dict | None) -> list[str]:
         if changes[key]:
             lines += [f"{what}: " + ", ".join(name(p) for p in changes[key]) + ".", ""]
     if changes["new_followups"]:
-        lines += ["New follow-ups (papers now citing two or more seeds):", "", *papers(changes["new_followups"]), ""]
+        lines += [
+            "New follow-ups (papers now citing two or more seeds):",
+            "",
+            *papers(changes["new_followups"]),
+            "",
+        ]
     gained = changes["citations_gained"]
     if gained:
-        lines += ["Citing papers gained: " + ", ".join(f"{name(s)} {n:+d}" for s, n in gained.items()) + ".", ""]
+        lines += [
+            "Citing papers gained: " + ", ".join(f"{name(s)} {n:+d}" for s, n in gained.items()) + ".",
+            "",
+        ]
     for d in changes["declared"]:
-        lines += [f"Declared link {name(d['from'])} → {name(d['to'])}: {d['was'] or 'not declared'} → "
-                  f"{d['now'] or 'not declared'}.", ""]
+        lines += [
+            f"Declared link {name(d['from'])} → {name(d['to'])}: {d['was'] or 'not declared'} → "
+            f"{d['now'] or 'not declared'}.",
+            "",
+        ]
     for key, what in (("missing_entered", "entered"), ("missing_left", "left")):
         for kind, pids in changes[key].items():
-            lines += [f"Top missing {KIND_NAMES.get(kind, kind)}: {len(pids)} {what} the list.", "", *papers(pids), ""]
+            lines += [
+                f"Top missing {KIND_NAMES.get(kind, kind)}: {len(pids)} {what} the list.",
+                "",
+                *papers(pids),
+                "",
+            ]
     if len(lines) == before:
         lines += ["Nothing changed.", ""]
     return lines
 
 
-def write_report(G: nx.DiGraph, path: str | Path, *, declared: list[dict], main: dict, missing: list[dict],
-                 top: int = 20, changes: dict | None = None) -> Path:
+def write_report(
+    G: nx.DiGraph,
+    path: str | Path,
+    *,
+    declared: list[dict],
+    main: dict,
+    missing: list[dict],
+    top: int = 20,
+    changes: dict | None = None,
+) -> Path:
     """``report.md``: seeds resolved and unresolved, when the data was fetched, what changed since the previous
     build (``changes``, see :func:`graphkit.changes.compare`), declared lineage, main path, top missing papers."""
     from .graph import fetched_dates
@@ -369,18 +477,30 @@ def write_report(G: nx.DiGraph, path: str | Path, *, declared: list[dict], main:
     unresolved = G.graph.get("unresolved") or []
     fetched = fetched_dates(G)
     lines = [f"# Citation report: {md_cell(G.graph.get('title') or 'reading list')}", ""]
-    lines += [f"{len(seeds)} seeds resolved on Semantic Scholar, {len(unresolved)} unresolved; "
-              f"{G.number_of_nodes()} papers and {G.number_of_edges()} citations in the graph"
-              + (f"; data fetched {fetched}." if fetched else "."), ""]
+    lines += [
+        f"{len(seeds)} seeds resolved on Semantic Scholar, {len(unresolved)} unresolved; "
+        f"{G.number_of_nodes()} papers and {G.number_of_edges()} citations in the graph"
+        + (f"; data fetched {fetched}." if fetched else "."),
+        "",
+    ]
     lines += changes_section(G, changes)
     if unresolved:
         lines += ["## Unresolved seeds", "", "| seed | why |", "| --- | --- |"]
-        lines += [f"| {md_cell(u.get('title') or u.get('key'))} | {md_cell(u.get('reason'))} |" for u in unresolved]
+        lines += [
+            f"| {md_cell(u.get('title') or u.get('key'))} | {md_cell(u.get('reason'))} |" for u in unresolved
+        ]
         lines.append("")
     if declared:
-        lines += ["## Declared lineage", "", "| from | to | status | influential | via |", "| --- | --- | --- | --- | --- |"]
+        lines += [
+            "## Declared lineage",
+            "",
+            "| from | to | status | influential | via |",
+            "| --- | --- | --- | --- | --- |",
+        ]
         for d in declared:
-            infl = {True: "yes", False: "no", None: "not fetched" if d["status"] == "direct" else "–"}[d.get("influential")]
+            infl = {True: "yes", False: "no", None: "not fetched" if d["status"] == "direct" else "–"}[
+                d.get("influential")
+            ]
             via = " ← ".join(lab(n) for n in d.get("path") or []) or "–"
             lines.append(f"| {lab(d['from'])} | {lab(d['to'])} | {d['status']} | {infl} | {via} |")
         lines.append("")
@@ -394,8 +514,11 @@ def write_report(G: nx.DiGraph, path: str | Path, *, declared: list[dict], main:
     if (main or {}).get("dropped_edges"):
         lines.append(f"\n({main['dropped_edges']} citation edges dropped to break cycles by date.)")
     lines.append("")
-    for kind, heading in (("foundation", "Foundations the list is missing"), ("followup", "Follow-ups the list is missing"),
-                          ("survey", "Surveys that cover this list")):
+    for kind, heading in (
+        ("foundation", "Foundations the list is missing"),
+        ("followup", "Follow-ups the list is missing"),
+        ("survey", "Surveys that cover this list"),
+    ):
         rows = [m for m in missing if m["kind"] == kind][:top]
         lines += [f"## {heading}", ""]
         if not rows:
@@ -407,16 +530,27 @@ def write_report(G: nx.DiGraph, path: str | Path, *, declared: list[dict], main:
             lines += ["| # | paper | year | why |", "| --- | --- | --- | --- |"]
         for i, m in enumerate(rows, 1):
             covers = f" {m.get('coverage', 0):.0%} of the seeds |" if kind == "survey" else ""
-            lines.append(f"| {i} | {_paper_links(m)} | {m.get('year') or ''} |{covers} {md_cell(m['reason'])} |")
+            lines.append(
+                f"| {i} | {_paper_links(m)} | {m.get('year') or ''} |{covers} {md_cell(m['reason'])} |"
+            )
         lines.append("")
-    lines += ["", "<sub>Data: Semantic Scholar Graph API. Seed keys: "
-              + ", ".join(md_cell(node_key(G, n)) for n in seeds[:5]) + ("…" if len(seeds) > 5 else "") + "</sub>", ""]
+    lines += [
+        "",
+        "<sub>Data: Semantic Scholar Graph API. Seed keys: "
+        + ", ".join(md_cell(node_key(G, n)) for n in seeds[:5])
+        + ("…" if len(seeds) > 5 else "")
+        + "</sub>",
+        "",
+    ]
     with atomic_write(path) as f:
         f.write("\n".join(lines))
     return path
 
 
-GEPHI_FORMATS = ("graphml", "gexf")  # written on request only (``--formats``): they are most of a rebuild's time
+GEPHI_FORMATS = (
+    "graphml",
+    "gexf",
+)  # written on request only (``--formats``): they are most of a rebuild's time
 
 
 def parse_formats(text: str | None) -> tuple[str, ...]:
@@ -433,13 +567,23 @@ def parse_formats(text: str | None) -> tuple[str, ...]:
     asked = {w.strip().lower() for w in (text or "").split(",") if w.strip()}
     for w in asked:
         if w not in (*GEPHI_FORMATS, "all"):
-            raise GraphkitError(f"--formats: {w!r} is not a format graphkit writes on request; give graphml, gexf or "
-                                "all (the other outputs are always written)")
+            raise GraphkitError(
+                f"--formats: {w!r} is not a format graphkit writes on request; give graphml, gexf or "
+                "all (the other outputs are always written)"
+            )
     return tuple(f for f in GEPHI_FORMATS if f in asked or "all" in asked)
 
 
-def write_all(G: nx.DiGraph, outdir: str | Path, *, declared: list[dict], main: dict, missing: list[dict],
-              formats: tuple[str, ...] = GEPHI_FORMATS, changes: dict | None = None) -> list[Path]:
+def write_all(
+    G: nx.DiGraph,
+    outdir: str | Path,
+    *,
+    declared: list[dict],
+    main: dict,
+    missing: list[dict],
+    formats: tuple[str, ...] = GEPHI_FORMATS,
+    changes: dict | None = None,
+) -> list[Path]:
     """Write papers.csv, missing.bib and report.md into ``outdir``, and graph.graphml / graph.gexf when
     ``formats`` names them."""
     out = Path(outdir)
@@ -452,6 +596,6 @@ def write_all(G: nx.DiGraph, outdir: str | Path, *, declared: list[dict], main: 
     return [
         *files,
         write_csv(G, out / "papers.csv", missing),
-        write_bibtex(G, missing, out / "missing.bib"),
+        write_bibtex(G, out / "missing.bib", missing),
         write_report(G, out / "report.md", declared=declared, main=main, missing=missing, changes=changes),
     ]

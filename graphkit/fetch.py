@@ -78,15 +78,19 @@ def lower_bound(n_ids: int, n_titles: int, papers: list[dict]) -> int:
     return (
         math.ceil(n_ids / BATCH_MAX)
         + n_titles
-        + sum(pages_for(p.get("referenceCount"), "references") + pages_for(p.get("citationCount"), "citations")
-              for p in papers)
+        + sum(
+            pages_for(p.get("referenceCount"), "references") + pages_for(p.get("citationCount"), "citations")
+            for p in papers
+        )
     )
 
 
 DETAILS = ("lists", "full")  # --detail: edge details for the declared lineage only, or on every link
 
 
-def bin_citations(counts: dict[str, int], cap: int = BATCH_CITATIONS, max_ids: int = BATCH_MAX) -> list[list[str]]:
+def bin_citations(
+    counts: dict[str, int], cap: int = BATCH_CITATIONS, max_ids: int = BATCH_MAX
+) -> list[list[str]]:
     """Papers in batches whose citation counts sum to at most ``cap`` (and at most ``max_ids`` ids a batch):
     first-fit decreasing, so the number of calls is near ``Σ counts / cap``. Counts of 0 and counts over
     ``cap`` (those are read page by page) are left out.
@@ -127,8 +131,12 @@ def batch_bound(n_asked: int, n_titles: int, papers: list[dict], targets: list[d
 
 
 def fetch_corpus(
-    seedlist: SeedList, client: S2Client, progress: Callable[[dict], None] | None = None, *,
-    detail: str = "lists", chains: list[list[str]] | None = None,
+    seedlist: SeedList,
+    client: S2Client,
+    progress: Callable[[dict], None] | None = None,
+    *,
+    detail: str = "lists",
+    chains: list[list[str]] | None = None,
 ) -> dict:
     """Resolve the seeds and fetch what they cite and what cites them.
 
@@ -180,8 +188,15 @@ def _fetch_lists(seedlist: SeedList, client: S2Client, progress, chains) -> dict
             made = st["requests"] - start["requests"]
             remaining = max(planned - done, 0)
             pace = (time.monotonic() - t0) / made if made else 0.0
-            progress({"done": done, "planned": planned, "requests": made,
-                      "cache_hits": st["cache_hits"] - start["cache_hits"], "eta": remaining * pace})
+            progress(
+                {
+                    "done": done,
+                    "planned": planned,
+                    "requests": made,
+                    "cache_hits": st["cache_hits"] - start["cache_hits"],
+                    "eta": remaining * pace,
+                }
+            )
 
     # 1. a match per title-only seed (its paperId goes into the batch with the ids)
     matched: dict[int, dict] = {}
@@ -204,8 +219,11 @@ def _fetch_lists(seedlist: SeedList, client: S2Client, progress, chains) -> dict
     nested_refs: dict[str, list | None] = {}
     ask = list(dict.fromkeys([*ids, *(m["paperId"] for m in matched.values())]))
     refused: dict[str, str] = {}
-    answers = client.batch_lists(ask, ("references",), on_refused=lambda pid, why: refused.setdefault(pid, why)) \
-        if ask else []
+    answers = (
+        client.batch_lists(ask, ("references",), on_refused=lambda pid, why: refused.setdefault(pid, why))
+        if ask
+        else []
+    )
     tick(math.ceil(len(ask) / BATCH_MAX))
     by_id = dict(zip(ask, answers, strict=True))
 
@@ -240,12 +258,18 @@ def _fetch_lists(seedlist: SeedList, client: S2Client, progress, chains) -> dict
     def paged(pid: str, kind: str, count: int, *, details: bool = False, ageless: bool = False) -> list:
         fields = None if details else PAPER_FIELDS
         # a published paper's references do not change: never stale; citations are judged by their count below
-        got = client.edges(pid, kind, on_page=tick, count=count, fields=fields,
-                           ageless=ageless or kind == "references")
+        got = client.edges(
+            pid, kind, on_page=tick, count=count, fields=fields, ageless=ageless or kind == "references"
+        )
         expected = min(count, CITATION_CAP - 1) if kind == "citations" else count
         if len(got["items"]) < expected or got.get("bounded"):
-            entry = {"paperId": pid, "key": _key_of(seeds, pid), "list": kind, "expected": expected,
-                     "got": len(got["items"])}
+            entry = {
+                "paperId": pid,
+                "key": _key_of(seeds, pid),
+                "list": kind,
+                "expected": expected,
+                "got": len(got["items"]),
+            }
             if got.get("bounded"):
                 entry["stopped"] = f"after {got['pages']} pages (the bound for {count} entries)"
             short.append(entry)
@@ -306,8 +330,11 @@ def _fetch_lists(seedlist: SeedList, client: S2Client, progress, chains) -> dict
                 held[pid] = v["where"]
         for where in {json.dumps(w) for w in held.values() if w and w[0] == "batch"}:
             ids_bin = json.loads(where)[1]
-            take_bin(ids_bin, client.batch_lists(ids_bin, ("citations",), fields="paperId", ageless=True),
-                     ageless=True)
+            take_bin(
+                ids_bin,
+                client.batch_lists(ids_bin, ("citations",), fields="paperId", ageless=True),
+                ageless=True,
+            )
         for pid, where in held.items():
             if pid not in citations and where and where[0] == "pages":
                 citations[pid] = paged(pid, "citations", counts[pid], ageless=True)
@@ -361,7 +388,9 @@ def _item(side: str, paper: dict) -> dict:
     return {side: paper, "isInfluential": None, "intents": None, "contexts": None}
 
 
-def _lineage_targets(seeds: list[dict], papers: dict, chains: list[list[str]], seedlist: SeedList) -> list[str]:
+def _lineage_targets(
+    seeds: list[dict], papers: dict, chains: list[list[str]], seedlist: SeedList
+) -> list[str]:
     """The resolved seeds each declared link ``A -> B`` ends at (B: the later paper), in chain order. A name that
     does not resolve is left to :func:`graphkit.lineage.check_declared`, which names it."""
     if not chains:
@@ -383,7 +412,10 @@ def _lineage_targets(seeds: list[dict], papers: dict, chains: list[list[str]], s
                 out.append(n)
     return out
 
-def _fetch_paged(seedlist: SeedList, client: S2Client, progress: Callable[[dict], None] | None = None) -> dict:
+
+def _fetch_paged(
+    seedlist: SeedList, client: S2Client, progress: Callable[[dict], None] | None = None
+) -> dict:
     """``--detail full``: every seed's reference and citation pages, with every edge's details (L requests)."""
     t0 = time.monotonic()
     start = client.stats
@@ -406,8 +438,15 @@ def _fetch_paged(seedlist: SeedList, client: S2Client, progress: Callable[[dict]
             made = st["requests"] - start["requests"]
             remaining = max(planned - done, 0)
             pace = (time.monotonic() - t0) / made if made else 0.0
-            progress({"done": done, "planned": planned, "requests": made,
-                      "cache_hits": st["cache_hits"] - start["cache_hits"], "eta": remaining * pace})
+            progress(
+                {
+                    "done": done,
+                    "planned": planned,
+                    "requests": made,
+                    "cache_hits": st["cache_hits"] - start["cache_hits"],
+                    "eta": remaining * pace,
+                }
+            )
 
     papers: dict[str, dict] = {}
     if ids:
@@ -449,8 +488,10 @@ def _fetch_paged(seedlist: SeedList, client: S2Client, progress: Callable[[dict]
     short: list[dict] = []
     for pid in order:
         p = papers[pid]
-        for kind, count_field, store in (("references", "referenceCount", references),
-                                         ("citations", "citationCount", citations)):
+        for kind, count_field, store in (
+            ("references", "referenceCount", references),
+            ("citations", "citationCount", citations),
+        ):
             count = int(p.get(count_field) or 0)
             expected_pages = pages_for(count, kind)
             if not expected_pages:
@@ -462,8 +503,13 @@ def _fetch_paged(seedlist: SeedList, client: S2Client, progress: Callable[[dict]
             store[pid] = got["items"]
             expected = min(count, CITATION_CAP - 1) if kind == "citations" else count
             if len(got["items"]) < expected or got.get("bounded"):
-                entry = {"paperId": pid, "key": _key_of(seeds, pid), "list": kind, "expected": expected,
-                         "got": len(got["items"])}
+                entry = {
+                    "paperId": pid,
+                    "key": _key_of(seeds, pid),
+                    "list": kind,
+                    "expected": expected,
+                    "got": len(got["items"]),
+                }
                 if got.get("bounded"):  # an endless ``next``: stopped at the page bound
                     entry["stopped"] = f"after {got['pages']} pages (the bound for {count} entries)"
                 short.append(entry)

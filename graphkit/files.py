@@ -43,8 +43,9 @@ def temp_name(path: str | Path) -> Path:
 
 
 @contextmanager
-def atomic_write(path: str | Path, mode: str = "w", *, encoding: str | None = "utf-8",
-                 newline: str | None = None) -> Iterator[IO]:
+def atomic_write(
+    path: str | Path, mode: str = "w", *, encoding: str | None = "utf-8", newline: str | None = None
+) -> Iterator[IO]:
     """Open ``path`` for writing (``"w"`` text or ``"wb"`` bytes) so that it is replaced only when the block ends
     without an error; on an error (or a kill) the old file stays as it was.
 
@@ -136,13 +137,17 @@ def check_writable(directory: str | Path) -> None:
     try:
         d.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise OutputError(f"cannot create output directory {d}: {e.strerror or e}; choose another with -o") from None
+        raise OutputError(
+            f"cannot create output directory {d}: {e.strerror or e}; choose another with -o"
+        ) from None
     remove_stale(d)
     probe = temp_name(d / "probe")
     try:
         fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         os.close(fd)
     except OSError as e:
-        raise OutputError(f"cannot write in output directory {d}: {e.strerror or e}; "
-                          "choose a writable output directory with -o") from None
+        raise OutputError(
+            f"cannot write in output directory {d}: {e.strerror or e}; "
+            "choose a writable output directory with -o"
+        ) from None
     _unlink(probe)

@@ -42,18 +42,31 @@ import networkx as nx
 
 from .files import atomic_write
 
-PAPER_ATTRS = (
-    "title",
-    "year",
-    "publicationDate",
-    "venue",
-    "authors",
-    "citationCount",
-    "influentialCitationCount",
-    "referenceCount",
-    "externalIds",
-    "url",
-)
+
+def paper_year(d: dict) -> int | None:
+    """A paper's year: ``year``, else the year of its ``publicationDate``.
+
+    >>> paper_year({"year": 2016}), paper_year({"publicationDate": "2019-12-10"}), paper_year({})
+    (2016, 2019, None)
+    """
+    y = d.get("year")
+    if isinstance(y, int):
+        return y
+    pd = str(d.get("publicationDate") or "")
+    return int(pd[:4]) if pd[:4].isdigit() else None
+
+
+def paper_date(d: dict) -> str | None:
+    """A comparable date (ISO): the publication date, else 1 January of the year — so a paper known only by its
+    year counts as "after" a date only when its year is after it. The one rule for ordering papers in time.
+
+    >>> paper_date({"publicationDate": "2019-12-10T00:00:00"}), paper_date({"year": 2017}), paper_date({})
+    ('2019-12-10', '2017-01-01', None)
+    """
+    if d.get("publicationDate"):
+        return str(d["publicationDate"])[:10]
+    y = paper_year(d)
+    return f"{y:04d}-01-01" if y is not None else None
 
 
 def _paper_attrs(paper: dict) -> dict:
@@ -231,7 +244,9 @@ def seed_nodes(G: nx.DiGraph) -> list[str]:
     >>> G.add_node("z", seed=False); seed_nodes(G)
     ['y', 'x']
     """
-    return sorted((n for n, d in G.nodes(data=True) if d.get("seed")), key=lambda n: (G.nodes[n].get("line", 0), n))
+    return sorted(
+        (n for n, d in G.nodes(data=True) if d.get("seed")), key=lambda n: (G.nodes[n].get("line", 0), n)
+    )
 
 
 def node_key(G: nx.DiGraph, n: str) -> str:
@@ -264,7 +279,7 @@ def _given_name(label: str, title: str) -> bool:
         return False
     if not title.casefold().startswith(label.casefold()):
         return True
-    rest = title[len(label):].lstrip()
+    rest = title[len(label) :].lstrip()
     if rest[:1] in (":", "："):
         return len(label.split()) <= 3
     return all(_is_method_name(w) for w in label.split()) and len(label.split()) <= 2

@@ -32,10 +32,15 @@ FONT = 13  # label font size, px at scale 1
 BOX_PAD = 5  # px of box left and right of a label
 BOX_VPAD = 3  # px of box above and below a label
 GAP = 3  # px kept free between two drawings of a column
-LABEL_GAP = 11  # px between a shape's centre plus radius and the top of the label under it (as vis-network draws it)
+LABEL_GAP = (
+    11  # px between a shape's centre plus radius and the top of the label under it (as vis-network draws it)
+)
 COL_GAP = 10  # px between the labels of two neighbouring columns
 QUANTILES = (1.0, 0.9, 0.8)  # columns are spaced for one of these quantiles of their drawings' widths
-PANE = (748, 474)  # the drawing area the layout is sized for: a 760×640 iframe less the bars, ticks and margins
+PANE = (
+    748,
+    474,
+)  # the drawing area the layout is sized for: a 760×640 iframe less the bars, ticks and margins
 WEIGHTS = {"lineage": 8.0, "main": 4.0, "backbone": 2.0, "other": 0.5}
 
 
@@ -54,7 +59,7 @@ def text_width(text: str, size: float = FONT) -> float:
             w += 1.0
         elif ch in " '.,:;!|il`ıj":
             w += 0.32
-        elif ch in "ftrI()[]-/\\\"":
+        elif ch in 'ftrI()[]-/\\"':
             w += 0.4
         elif ch in "mwMW@%":
             w += 0.92
@@ -65,8 +70,14 @@ def text_width(text: str, size: float = FONT) -> float:
     return w * size
 
 
-def year_columns(years: Mapping[str, int | None], *, min_share: float = 0.04, min_count: int = 3,
-                 min_columns: int = 6, max_columns: int = 12) -> tuple[dict[str, int], list[str]]:
+def year_columns(
+    years: Mapping[str, int | None],
+    *,
+    min_share: float = 0.04,
+    min_count: int = 3,
+    min_columns: int = 6,
+    max_columns: int = 12,
+) -> tuple[dict[str, int], list[str]]:
     """Assign each paper a column: one per year, sparse years at either end binned.
 
     The first columns are merged into ``≤Y`` until they hold at least ``max(min_count, min_share × papers)``
@@ -188,7 +199,9 @@ def label_overlaps(boxes: Mapping[str, tuple[float, float, float, float]]) -> se
     return {ids[k] for k in np.flatnonzero(hit.any(axis=1))}
 
 
-def _pav(target: Sequence[float], gaps: Sequence[float], band: tuple[float, float] | None = None) -> list[float]:
+def _pav(
+    target: Sequence[float], gaps: Sequence[float], band: tuple[float, float] | None = None
+) -> list[float]:
     """Positions ``y`` nearest to ``target`` (least squares) with ``y[k+1] - y[k] >= gaps[k]``, all inside
     ``band`` when given (and when they fit): isotonic regression (pool adjacent violators) on the targets less
     the cumulative gaps.
@@ -230,8 +243,13 @@ def _barycentre(n, pos, nbrs, col_of, k, forward) -> float:
     return sum(y * w for y, w in side) / sum(w for _, w in side)
 
 
-def order_columns(columns: list[list[str]], weighted: Mapping[tuple[str, str], float],
-                  drawn: Sequence[tuple[str, str]], *, sweeps: int = 24) -> list[list[str]]:
+def order_columns(
+    columns: list[list[str]],
+    weighted: Mapping[tuple[str, str], float],
+    drawn: Sequence[tuple[str, str]],
+    *,
+    sweeps: int = 24,
+) -> list[list[str]]:
     """Order the papers of each column to reduce crossings: barycentre sweeps, alternately left to right (by the
     neighbours in earlier columns) and right to left (by those in later ones), over ``weighted`` undirected
     links; the ordering with the fewest crossings among ``drawn`` edges (with each column's papers spaced evenly)
@@ -273,9 +291,14 @@ def order_columns(columns: list[list[str]], weighted: Mapping[tuple[str, str], f
     return best
 
 
-def place(order: list[list[str]], weighted: Mapping[tuple[str, str], float],
-          extent: Mapping[str, tuple[float, float, float]], *, iterations: int = 8, quantile: float = 1.0,
-          ) -> tuple[dict[str, tuple[float, float]], list[float]]:
+def place(
+    order: list[list[str]],
+    weighted: Mapping[tuple[str, str], float],
+    extent: Mapping[str, tuple[float, float, float]],
+    *,
+    iterations: int = 8,
+    quantile: float = 1.0,
+) -> tuple[dict[str, tuple[float, float]], list[float]]:
     """Positions for ordered columns: x from the columns' widths, y by an order-preserving packing.
 
     ``extent[n] = (width, above, below)``: how far a paper's drawing (shape and label) reaches left/right (half
@@ -292,6 +315,7 @@ def place(order: list[list[str]], weighted: Mapping[tuple[str, str], float],
     >>> pos["a"][1] == pos["b"][1] and pos["c"][1] - pos["b"][1] == 20 + GAP
     True
     """
+
     def typical(col):
         ws = sorted(extent[n][0] for n in col) or [0.0]
         return ws[int(quantile * (len(ws) - 1))]
@@ -310,7 +334,9 @@ def place(order: list[list[str]], weighted: Mapping[tuple[str, str], float],
         return [extent[a][2] + extent[b][1] + GAP for a, b in zip(col, col[1:], strict=False)]
 
     # every column within one band: as tall as the tallest column packed tight, or as the pane's shape asks
-    tallest = max((sum(gaps(col)) + extent[col[0]][1] + extent[col[-1]][2] for col in order if col), default=0.0)
+    tallest = max(
+        (sum(gaps(col)) + extent[col[0]][1] + extent[col[-1]][2] for col in order if col), default=0.0
+    )
     wide = (xs[-1] - xs[0]) + max((extent[n][0] for n in col_of), default=0.0)
     half = max(tallest, wide * PANE[1] / PANE[0]) / 2
     band = {k: (-half + extent[col[0]][1], half - extent[col[-1]][2]) for k, col in enumerate(order) if col}
@@ -332,8 +358,12 @@ def place(order: list[list[str]], weighted: Mapping[tuple[str, str], float],
     for k in range(1, len(order)):
         col = order[k]
         reach = xs[k] - max(extent[n][0] for n in col) / 2
-        obstacles = [(xs[j] + extent[m][0] / 2, y[m] - extent[m][1], y[m] + extent[m][2])
-                     for j in range(max(0, k - 3), k) for m in order[j] if xs[j] + extent[m][0] / 2 + GAP > reach]
+        obstacles = [
+            (xs[j] + extent[m][0] / 2, y[m] - extent[m][1], y[m] + extent[m][2])
+            for j in range(max(0, k - 3), k)
+            for m in order[j]
+            if xs[j] + extent[m][0] / 2 + GAP > reach
+        ]
         if not obstacles:
             continue
         placed: list[float] = []
@@ -342,8 +372,11 @@ def place(order: list[list[str]], weighted: Mapping[tuple[str, str], float],
             yy = y[n] if not placed else max(y[n], placed[-1] + extent[col[i - 1]][2] + up + GAP)
             left = xs[k] - w / 2
             for _ in range(len(obstacles) + 1):
-                hit = [bot for right, top, bot in obstacles
-                       if right + GAP > left and yy - up < bot + GAP and yy + down > top - GAP]
+                hit = [
+                    bot
+                    for right, top, bot in obstacles
+                    if right + GAP > left and yy - up < bot + GAP and yy + down > top - GAP
+                ]
                 if not hit:
                     break
                 yy = max(hit) + GAP + up
@@ -352,10 +385,17 @@ def place(order: list[list[str]], weighted: Mapping[tuple[str, str], float],
     return {n: (xs[col_of[n]], y[n]) for n in col_of}, xs
 
 
-def compute_layout(nodes: Sequence[str], years: Mapping[str, int | None],
-                   extent: Mapping[str, tuple[float, float, float]], edges: Iterable[tuple[str, str]], *,
-                   lineage: Iterable[tuple[str, str]] = (), main: Iterable[tuple[str, str]] = (),
-                   backbone: Iterable[tuple[str, str]] = (), group: Mapping[str, int] | None = None) -> dict:
+def compute_layout(
+    nodes: Sequence[str],
+    years: Mapping[str, int | None],
+    extent: Mapping[str, tuple[float, float, float]],
+    edges: Iterable[tuple[str, str]],
+    *,
+    lineage: Iterable[tuple[str, str]] = (),
+    main: Iterable[tuple[str, str]] = (),
+    backbone: Iterable[tuple[str, str]] = (),
+    group: Mapping[str, int] | None = None,
+) -> dict:
     """The whole layout: columns, order, positions. ``extent[n] = (width, above, below)`` of each paper's drawing
     (see :func:`box_extent`); ``edges`` are every citation among ``nodes`` (either direction);
     ``lineage``/``main``/``backbone`` the ones drawn by default (they weigh more in the order).
@@ -390,10 +430,12 @@ def compute_layout(nodes: Sequence[str], years: Mapping[str, int | None],
     best = None
     for q in QUANTILES:  # columns spaced for the widest drawings, or narrower: whichever reads largest
         pos, xs = place(order, weighted, extent, quantile=q)
-        w = max((p[0] + extent[n][0] / 2 for n, p in pos.items()), default=0) - \
-            min((p[0] - extent[n][0] / 2 for n, p in pos.items()), default=0)
-        h = max((p[1] + extent[n][2] for n, p in pos.items()), default=0) - \
-            min((p[1] - extent[n][1] for n, p in pos.items()), default=0)
+        w = max((p[0] + extent[n][0] / 2 for n, p in pos.items()), default=0) - min(
+            (p[0] - extent[n][0] / 2 for n, p in pos.items()), default=0
+        )
+        h = max((p[1] + extent[n][2] for n, p in pos.items()), default=0) - min(
+            (p[1] - extent[n][1] for n, p in pos.items()), default=0
+        )
         scale = min(PANE[0] / max(w, 1.0), PANE[1] / max(h, 1.0))
         if best is None or scale > best[0] * 1.02:
             best = (scale, pos, xs)

@@ -17,7 +17,7 @@ from pathlib import Path
 import networkx as nx
 
 from .errors import LineageError
-from .graph import node_label
+from .graph import node_label, paper_date
 
 _ARROW = re.compile(r"\s*(?:->|→|=>|⟶)\s*")
 
@@ -159,14 +159,6 @@ def resolve_name(G: nx.DiGraph, name: str, _idx: dict | None = None) -> str:
     )
 
 
-def _date_key(d: dict) -> str | None:
-    if d.get("publicationDate"):
-        return str(d["publicationDate"])
-    if d.get("year"):
-        return f"{int(d['year']):04d}-07-01"
-    return None
-
-
 def seed_dag(G: nx.DiGraph) -> tuple[nx.DiGraph, int]:
     """The seeds' citation DAG (edges citing -> cited) with cycles broken by date, and how many edges were dropped.
 
@@ -180,7 +172,7 @@ def seed_dag(G: nx.DiGraph) -> tuple[nx.DiGraph, int]:
     D = nx.DiGraph()
     D.add_nodes_from(seeds)
     D.add_edges_from((u, v) for u, v in G.subgraph(seeds).edges)
-    dates = {n: _date_key(G.nodes[n]) for n in seeds}
+    dates = {n: paper_date(G.nodes[n]) for n in seeds}
     dropped = 0
     backward = [(u, v) for u, v in D.edges if dates[u] and dates[v] and dates[u] < dates[v]]
     D.remove_edges_from(backward)
@@ -239,13 +231,25 @@ def check_declared(G: nx.DiGraph, chains: list[list[str]]) -> list[dict]:
     for chain in chains:
         nodes = [nodes_of[name] for name in chain]
         for a, b in zip(nodes, nodes[1:], strict=False):
-            rec = {"from": a, "to": b, "status": "missing", "path": [], "influential": None, "intents": [],
-                   "contexts": []}
+            rec = {
+                "from": a,
+                "to": b,
+                "status": "missing",
+                "path": [],
+                "influential": None,
+                "intents": [],
+                "contexts": [],
+            }
             if G.has_edge(b, a):
                 e = G.edges[b, a]
                 infl = e.get("isInfluential")  # None: the link's details were not fetched
-                rec.update(status="direct", path=[b, a], influential=None if infl is None else bool(infl),
-                           intents=list(e.get("intents") or []), contexts=list(e.get("contexts") or [])[:3])
+                rec.update(
+                    status="direct",
+                    path=[b, a],
+                    influential=None if infl is None else bool(infl),
+                    intents=list(e.get("intents") or []),
+                    contexts=list(e.get("contexts") or [])[:3],
+                )
             elif a != b:
                 try:
                     rec.update(status="indirect", path=nx.dijkstra_path(G, b, a, weight=weight))
@@ -256,7 +260,7 @@ def check_declared(G: nx.DiGraph, chains: list[list[str]]) -> list[dict]:
 
 
 def _by_date(G: nx.DiGraph):
-    return lambda n: (_date_key(G.nodes[n]) or "9999", n)
+    return lambda n: (paper_date(G.nodes[n]) or "9999", n)
 
 
 def backbone(G: nx.DiGraph) -> list[tuple[str, str]]:

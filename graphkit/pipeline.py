@@ -17,7 +17,7 @@ import networkx as nx
 
 from .errors import OutputError
 from .files import atomic_write, check_writable
-from .graph import build_graph, node_key, save_graph
+from .graph import build_graph, save_graph
 from .seeds import SeedList, parse_seeds
 
 
@@ -54,8 +54,14 @@ class Collected:
 
 
 @paused_gc()
-def collect(source: str, client, progress: Callable[[dict], None] | None = None, *,
-            chains: list[list[str]] | None = None, detail: str = "lists") -> Collected:
+def collect(
+    source: str,
+    client,
+    progress: Callable[[dict], None] | None = None,
+    *,
+    chains: list[list[str]] | None = None,
+    detail: str = "lists",
+) -> Collected:
     """Parse SOURCE, fetch (or read from the cache) what S2 knows of its seeds, and build the graph.
 
     ``chains``: the declared lineages, whose links get their edge details fetched; ``detail``: ``"lists"`` (edge
@@ -78,7 +84,9 @@ def collect(source: str, client, progress: Callable[[dict], None] | None = None,
 
 
 @paused_gc()
-def analyse(G: nx.DiGraph, *, chains: list[list[str]] = (), top: int = 20, aliases: dict | None = None) -> dict:
+def analyse(
+    G: nx.DiGraph, *, chains: list[list[str]] = (), top: int = 20, aliases: dict | None = None
+) -> dict:
     """Declared lineage, backbone, main path and missing papers of a graph (``aliases``, names for papers, are
     applied to ``G`` first: see :func:`graphkit.lineage.apply_aliases`)."""
     from .discover import find_missing
@@ -101,28 +109,6 @@ def analyse(G: nx.DiGraph, *, chains: list[list[str]] = (), top: int = 20, alias
         "main_path": main,
         "missing": missing,
         "timings": {"declared": t1 - t0, "backbone": t2 - t1, "main_path": t3 - t2, "missing": t4 - t3},
-    }
-
-
-def lineage_json(G: nx.DiGraph, declared: list[dict], bb: list, main: dict) -> dict:
-    """The ``graphkit lineage --json`` document: papers named by their seed key."""
-    k = lambda n: node_key(G, n)  # noqa: E731
-    return {
-        "declared": [
-            {
-                "from": k(d["from"]),
-                "to": k(d["to"]),
-                "status": d["status"],
-                "path": [k(n) for n in d.get("path") or []],
-                "influential": d.get("influential"),
-                "intents": d.get("intents") or [],
-                "contexts": d.get("contexts") or [],
-            }
-            for d in declared
-        ],
-        "backbone": [[k(a), k(b)] for a, b in bb],
-        "main_path": [[k(n) for n in path] for path in main.get("paths", [])],
-        "dropped_edges": main.get("dropped_edges", 0),
     }
 
 
@@ -156,12 +142,26 @@ def write_site(
     changes = compare(read_snapshot(out), snap)
     save_graph(G, out / "graph.json")
     t1 = time.perf_counter()
-    files = write_all(G, out, declared=analyses["declared"], main=analyses["main_path"], missing=analyses["missing"],
-                      formats=tuple(formats), changes=changes)
+    files = write_all(
+        G,
+        out,
+        declared=analyses["declared"],
+        main=analyses["main_path"],
+        missing=analyses["missing"],
+        formats=tuple(formats),
+        changes=changes,
+    )
     t2 = time.perf_counter()
     page_title = title or G.graph.get("title") or "graphkit map"
-    view = map_view(G, missing=analyses["missing"], declared=analyses["declared"], main_path=analyses["main_path"],
-                    backbone=analyses["backbone"], max_nodes=max_nodes, title=page_title)
+    view = map_view(
+        G,
+        missing=analyses["missing"],
+        declared=analyses["declared"],
+        main_path=analyses["main_path"],
+        backbone=analyses["backbone"],
+        max_nodes=max_nodes,
+        title=page_title,
+    )
     html = write_html(G, out / "index.html", title=page_title, view=view, slug=slug)
     html["svg_bytes"] = write_svg(view, out / "map.svg")
     t3 = time.perf_counter()
@@ -169,10 +169,15 @@ def write_site(
     try:
         (out / SNAPSHOT).write_text(json.dumps(snap, ensure_ascii=False), encoding="utf-8")
     except OSError as e:
-        raise OutputError(f"cannot write {out / SNAPSHOT}: {e.strerror}; choose a writable output directory with -o"
-                          ) from e
-    return {"files": [str(out / "graph.json"), *map(str, files), str(out / "index.html"), str(out / "map.svg")],
-            "html": html, "timings": timings, "changes": changes}
+        raise OutputError(
+            f"cannot write {out / SNAPSHOT}: {e.strerror}; choose a writable output directory with -o"
+        ) from e
+    return {
+        "files": [str(out / "graph.json"), *map(str, files), str(out / "index.html"), str(out / "map.svg")],
+        "html": html,
+        "timings": timings,
+        "changes": changes,
+    }
 
 
 SNAPSHOT = ".graphkit-snapshot.json"  # what the last build in an OUTDIR found (graphkit.changes.snapshot)
@@ -237,13 +242,17 @@ def post_settings(source: str) -> tuple[list[list[str]], dict[str, str]]:
         return [], {}
     where = f"{source}: front matter graphkit:"
     if not isinstance(conf, dict):
-        raise LineageError(f"{where} must be a mapping with 'lineages' (a list of 'A -> B') and 'aliases' (name: id)")
+        raise LineageError(
+            f"{where} must be a mapping with 'lineages' (a list of 'A -> B') and 'aliases' (name: id)"
+        )
     lines = conf.get("lineages") or []
     names = conf.get("aliases") or {}
     if isinstance(lines, str):
         lines = [lines]
     if not isinstance(lines, list) or not isinstance(names, dict):
-        raise LineageError(f"{where} 'lineages' must be a list of 'A -> B -> C' and 'aliases' a mapping name: id")
+        raise LineageError(
+            f"{where} 'lineages' must be a list of 'A -> B -> C' and 'aliases' a mapping name: id"
+        )
     chains, aliases = parse_lineage_lines([str(x) for x in lines], where=f"{where} lineages item ")
     aliases.update({str(k): str(v) for k, v in names.items()})
     return chains, aliases
@@ -272,7 +281,9 @@ def published_by_jekyll(path: str | Path) -> Path | None:
             except (OSError, ValueError):
                 conf = {}
             excluded = conf.get("exclude") if isinstance(conf, dict) else None
-            if isinstance(excluded, list) and any(str(e).strip("/") in (first, first + "/") for e in excluded):
+            if isinstance(excluded, list) and any(
+                str(e).strip("/") in (first, first + "/") for e in excluded
+            ):
                 return None
             return root
     return None
@@ -339,15 +350,22 @@ def code_fingerprint(root: str | Path | None = None) -> str:
     return h.hexdigest()
 
 
-def build_stamp(source: bytes, *, lineages: bytes, options: dict, api_url: str, generation: int,
-                code: str | None = None) -> str:
+def build_stamp(
+    source: bytes, *, lineages: bytes, options: dict, api_url: str, generation: int, code: str | None = None
+) -> str:
     """What a build's outputs depend on, hashed: the source, the declared chains, the options, the API, the cache
     generation, and graphkit's code, templates and output libraries (``code``, default :func:`code_fingerprint`)."""
     import hashlib
 
     h = hashlib.sha256()
-    for part in (source, lineages, json.dumps(options, sort_keys=True).encode(), api_url.encode(),
-                 str(generation).encode(), (code or code_fingerprint()).encode()):
+    for part in (
+        source,
+        lineages,
+        json.dumps(options, sort_keys=True).encode(),
+        api_url.encode(),
+        str(generation).encode(),
+        (code or code_fingerprint()).encode(),
+    ):
         h.update(hashlib.sha256(part).digest())
     return h.hexdigest()
 
@@ -365,8 +383,9 @@ def stamp_for(source: str, lineages: str | None, options: dict, client) -> Calla
     if not raw:
         return None
     code = code_fingerprint()
-    return lambda: build_stamp(raw, lineages=extra, options=options, api_url=client.base_url,
-                               generation=client.generation, code=code)
+    return lambda: build_stamp(
+        raw, lineages=extra, options=options, api_url=client.base_url, generation=client.generation, code=code
+    )
 
 
 def up_to_date(outdir: str | Path, stamp: str) -> dict | None:
@@ -396,7 +415,3 @@ def save_stamp(outdir: str | Path, stamp: str, summary: dict) -> None:
             f.write(json.dumps({"stamp": stamp, "files": files, "summary": summary}))
     except OutputError:
         pass  # the stamp only saves time; a build without it is still complete
-
-
-def dumps(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=2)

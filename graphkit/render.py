@@ -20,25 +20,63 @@ from pathlib import Path
 import networkx as nx
 
 from .errors import OutputError
-from .graph import fetched_dates, seed_nodes, unique_labels
+from .graph import fetched_dates, paper_year, seed_nodes, unique_labels
 
-PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
-           "#17becf", "#8c564b", "#bcbd22"]
+PALETTE = [
+    "#4e79a7",
+    "#f28e2b",
+    "#59a14f",
+    "#e15759",
+    "#76b7b2",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#17becf",
+    "#8c564b",
+    "#bcbd22",
+]
 MISSING_STYLE = {
-    "foundation": {"shape": "diamond", "name": "missing foundation", "css": "hollow",
-                   "long": "a paper many seeds cite, not in the list"},
-    "followup": {"shape": "triangle", "name": "missing follow-up", "css": "tri",
-                 "long": "a later paper that cites many seeds, not in the list"},
-    "survey": {"shape": "square", "name": "survey", "css": "square", "long": "a survey or review that covers the list"},
+    "foundation": {
+        "shape": "diamond",
+        "name": "missing foundation",
+        "css": "hollow",
+        "long": "a paper many seeds cite, not in the list",
+    },
+    "followup": {
+        "shape": "triangle",
+        "name": "missing follow-up",
+        "css": "tri",
+        "long": "a later paper that cites many seeds, not in the list",
+    },
+    "survey": {
+        "shape": "square",
+        "name": "survey",
+        "css": "square",
+        "long": "a survey or review that covers the list",
+    },
 }
 EDGE_STYLE = {  # drawn cited -> citing (knowledge flows left to right, like time)
     "lineage": {"color": "#d9480f", "width": 3.5, "name": "lineage", "long": "a lineage the post declares"},
-    "lineage-indirect": {"color": "#d9480f", "width": 2.5, "name": "lineage, via others", "dashes": True,
-                         "long": "a declared lineage that runs through other papers"},
-    "main": {"color": "#1c64f2", "width": 2.0, "name": "main path",
-             "long": "the main path of the seeds' citations (search path count); click to hide"},
-    "backbone": {"color": "#8e99a8", "width": 1.0, "name": "cites",
-                 "long": "a seed citing another, once links implied by longer chains are dropped"},
+    "lineage-indirect": {
+        "color": "#d9480f",
+        "width": 2.5,
+        "name": "lineage, via others",
+        "dashes": True,
+        "long": "a declared lineage that runs through other papers",
+    },
+    "main": {
+        "color": "#1c64f2",
+        "width": 2.0,
+        "name": "main path",
+        "long": "the main path of the seeds' citations (search path count); click to hide",
+    },
+    "backbone": {
+        "color": "#8e99a8",
+        "width": 1.0,
+        "name": "cites",
+        "long": "a seed citing another, once links implied by longer chains are dropped",
+    },
     "other": {"color": "#b9c2ce", "width": 1.0, "name": "more on hover", "long": "every other citation"},
 }
 MAP_NODES = 120  # the default map: the seeds and the top missing papers that fit
@@ -47,21 +85,13 @@ MAP_LABELLED = 3  # missing papers labelled per kind (the rest are named on hove
 SHAPE_RADIUS = 7
 
 
-def _year(d: dict) -> int | None:
-    y = d.get("year")
-    if isinstance(y, int):
-        return y
-    pd = d.get("publicationDate") or ""
-    return int(pd[:4]) if pd[:4].isdigit() else None
-
-
 def _tint(hex_colour: str, share: float = 0.78) -> str:
     """``hex_colour`` mixed with white (``share`` of white).
 
     >>> _tint("#000000", 0.5)
     '#808080'
     """
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return "#" + "".join(f"{round(c + (255 - c) * share):02x}" for c in (r, g, b))
 
 
@@ -95,8 +125,16 @@ def choose_nodes(G: nx.DiGraph, *, missing=(), declared=(), max_nodes: int | Non
     return chosen
 
 
-def map_view(G: nx.DiGraph, *, missing=(), declared=(), main_path=None, backbone=None, max_nodes: int | None = None,
-             title: str = "") -> dict:
+def map_view(
+    G: nx.DiGraph,
+    *,
+    missing=(),
+    declared=(),
+    main_path=None,
+    backbone=None,
+    max_nodes: int | None = None,
+    title: str = "",
+) -> dict:
     """What the map draws, and where. Pure.
 
     Nodes (:func:`choose_nodes`): seeds as boxes holding their name, coloured by the post's top-level section;
@@ -173,18 +211,29 @@ def map_view(G: nx.DiGraph, *, missing=(), declared=(), main_path=None, backbone
         if kind[n] == "seed":
             extent[n] = box_extent(labels[n])
         else:
-            extent[n] = shape_extent(SHAPE_RADIUS if kind[n] != "path" else 5, labels[n] if labelled[n] else "")
+            extent[n] = shape_extent(
+                SHAPE_RADIUS if kind[n] != "path" else 5, labels[n] if labelled[n] else ""
+            )
     group = {}
     for n in chosen:
         if kind[n] == "seed":
             group[n] = sections.index((G.nodes[n].get("sections") or ["(no section)"])[0])
         else:
-            group[n] = len(sections) + ("path", "foundation", "survey", "followup").index(kind[n]) \
-                if kind[n] in ("path", "foundation", "survey", "followup") else len(sections) + 4
-    lay = compute_layout(chosen, {n: _year(G.nodes[n]) for n in chosen}, extent,
-                         [(u, v) for u, v in flows],
-                         lineage=[f for f in flows if f in lineage], main=[f for f in flows if f in main],
-                         backbone=[f for f in flows if f in bb], group=group)
+            group[n] = (
+                len(sections) + ("path", "foundation", "survey", "followup").index(kind[n])
+                if kind[n] in ("path", "foundation", "survey", "followup")
+                else len(sections) + 4
+            )
+    lay = compute_layout(
+        chosen,
+        {n: paper_year(G.nodes[n]) for n in chosen},
+        extent,
+        [(u, v) for u, v in flows],
+        lineage=[f for f in flows if f in lineage],
+        main=[f for f in flows if f in main],
+        backbone=[f for f in flows if f in bb],
+        group=group,
+    )
     seconds = time.perf_counter() - t0
 
     nodes, info = [], []
@@ -192,58 +241,129 @@ def map_view(G: nx.DiGraph, *, missing=(), declared=(), main_path=None, backbone
         d = G.nodes[n]
         x, y = lay["pos"][n]
         k = kind[n]
-        node = {"id": n, "x": x, "y": y, "label": labels[n] if labelled[n] else "", "kind": k, "w": extent[n][0]}
+        node = {
+            "id": n,
+            "x": x,
+            "y": y,
+            "label": labels[n] if labelled[n] else "",
+            "kind": k,
+            "w": extent[n][0],
+        }
         if k == "seed":
             top = (d.get("sections") or ["(no section)"])[0]
             c = colour[top]
-            node.update(shape="box", margin={"top": BOX_VPAD, "bottom": BOX_VPAD, "left": BOX_PAD, "right": BOX_PAD},
-                        borderWidth=1.5, section=sections.index(top),
-                        shapeProperties={"borderRadius": 4},
-                        color={"background": _tint(c), "border": c,
-                               "highlight": {"background": _tint(c, 0.55), "border": "#1d2430"},
-                               "hover": {"background": _tint(c, 0.55), "border": "#1d2430"}},
-                        font={"size": FONT, "color": "#1d2430"})
+            node.update(
+                shape="box",
+                margin={"top": BOX_VPAD, "bottom": BOX_VPAD, "left": BOX_PAD, "right": BOX_PAD},
+                borderWidth=1.5,
+                section=sections.index(top),
+                shapeProperties={"borderRadius": 4},
+                color={
+                    "background": _tint(c),
+                    "border": c,
+                    "highlight": {"background": _tint(c, 0.55), "border": "#1d2430"},
+                    "hover": {"background": _tint(c, 0.55), "border": "#1d2430"},
+                },
+                font={"size": FONT, "color": "#1d2430"},
+            )
         elif k == "path":
-            node.update(shape="dot", size=5, borderWidth=1, color={"background": "#8e99a8", "border": "#5c6675"},
-                        font={"size": FONT, "color": "#3d4654"})
+            node.update(
+                shape="dot",
+                size=5,
+                borderWidth=1,
+                color={"background": "#8e99a8", "border": "#5c6675"},
+                font={"size": FONT, "color": "#3d4654"},
+            )
         else:
-            node.update(shape=MISSING_STYLE.get(k, {"shape": "dot"})["shape"], size=SHAPE_RADIUS, borderWidth=2,
-                        color={"background": "#ffffff", "border": "#6b7280",
-                               "highlight": {"background": "#f3f4f6", "border": "#1d2430"},
-                               "hover": {"background": "#f3f4f6", "border": "#1d2430"}},
-                        font={"size": FONT, "color": "#3d4654"})
+            node.update(
+                shape=MISSING_STYLE.get(k, {"shape": "dot"})["shape"],
+                size=SHAPE_RADIUS,
+                borderWidth=2,
+                color={
+                    "background": "#ffffff",
+                    "border": "#6b7280",
+                    "highlight": {"background": "#f3f4f6", "border": "#1d2430"},
+                    "hover": {"background": "#f3f4f6", "border": "#1d2430"},
+                },
+                font={"size": FONT, "color": "#3d4654"},
+            )
         nodes.append(node)
         ext = d.get("externalIds") or {}
         authors = [str(a) for a in d.get("authors") or []]
-        info.append({
-            "id": n, "label": labels[n], "title": d.get("title") or "", "year": _year(d), "venue": d.get("venue") or "",
-            "authors": ", ".join(authors[:6]) + (" et al." if len(authors) > 6 else ""),
-            "citations": d.get("citationCount"), "sections": " / ".join(d.get("sections") or []),
-            "reason": reason_of.get(n, ""), "kind": k, "arxiv": str(ext.get("ArXiv") or ""),
-            "doi": str(ext.get("DOI") or ""),
-        })
+        info.append(
+            {
+                "id": n,
+                "label": labels[n],
+                "title": d.get("title") or "",
+                "year": paper_year(d),
+                "venue": d.get("venue") or "",
+                "authors": ", ".join(authors[:6]) + (" et al." if len(authors) > 6 else ""),
+                "citations": d.get("citationCount"),
+                "sections": " / ".join(d.get("sections") or []),
+                "reason": reason_of.get(n, ""),
+                "kind": k,
+                "arxiv": str(ext.get("ArXiv") or ""),
+                "doi": str(ext.get("DOI") or ""),
+            }
+        )
     edges = []
     for cited, citing in flows:
         ek = edge_kind((cited, citing))
         st = EDGE_STYLE[ek]
-        edges.append({"id": f"{cited}>{citing}", "from": cited, "to": citing, "kind": ek, "width": st["width"],
-                      "color": st["color"], "dashes": bool(st.get("dashes")), "hidden": ek == "other"})
+        edges.append(
+            {
+                "id": f"{cited}>{citing}",
+                "from": cited,
+                "to": citing,
+                "kind": ek,
+                "width": st["width"],
+                "color": st["color"],
+                "dashes": bool(st.get("dashes")),
+                "hidden": ek == "other",
+            }
+        )
     legend = {
         "sections": [{"name": s, "color": colour[s]} for s in sections],
-        "kinds": [{"kind": k, "name": MISSING_STYLE[k]["name"], "css": MISSING_STYLE[k]["css"],
-                   "long": MISSING_STYLE[k]["long"]}
-                  for k in MISSING_STYLE if k in kind_of.values()],
-        "links": [{"kind": k, "name": v["name"], "color": v["color"], "dashed": bool(v.get("dashes")), "long": v["long"]}
-                  for k, v in EDGE_STYLE.items()
-                  if any(e["kind"] == k for e in edges) or k in ("lineage", "backbone")],
+        "kinds": [
+            {
+                "kind": k,
+                "name": MISSING_STYLE[k]["name"],
+                "css": MISSING_STYLE[k]["css"],
+                "long": MISSING_STYLE[k]["long"],
+            }
+            for k in MISSING_STYLE
+            if k in kind_of.values()
+        ],
+        "links": [
+            {
+                "kind": k,
+                "name": v["name"],
+                "color": v["color"],
+                "dashed": bool(v.get("dashes")),
+                "long": v["long"],
+            }
+            for k, v in EDGE_STYLE.items()
+            if any(e["kind"] == k for e in edges) or k in ("lineage", "backbone")
+        ],
     }
-    years = [y for y in (_year(G.nodes[n]) for n in chosen) if y]
-    return {"title": title, "fetched": fetched_dates(G), "nodes": nodes, "edges": edges, "info": info, "legend": legend,
-            "columns": lay["columns"], "extent": {"width": lay["width"], "height": lay["height"]},
-            "edgeStyle": EDGE_STYLE,
-            "years": [min(years), max(years)] if years else [],
-            "layout": {"crossings": lay["crossings"], "seconds": round(seconds, 4),
-                       "default_edges": sum(1 for e in edges if not e["hidden"])}}
+    years = [y for y in (paper_year(G.nodes[n]) for n in chosen) if y]
+    return {
+        "title": title,
+        "fetched": fetched_dates(G),
+        "nodes": nodes,
+        "edges": edges,
+        "info": info,
+        "legend": legend,
+        "columns": lay["columns"],
+        "extent": {"width": lay["width"], "height": lay["height"]},
+        "edgeStyle": EDGE_STYLE,
+        "years": [min(years), max(years)] if years else [],
+        "layout": {
+            "crossings": lay["crossings"],
+            "seconds": round(seconds, 4),
+            "default_edges": sum(1 for e in edges if not e["hidden"]),
+        },
+    }
 
 
 OPTIONS = {
@@ -251,10 +371,22 @@ OPTIONS = {
     "layout": {"improvedLayout": False, "randomSeed": 1},
     "physics": {"enabled": False, "stabilization": {"enabled": False, "fit": False}},
     "nodes": {"font": {"face": "system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', sans-serif"}},
-    "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.45}}, "smooth": False,
-              "selectionWidth": 1, "hoverWidth": 0},
-    "interaction": {"hover": True, "tooltipDelay": 80, "navigationButtons": False, "keyboard": False,
-                    "multiselect": False, "dragNodes": False, "hideEdgesOnDrag": False, "zoomSpeed": 0.6},
+    "edges": {
+        "arrows": {"to": {"enabled": True, "scaleFactor": 0.45}},
+        "smooth": False,
+        "selectionWidth": 1,
+        "hoverWidth": 0,
+    },
+    "interaction": {
+        "hover": True,
+        "tooltipDelay": 80,
+        "navigationButtons": False,
+        "keyboard": False,
+        "multiselect": False,
+        "dragNodes": False,
+        "hideEdgesOnDrag": False,
+        "zoomSpeed": 0.6,
+    },
 }
 
 
@@ -276,20 +408,44 @@ def json_for_script(obj) -> str:
     '{"t": "\\\\u003c/script\\\\u003e\\\\u003cimg src=x onerror=alert(1)\\\\u003e"}'
     """
     text = json.dumps(obj, ensure_ascii=False)
-    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for ch, esc in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(ch, esc)
     return text
 
 
-def write_html(G: nx.DiGraph, path: str | Path, *, title: str, missing=(), declared=(), main_path=None,
-               backbone=None, max_nodes: int | None = None, view: dict | None = None, slug: str = "map") -> dict:
+def write_html(
+    G: nx.DiGraph,
+    path: str | Path,
+    *,
+    title: str,
+    missing=(),
+    declared=(),
+    main_path=None,
+    backbone=None,
+    max_nodes: int | None = None,
+    view: dict | None = None,
+    slug: str = "map",
+) -> dict:
     """Write the map (from ``view``, else from :func:`map_view` of the rest); returns ``{"nodes", "edges",
     "bytes", "layout"}``."""
     from pyvis.network import Network
 
     if view is None:
-        view = map_view(G, missing=missing, declared=declared, main_path=main_path, backbone=backbone,
-                        max_nodes=max_nodes, title=title)
+        view = map_view(
+            G,
+            missing=missing,
+            declared=declared,
+            main_path=main_path,
+            backbone=backbone,
+            max_nodes=max_nodes,
+            title=title,
+        )
     net = Network(height="100%", width="100%", directed=True)
     for n in view["nodes"]:
         attrs = {k: v for k, v in n.items() if k not in ("id", "label")}
@@ -301,18 +457,33 @@ def write_html(G: nx.DiGraph, path: str | Path, *, title: str, missing=(), decla
     label_of = {n["id"]: n["label"] for n in view["nodes"]}
     for n in nodes:  # pyvis names an unlabelled node by its id: the map names it on hover only
         n["label"] = label_of[n["id"]]
-    data = dict(view, nodes=nodes, edges=edges, options=json.loads(options) if isinstance(options, str) else options,
-                layout={k: v for k, v in view["layout"].items() if k != "seconds"})  # the same graph, the same page
+    data = dict(
+        view,
+        nodes=nodes,
+        edges=edges,
+        options=json.loads(options) if isinstance(options, str) else options,
+        layout={k: v for k, v in view["layout"].items() if k != "seconds"},
+    )  # the same graph, the same page
     js, css = _vis_assets()
     template = (Path(__file__).parent / "templates" / "map.html").read_text(encoding="utf-8")
-    values = {"TITLE": html.escape(title or "graphkit map"), "VIS_CSS": css, "VIS_JS": js, "DATA": json_for_script(data),
-              "SLUG": html.escape(slug, quote=True)}
+    values = {
+        "TITLE": html.escape(title or "graphkit map"),
+        "VIS_CSS": css,
+        "VIS_JS": js,
+        "DATA": json_for_script(data),
+        "SLUG": html.escape(slug, quote=True),
+    }
     page = re.sub(r"\{\{(TITLE|VIS_CSS|VIS_JS|DATA|SLUG)\}\}", lambda m: values[m.group(1)], template)
     from .files import atomic_write
 
     with atomic_write(path) as f:  # old-and-complete or new-and-complete, whatever kills the build
         f.write(page)
-    return {"nodes": len(nodes), "edges": len(edges), "bytes": len(page.encode("utf-8")), "layout": view["layout"]}
+    return {
+        "nodes": len(nodes),
+        "edges": len(edges),
+        "bytes": len(page.encode("utf-8")),
+        "layout": view["layout"],
+    }
 
 
 SVG_PAD = 12
@@ -338,31 +509,46 @@ def svg_document(view: dict) -> str:
     ox, oy = w / 2, SVG_TICKS + SVG_PAD + view["extent"]["height"] / 2
     pos = {n["id"]: (n["x"] + ox, n["y"] + oy) for n in view["nodes"]}
     node_of = {n["id"]: n for n in view["nodes"]}
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0f}" height="{h:.0f}" viewBox="0 0 {w:.1f} {h:.1f}" '
-           'font-family="system-ui, -apple-system, \'Segoe UI\', \'DejaVu Sans\', sans-serif">',
-           f"<title>{escape(view.get('title') or 'graphkit map')}</title>",
-           '<defs>' + "".join(
-               f'<marker id="a-{k}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="5" markerHeight="5" '
-               f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{st["color"]}"/></marker>'
-               for k, st in EDGE_STYLE.items()) + "</defs>",
-           f'<rect width="{w:.1f}" height="{h:.1f}" fill="#ffffff"/>',
-           f'<rect width="{w:.1f}" height="{SVG_TICKS}" fill="#f6f8fb"/>']
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0f}" height="{h:.0f}" viewBox="0 0 {w:.1f} {h:.1f}" '
+        "font-family=\"system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', sans-serif\">",
+        f"<title>{escape(view.get('title') or 'graphkit map')}</title>",
+        "<defs>"
+        + "".join(
+            f'<marker id="a-{k}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="5" markerHeight="5" '
+            f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{st["color"]}"/></marker>'
+            for k, st in EDGE_STYLE.items()
+        )
+        + "</defs>",
+        f'<rect width="{w:.1f}" height="{h:.1f}" fill="#ffffff"/>',
+        f'<rect width="{w:.1f}" height="{SVG_TICKS}" fill="#f6f8fb"/>',
+    ]
     for c in view["columns"]:
-        out.append(f'<text x="{c["x"] + ox:.1f}" y="15" font-size="11" fill="#5c6675" text-anchor="middle">'
-                   f'{escape(c["name"])}</text>')
+        out.append(
+            f'<text x="{c["x"] + ox:.1f}" y="15" font-size="11" fill="#5c6675" text-anchor="middle">'
+            f"{escape(c['name'])}</text>"
+        )
     for e in sorted((e for e in view["edges"] if not e["hidden"]), key=lambda e: EDGE_ORDER.index(e["kind"])):
         (x1, y1), (x2, y2) = pos[e["from"]], pos[e["to"]]
         # end the line at the target's edge (box half-width or shape radius), like the page
         t = node_of[e["to"]]
         dx, dy = x2 - x1, y2 - y1
         dist = math.hypot(dx, dy) or 1.0
-        r = 10.0 if t["shape"] != "box" else min(abs(t.get("w", 30) / 2 / (dx / dist)) if dx else 1e9,
-                                                   abs((FONT / 2 + BOX_VPAD + 1) / (dy / dist)) if dy else 1e9)
+        r = (
+            10.0
+            if t["shape"] != "box"
+            else min(
+                abs(t.get("w", 30) / 2 / (dx / dist)) if dx else 1e9,
+                abs((FONT / 2 + BOX_VPAD + 1) / (dy / dist)) if dy else 1e9,
+            )
+        )
         r = min(r, dist / 2)
         x2, y2 = x2 - dx / dist * r, y2 - dy / dist * r
         dash = ' stroke-dasharray="6 4"' if e.get("dashes") else ""
-        out.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{e["color"]}" '
-                   f'stroke-width="{e["width"]}"{dash} marker-end="url(#a-{e["kind"]})"/>')
+        out.append(
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{e["color"]}" '
+            f'stroke-width="{e["width"]}"{dash} marker-end="url(#a-{e["kind"]})"/>'
+        )
     for n in view["nodes"]:
         x, y = pos[n["id"]]
         label = escape(n["label"])
@@ -370,27 +556,39 @@ def svg_document(view: dict) -> str:
         if n["shape"] == "box":
             bw = n.get("w", 30)
             bh = FONT + 2 * BOX_VPAD + 2
-            out.append(f'<rect x="{x - bw / 2:.1f}" y="{y - bh / 2:.1f}" width="{bw:.1f}" height="{bh}" rx="4" '
-                       f'fill="{col.get("background")}" stroke="{col.get("border")}" stroke-width="1.5"/>')
-            out.append(f'<text x="{x:.1f}" y="{y + FONT * 0.36:.1f}" font-size="{FONT}" fill="#1d2430" '
-                       f'text-anchor="middle">{label}</text>')
+            out.append(
+                f'<rect x="{x - bw / 2:.1f}" y="{y - bh / 2:.1f}" width="{bw:.1f}" height="{bh}" rx="4" '
+                f'fill="{col.get("background")}" stroke="{col.get("border")}" stroke-width="1.5"/>'
+            )
+            out.append(
+                f'<text x="{x:.1f}" y="{y + FONT * 0.36:.1f}" font-size="{FONT}" fill="#1d2430" '
+                f'text-anchor="middle">{label}</text>'
+            )
             continue
         r = n.get("size", 7)
         style = f'fill="{col.get("background", "#fff")}" stroke="{col.get("border", "#6b7280")}" stroke-width="{n.get("borderWidth", 2)}"'
         if n["shape"] == "diamond":
-            out.append(f'<polygon points="{x:.1f},{y - r:.1f} {x + r:.1f},{y:.1f} {x:.1f},{y + r:.1f} {x - r:.1f},{y:.1f}" {style}/>')
+            out.append(
+                f'<polygon points="{x:.1f},{y - r:.1f} {x + r:.1f},{y:.1f} {x:.1f},{y + r:.1f} {x - r:.1f},{y:.1f}" {style}/>'
+            )
         elif n["shape"] == "triangle":
-            out.append(f'<polygon points="{x:.1f},{y - r:.1f} {x + r:.1f},{y + r * 0.8:.1f} {x - r:.1f},{y + r * 0.8:.1f}" {style}/>')
+            out.append(
+                f'<polygon points="{x:.1f},{y - r:.1f} {x + r:.1f},{y + r * 0.8:.1f} {x - r:.1f},{y + r * 0.8:.1f}" {style}/>'
+            )
         elif n["shape"] == "square":
             out.append(f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r}" height="{2 * r}" {style}/>')
         else:
             out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" {style}/>')
         if label:
             size = (n.get("font") or {}).get("size", FONT - 1)
-            out.append(f'<text x="{x:.1f}" y="{y + r + LABEL_GAP + size * 0.85:.1f}" font-size="{size}" '
-                       f'fill="#3d4654" text-anchor="middle">{label}</text>')
-    out.append(f'<text x="{SVG_PAD}" y="{h - 4:.1f}" font-size="10" fill="#8e99a8">{escape(view.get("title") or "")}'
-               f" · time runs left to right · made with graphkit</text>")
+            out.append(
+                f'<text x="{x:.1f}" y="{y + r + LABEL_GAP + size * 0.85:.1f}" font-size="{size}" '
+                f'fill="#3d4654" text-anchor="middle">{label}</text>'
+            )
+    out.append(
+        f'<text x="{SVG_PAD}" y="{h - 4:.1f}" font-size="10" fill="#8e99a8">{escape(view.get("title") or "")}'
+        f" · time runs left to right · made with graphkit</text>"
+    )
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
@@ -420,12 +618,21 @@ def post_slug(source: str, front_matter: dict | None = None) -> str:
     raw = str((front_matter or {}).get("slug") or "")
     if not raw and source != "-":
         raw = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", Path(source).stem)
-    slug = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", raw).encode("ascii", "ignore").decode().lower())
+    slug = re.sub(
+        r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", raw).encode("ascii", "ignore").decode().lower()
+    )
     return slug.strip("-") or "map"
 
 
-def embed_snippet(outdir: str | Path, *, title: str = "Citation map", height: int = 640, slug: str = "map",
-                  asset_dir: str | None = None, copied_to: str | None = None) -> str:
+def embed_snippet(
+    outdir: str | Path,
+    *,
+    title: str = "Citation map",
+    height: int = 640,
+    slug: str = "map",
+    asset_dir: str | None = None,
+    copied_to: str | None = None,
+) -> str:
     """What to paste into a Jekyll post to embed the map (an iframe, and a static picture for feeds and e-mail),
     and where the two files go.
 
@@ -435,14 +642,17 @@ def embed_snippet(outdir: str | Path, *, title: str = "Citation map", height: in
     base = (asset_dir or f"/assets/graphkit/{slug}").rstrip("/")
     page, svg = html.escape(base + "/index.html", quote=True), html.escape(base + "/map.svg", quote=True)
     alt = html.escape(title, quote=True)
-    where = (f"Copied index.html and map.svg to {copied_to}; paste into the post:" if copied_to else
-             f"Copy {Path(outdir) / 'index.html'} and {Path(outdir) / 'map.svg'} to {base.lstrip('/')}/ in your "
-             "blog, then paste into the post:")
+    where = (
+        f"Copied index.html and map.svg to {copied_to}; paste into the post:"
+        if copied_to
+        else f"Copy {Path(outdir) / 'index.html'} and {Path(outdir) / 'map.svg'} to {base.lstrip('/')}/ in your "
+        "blog, then paste into the post:"
+    )
     return (
         f"{where}\n\n"
         f'<iframe src="{{{{ \'{page}\' | relative_url }}}}" title="{alt}" loading="lazy"\n'
         f'        style="width: 100%; height: {int(height)}px; border: 1px solid #d8dde5; border-radius: 6px;"></iframe>\n'
-        f'<noscript><a href="{{{{ \'{page}\' | relative_url }}}}"><img src="{{{{ \'{svg}\' | relative_url }}}}" '
+        f"<noscript><a href=\"{{{{ '{page}' | relative_url }}}}\"><img src=\"{{{{ '{svg}' | relative_url }}}}\" "
         f'alt="{alt}" style="max-width: 100%;"></a></noscript>\n\n'
         "Where iframes are stripped (feeds, e-mail, a README), the static map:\n\n"
         f"![{title}]({{{{ '{base}/map.svg' | relative_url }}}})\n"

@@ -76,7 +76,9 @@ ANON_RPS = 100 / 300  # S2's published anonymous rate: 100 requests per 5 minute
 KEYED_RPS = 1.0
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 GENERATION_KEY = "graphkit:generation"  # a counter bumped on every cache write (atomic across processes)
-RETRY_AFTER_MAX = 30.0  # seconds: a longer Retry-After (99999, a date in 2099) is waited out for this long only
+RETRY_AFTER_MAX = (
+    30.0  # seconds: a longer Retry-After (99999, a date in 2099) is waited out for this long only
+)
 DEADLINE = 60.0  # seconds per attempt, headers and body together (S2_DEADLINE)
 MAX_BYTES = 64 * 2**20  # per response, read streamed (S2_MAX_BYTES); S2's own answers stay under 10 MB
 MAX_REDIRECTS = 5  # same-origin hops followed per request
@@ -392,7 +394,9 @@ class S2Client:
         self._key = api_key or None
         self.offline = offline
         self.refresh = refresh
-        if max_age is not None and (not isinstance(max_age, (int, float)) or math.isnan(max_age) or max_age < 0):
+        if max_age is not None and (
+            not isinstance(max_age, (int, float)) or math.isnan(max_age) or max_age < 0
+        ):
             raise GraphkitError(f"--max-age {max_age!r} is not a duration; give one such as 30d, 12h or 0")
         self.max_age = max_age
         self._fresh_after: float | None = None  # set by begin_refresh: answers fetched before it are stale
@@ -400,7 +404,9 @@ class S2Client:
         self.max_bytes = int(_limit("S2_MAX_BYTES", max_bytes, MAX_BYTES, int))
         self.timeout = (min(timeout[0], self.deadline), min(timeout[1], self.deadline))
         self.retry_after_max = float(retry_after_max)
-        self.on_wait = None  # called (seconds, why) before a long wait the server asked for: for progress lines
+        self.on_wait = (
+            None  # called (seconds, why) before a long wait the server asked for: for progress lines
+        )
         self.max_retries = max_retries
         if rps is None:
             rps = KEYED_RPS if self._key else ANON_RPS
@@ -466,7 +472,10 @@ class S2Client:
                 self._undated += 1
                 return
             lo, hi = self._span
-            self._span = (fetched if lo is None else min(lo, fetched), fetched if hi is None else max(hi, fetched))
+            self._span = (
+                fetched if lo is None else min(lo, fetched),
+                fetched if hi is None else max(hi, fetched),
+            )
 
     def reset_fetched(self) -> None:
         """Start a new :meth:`fetched_span` (a build calls it before it fetches)."""
@@ -500,8 +509,17 @@ class S2Client:
             key += " " + json.dumps(body, sort_keys=True, separators=(",", ":"))
         return key
 
-    def request(self, method: str, path: str, params: dict, body: dict | None = None, *, ok404: bool = False,
-                check=None, ageless: bool = False):
+    def request(
+        self,
+        method: str,
+        path: str,
+        params: dict,
+        body: dict | None = None,
+        *,
+        ok404: bool = False,
+        check=None,
+        ageless: bool = False,
+    ):
         """One cached call. Returns the parsed JSON (or None for an accepted 404).
 
         ``check(data)`` names what is wrong with an answer's shape (None when it is fine): a malformed answer is
@@ -515,29 +533,38 @@ class S2Client:
                 hit = _MISS  # a 404 cached for a call that accepts it does not answer one that does not
             if hit is not _MISS:
                 self.counters.add("cache_hits")
-                logging.getLogger("graphkit.s2").debug("cache hit: %s %s%s?%s", method, self.base_url, path,
-                                                       urlencode(sorted(params.items())))
+                logging.getLogger("graphkit.s2").debug(
+                    "cache hit: %s %s%s?%s", method, self.base_url, path, urlencode(sorted(params.items()))
+                )
                 return None if hit is _NOT_FOUND else hit
         if self.offline:
-            raise OfflineMiss(f"not in the cache for {self.base_url}: {method} {path}?{urlencode(sorted(params.items()))}; "
-                              "run once without --offline to fetch it (or give the --api-url it was fetched from)")
+            raise OfflineMiss(
+                f"not in the cache for {self.base_url}: {method} {path}?{urlencode(sorted(params.items()))}; "
+                "run once without --offline to fetch it (or give the --api-url it was fetched from)"
+            )
         url = self.base_url + path
         shown = f"{url}?{urlencode(sorted(params.items()))}"
         tries = self.max_retries + 1
         problem = ""
         for attempt in range(tries):
             try:
-                logging.getLogger("graphkit.s2").debug("%s %s", method, shown)  # the key is in a header, never here
+                logging.getLogger("graphkit.s2").debug(
+                    "%s %s", method, shown
+                )  # the key is in a header, never here
                 resp, raw, expired = self._send(method, url, params, body, shown)
                 text = raw.decode("utf-8")
             except requests.exceptions.ConnectionError as e:
                 if getattr(e, "graphkit_expired", False):
                     raise self._too_slow(shown) from None
-                raise S2Unavailable(f"cannot reach {shown}: {_why(e)}; check --api-url and your network, "
-                                    "then rerun (fetched pages are cached)", url=shown) from None
+                raise S2Unavailable(
+                    f"cannot reach {shown}: {_why(e)}; check --api-url and your network, "
+                    "then rerun (fetched pages are cached)",
+                    url=shown,
+                ) from None
             except requests.exceptions.Timeout:
-                raise S2Unavailable(f"{shown} timed out after every retry; rerun to resume from the cache",
-                                    url=shown) from None
+                raise S2Unavailable(
+                    f"{shown} timed out after every retry; rerun to resume from the cache", url=shown
+                ) from None
             except (requests.exceptions.RequestException, UnicodeDecodeError) as e:
                 expired = getattr(e, "graphkit_expired", False)
                 if attempt + 1 < tries:
@@ -545,8 +572,11 @@ class S2Client:
                     continue
                 if expired:
                     raise self._too_slow(shown) from None
-                raise S2Unavailable(f"{shown} sent a broken response ({type(e).__name__}) after every retry; "
-                                    "rerun to resume from the cache", url=shown) from None
+                raise S2Unavailable(
+                    f"{shown} sent a broken response ({type(e).__name__}) after every retry; "
+                    "rerun to resume from the cache",
+                    url=shown,
+                ) from None
             status = resp.status_code
             if expired:  # cut off mid-answer: whatever arrived is not the answer
                 if attempt + 1 < tries:
@@ -560,15 +590,23 @@ class S2Client:
                     if attempt + 1 < tries:  # a truncated body: ask again
                         self._pause(attempt)
                         continue
-                    raise S2Unavailable(f"{shown} kept sending bodies that are not valid JSON; "
-                                        "rerun to resume from the cache", url=shown, status=200) from None
+                    raise S2Unavailable(
+                        f"{shown} kept sending bodies that are not valid JSON; "
+                        "rerun to resume from the cache",
+                        url=shown,
+                        status=200,
+                    ) from None
                 problem = check(data) if check is not None else None
                 if problem:  # the wrong shape: retried like a 5xx, never cached
                     if attempt + 1 < tries:
                         self._pause(attempt)
                         continue
-                    raise S2Unavailable(f"{shown} kept answering malformed JSON ({problem}); nothing of it was "
-                                        "cached — rerun later, or check --api-url", url=shown, status=200)
+                    raise S2Unavailable(
+                        f"{shown} kept answering malformed JSON ({problem}); nothing of it was "
+                        "cached — rerun later, or check --api-url",
+                        url=shown,
+                        status=200,
+                    )
                 self._cache_set(ckey, text)  # cached the moment it arrives
                 self.limiter.recovered()
                 return data
@@ -586,9 +624,17 @@ class S2Client:
         try:
             for _hop in range(MAX_REDIRECTS + 1):
                 try:
-                    resp = self.session.request(method, url, params=params, json=body, timeout=self.timeout,
-                                                headers=self._headers, auth=self._auth, stream=True,
-                                                allow_redirects=False)
+                    resp = self.session.request(
+                        method,
+                        url,
+                        params=params,
+                        json=body,
+                        timeout=self.timeout,
+                        headers=self._headers,
+                        auth=self._auth,
+                        stream=True,
+                        allow_redirects=False,
+                    )
                     with resp:
                         if resp.is_redirect:
                             url = self._redirect_target(resp, url, shown)
@@ -599,7 +645,9 @@ class S2Client:
                     e.graphkit_expired = any(w.expired for w in watches)
                     raise
                 return resp, raw, any(w.expired for w in watches)
-            raise S2Unavailable(f"{shown} redirected more than {MAX_REDIRECTS} times; check --api-url", url=shown)
+            raise S2Unavailable(
+                f"{shown} redirected more than {MAX_REDIRECTS} times; check --api-url", url=shown
+            )
         finally:
             for w in watches:
                 w.cancel()
@@ -609,9 +657,13 @@ class S2Client:
         """Where a redirect points, if it stays on the API's origin; else a one-line error (the key stays home)."""
         target = urljoin(url, resp.headers.get("Location") or "")
         if _origin(target) != self.origin:
-            raise S2Error(f"{shown} redirected ({resp.status_code}) to another origin, {_origin(target, shown=True)}; "
-                          f"graphkit follows redirects within {self.origin} only, so the key and the cache stay there "
-                          "— check --api-url", url=shown, status=resp.status_code)
+            raise S2Error(
+                f"{shown} redirected ({resp.status_code}) to another origin, {_origin(target, shown=True)}; "
+                f"graphkit follows redirects within {self.origin} only, so the key and the cache stay there "
+                "— check --api-url",
+                url=shown,
+                status=resp.status_code,
+            )
         return target
 
     def _read_body(self, resp, shown: str) -> bytes:
@@ -627,12 +679,19 @@ class S2Client:
 
     def _too_big(self, shown: str, size: int | None) -> S2Error:
         said = f"{size:,} bytes" if size is not None else "more than that"
-        return S2Error(f"{shown} answered {said}, over the {self.max_bytes:,}-byte limit for one response; nothing "
-                       "was cached — check --api-url, or raise S2_MAX_BYTES", url=shown, status=200)
+        return S2Error(
+            f"{shown} answered {said}, over the {self.max_bytes:,}-byte limit for one response; nothing "
+            "was cached — check --api-url, or raise S2_MAX_BYTES",
+            url=shown,
+            status=200,
+        )
 
     def _too_slow(self, shown: str) -> S2Unavailable:
-        return S2Unavailable(f"{shown} did not finish answering within the {self.deadline:g} s deadline, on every "
-                             "try; rerun later to resume from the cache (or raise S2_DEADLINE)", url=shown)
+        return S2Unavailable(
+            f"{shown} did not finish answering within the {self.deadline:g} s deadline, on every "
+            "try; rerun later to resume from the cache (or raise S2_DEADLINE)",
+            url=shown,
+        )
 
     def _cache_set(self, ckey: str, text: str, *, status: int = 200) -> None:
         now = time.time()
@@ -643,8 +702,10 @@ class S2Client:
         except sqlite3.DatabaseError as e:
             raise CacheError(_damaged(self._cache_dir, e)) from None
         except OSError as e:
-            raise CacheError(f"cannot write to the cache in {self._cache_dir}: {e.strerror}; pass another "
-                             "--cache-dir (a read-only cache works with --offline)") from None
+            raise CacheError(
+                f"cannot write to the cache in {self._cache_dir}: {e.strerror}; pass another "
+                "--cache-dir (a read-only cache works with --offline)"
+            ) from None
 
     def _pause(self, attempt: int) -> None:
         self.counters.add("retries")
@@ -683,8 +744,10 @@ class S2Client:
         except Exception:
             pass
         if self.offline:
-            raise OfflineMiss(f"the cached response for {ckey.split(' ', 1)[1][:200]} is corrupted and was "
-                              "dropped; run once without --offline to fetch it again")
+            raise OfflineMiss(
+                f"the cached response for {ckey.split(' ', 1)[1][:200]} is corrupted and was "
+                "dropped; run once without --offline to fetch it again"
+            )
         return _MISS
 
     # -- age and refresh --------------------------------------------------------------------------------------
@@ -707,7 +770,11 @@ class S2Client:
             mark = json.loads(self.cache.get(key, default="null") or "null")
         except (ValueError, TypeError):
             mark = None
-        if isinstance(mark, dict) and mark.get("max_age") == self.max_age and isinstance(mark.get("began"), (int, float)):
+        if (
+            isinstance(mark, dict)
+            and mark.get("max_age") == self.max_age
+            and isinstance(mark.get("began"), (int, float))
+        ):
             began = float(mark["began"])  # resume the interrupted refresh
         else:
             began = now
@@ -738,8 +805,10 @@ class S2Client:
             return
         try:
             # a note about answers, not an answer: it changes no build's outputs (no new generation)
-            self.cache.set(f"derived {self.base_url} {name}",
-                           entry_text(json.dumps(value, separators=(",", ":")), fetched=time.time()))
+            self.cache.set(
+                f"derived {self.base_url} {name}",
+                entry_text(json.dumps(value, separators=(",", ":")), fetched=time.time()),
+            )
         except (sqlite3.DatabaseError, OSError):
             pass  # only saves requests next time
 
@@ -757,8 +826,13 @@ class S2Client:
 
     def _batch_chunk(self, chunk: list[str], fields: str, on_refused) -> list[dict | None]:
         try:
-            got = self.request("POST", "/paper/batch", {"fields": fields}, {"ids": chunk},
-                               check=lambda d: check_answer("batch", d, n=len(chunk)))
+            got = self.request(
+                "POST",
+                "/paper/batch",
+                {"fields": fields},
+                {"ids": chunk},
+                check=lambda d: check_answer("batch", d, n=len(chunk)),
+            )
         except BadRequest as e:
             if "fields" in str(e).lower() and "unrecognized" in str(e).lower():
                 raise  # our own mistake, not an id's
@@ -767,12 +841,21 @@ class S2Client:
                     on_refused(chunk[0], str(e))
                 return [None]
             half = len(chunk) // 2
-            return (self._batch_chunk(chunk[:half], fields, on_refused)
-                    + self._batch_chunk(chunk[half:], fields, on_refused))
+            return self._batch_chunk(chunk[:half], fields, on_refused) + self._batch_chunk(
+                chunk[half:], fields, on_refused
+            )
         return [p if isinstance(p, dict) and p.get("paperId") else None for p in got]
 
-    def batch_lists(self, ids: list[str], kinds: tuple[str, ...], fields: str = PAPER_FIELDS,
-                    list_fields: str = PAPER_FIELDS, *, on_refused=None, ageless: bool = False) -> list[dict | None]:
+    def batch_lists(
+        self,
+        ids: list[str],
+        kinds: tuple[str, ...],
+        fields: str = PAPER_FIELDS,
+        list_fields: str = PAPER_FIELDS,
+        *,
+        on_refused=None,
+        ageless: bool = False,
+    ) -> list[dict | None]:
         """``POST /paper/batch`` with nested lists: each paper with its ``references`` and/or ``citations``
         (``kinds``) as lists of paper objects with ``list_fields`` — paper fields only, S2 nests no edge details.
 
@@ -787,15 +870,25 @@ class S2Client:
         nested = ",".join(f"{kind}.{f}" for kind in kinds for f in list_fields.split(","))
         out: list[dict | None] = []
         for i in range(0, len(ids), BATCH_MAX):
-            out.extend(self._lists_chunk([str(x) for x in ids[i : i + BATCH_MAX]], kinds, fields, nested, on_refused,
-                                         ageless))
+            out.extend(
+                self._lists_chunk(
+                    [str(x) for x in ids[i : i + BATCH_MAX]], kinds, fields, nested, on_refused, ageless
+                )
+            )
         return out
 
-    def _lists_chunk(self, chunk: list[str], kinds, fields: str, nested: str, on_refused,
-                     ageless: bool = False) -> list[dict | None]:
+    def _lists_chunk(
+        self, chunk: list[str], kinds, fields: str, nested: str, on_refused, ageless: bool = False
+    ) -> list[dict | None]:
         try:
-            got = self.request("POST", "/paper/batch", {"fields": f"{fields},{nested}"}, {"ids": chunk},
-                               check=lambda d: check_answer("batch", d, n=len(chunk)), ageless=ageless)
+            got = self.request(
+                "POST",
+                "/paper/batch",
+                {"fields": f"{fields},{nested}"},
+                {"ids": chunk},
+                check=lambda d: check_answer("batch", d, n=len(chunk)),
+                ageless=ageless,
+            )
         except BadRequest as e:
             text = str(e).lower()
             if "unrecognized" in text and "fields" in text:
@@ -809,30 +902,49 @@ class S2Client:
                     on_refused(chunk[0], str(e))
                 return [None]
             half = len(chunk) // 2
-            return (self._lists_chunk(chunk[:half], kinds, fields, nested, on_refused, ageless)
-                    + self._lists_chunk(chunk[half:], kinds, fields, nested, on_refused, ageless))
+            return self._lists_chunk(
+                chunk[:half], kinds, fields, nested, on_refused, ageless
+            ) + self._lists_chunk(chunk[half:], kinds, fields, nested, on_refused, ageless)
         return [p if isinstance(p, dict) and p.get("paperId") else None for p in got]
 
     def paper(self, paper_id: str, fields: str = PAPER_FIELDS) -> dict:
         """``GET /paper/{id}`` (the id escaped for the path)."""
         path = "/paper/" + check_paper_id(paper_id)
-        got = self.request("GET", path, {"fields": fields}, ok404=True, check=lambda d: check_answer("paper", d))
+        got = self.request(
+            "GET", path, {"fields": fields}, ok404=True, check=lambda d: check_answer("paper", d)
+        )
         if got is None:
-            raise PaperNotFound(f"S2 does not know paper {paper_id} (404 at {self.base_url}{path}); check the id",
-                                url=self.base_url + path, status=404)
+            raise PaperNotFound(
+                f"S2 does not know paper {paper_id} (404 at {self.base_url}{path}); check the id",
+                url=self.base_url + path,
+                status=404,
+            )
         return got
 
     def match_title(self, title: str, fields: str = PAPER_FIELDS) -> dict | None:
         """``GET /paper/search/match``: S2's best match for a title (with ``matchScore``), None if none."""
-        got = self.request("GET", "/paper/search/match", {"query": title, "fields": fields}, ok404=True,
-                           check=lambda d: check_answer("match", d))
+        got = self.request(
+            "GET",
+            "/paper/search/match",
+            {"query": title, "fields": fields},
+            ok404=True,
+            check=lambda d: check_answer("match", d),
+        )
         if not got:
             return None
         data = got.get("data") or []
         return data[0] if data else None
 
-    def edges(self, paper_id: str, kind: str, *, on_page=None, fields: str | None = None,
-              count: int | None = None, ageless: bool = False) -> dict:
+    def edges(
+        self,
+        paper_id: str,
+        kind: str,
+        *,
+        on_page=None,
+        fields: str | None = None,
+        count: int | None = None,
+        ageless: bool = False,
+    ) -> dict:
         """Every page of ``/paper/{id}/references`` or ``/citations`` (1000 a page, following ``next``).
 
         Stops at the first page without ``next`` or without data — never loops on an empty page — and, for
@@ -858,8 +970,13 @@ class S2Client:
             if pages >= max_pages:
                 bounded = True
                 break
-            page = self.request("GET", path, {"fields": fields, "offset": offset, "limit": limit},
-                                check=lambda d: check_answer(kind, d), ageless=ageless)
+            page = self.request(
+                "GET",
+                path,
+                {"fields": fields, "offset": offset, "limit": limit},
+                check=lambda d: check_answer(kind, d),
+                ageless=ageless,
+            )
             pages += 1
             data = (page or {}).get("data") or []
             items.extend(data)
@@ -907,8 +1024,8 @@ def parse_entry(text: str) -> tuple[float | None, int, str]:
         return None, 200, text
     end = text.find("\n")
     try:
-        fetched, status = text[len(ENTRY_TAG):end].split()
-        return float(fetched), int(status), text[end + 1:]
+        fetched, status = text[len(ENTRY_TAG) : end].split()
+        return float(fetched), int(status), text[end + 1 :]
     except ValueError:
         return None, 0, ""  # a damaged header: neither an answer nor a 404
 
@@ -926,8 +1043,15 @@ def _iso(t: float | None) -> str | None:
 
 def _why(e: Exception) -> str:
     text = str(e)
-    for marker in ("Connection refused", "Name or service not known", "No route to host", "timed out",
-                   "Connection reset", "Max retries exceeded", "RemoteDisconnected"):
+    for marker in (
+        "Connection refused",
+        "Name or service not known",
+        "No route to host",
+        "timed out",
+        "Connection reset",
+        "Max retries exceeded",
+        "RemoteDisconnected",
+    ):
         if marker in text:
             return marker.lower()
     return type(e).__name__
@@ -946,10 +1070,14 @@ def _check_base_url(url: str) -> tuple[str, tuple[str, str] | None]:
         parts = urlsplit(str(url).strip())
         host, port = parts.hostname, parts.port
     except ValueError as e:
-        raise GraphkitError(f"--api-url {_redact(url)!r} is not a valid URL ({e}); use e.g. {DEFAULT_API_URL}") from None
+        raise GraphkitError(
+            f"--api-url {_redact(url)!r} is not a valid URL ({e}); use e.g. {DEFAULT_API_URL}"
+        ) from None
     if parts.scheme not in ("http", "https") or not host:
         raise GraphkitError(f"--api-url {_redact(url)!r} is not an http(s) URL; use e.g. {DEFAULT_API_URL}")
-    auth = (unquote(parts.username or ""), unquote(parts.password or "")) if parts.username is not None else None
+    auth = (
+        (unquote(parts.username or ""), unquote(parts.password or "")) if parts.username is not None else None
+    )
     netloc = f"[{host}]" if ":" in host else host
     if port is not None:
         netloc += f":{port}"
@@ -1000,8 +1128,10 @@ def _limit(env: str, given, default, kind):
 
 
 def _damaged(cache_dir: Path, e: Exception) -> str:
-    return (f"the cache in {cache_dir} is damaged ({e}); move {cache_dir / 'cache.db'} aside (or delete it) to start "
-            "an empty cache there, or pass another --cache-dir")
+    return (
+        f"the cache in {cache_dir} is damaged ({e}); move {cache_dir / 'cache.db'} aside (or delete it) to start "
+        "an empty cache there, or pass another --cache-dir"
+    )
 
 
 def _open_cache(cache_dir: Path, offline: bool):
@@ -1017,8 +1147,10 @@ def _open_cache(cache_dir: Path, offline: bool):
             except sqlite3.DatabaseError as e2:
                 raise CacheError(_damaged(cache_dir, e2)) from None
         why = getattr(e, "strerror", None) or str(e)
-        raise CacheError(f"cannot use cache directory {cache_dir}: {why}; pass --cache-dir DIR "
-                         "(a read-only cache works with --offline)") from None
+        raise CacheError(
+            f"cannot use cache directory {cache_dir}: {why}; pass --cache-dir DIR "
+            "(a read-only cache works with --offline)"
+        ) from None
     except sqlite3.DatabaseError as e:  # a file that is not a cache
         raise CacheError(_damaged(cache_dir, e)) from None
 
@@ -1033,8 +1165,9 @@ class _ReadOnlyCache:
         self._db.execute("SELECT 1 FROM Cache LIMIT 1").fetchall()
 
     def get(self, key, default=None):
-        row = self._db.execute("SELECT mode, filename, value FROM Cache WHERE key = ? AND raw = 1",
-                               (key,)).fetchone()
+        row = self._db.execute(
+            "SELECT mode, filename, value FROM Cache WHERE key = ? AND raw = 1", (key,)
+        ).fetchone()
         if row is None:
             return default
         return self._disk.fetch(row[0], row[1], row[2], False)
@@ -1057,19 +1190,33 @@ def _error_for(status: int, text: str, url: str, keyed: bool) -> S2Error:
         said = ""
     said = (" — S2 says: " + str(said)[:200]) if said else ""
     if status == 400:
-        return BadRequest(f"S2 refused the request (400) at {url}{said}; this is a graphkit bug if it persists",
-                          url=url, status=status)
+        return BadRequest(
+            f"S2 refused the request (400) at {url}{said}; this is a graphkit bug if it persists",
+            url=url,
+            status=status,
+        )
     if status in (401, 403):
-        return KeyRefused(f"S2 refused the API key (403) at {url}; check S2_API_KEY, or unset it to use the "
-                          "anonymous rate", url=url, status=status)
+        return KeyRefused(
+            f"S2 refused the API key (403) at {url}; check S2_API_KEY, or unset it to use the anonymous rate",
+            url=url,
+            status=status,
+        )
     if status == 404:
         return PaperNotFound(f"S2 answered 404 at {url}{said}", url=url, status=status)
     if status == 429:
         hint = "lower --rps" if keyed else "set S2_API_KEY for a higher rate limit"
-        return RateLimited(f"S2 still answers 429 (too many requests) at {url} after every retry; {hint}, "
-                           "then rerun to resume from the cache", url=url, status=status)
-    return S2Unavailable(f"S2 answered {status} at {url} after every retry; rerun later to resume from the cache, "
-                         "or use --offline", url=url, status=status)
+        return RateLimited(
+            f"S2 still answers 429 (too many requests) at {url} after every retry; {hint}, "
+            "then rerun to resume from the cache",
+            url=url,
+            status=status,
+        )
+    return S2Unavailable(
+        f"S2 answered {status} at {url} after every retry; rerun later to resume from the cache, "
+        "or use --offline",
+        url=url,
+        status=status,
+    )
 
 
 def _ok_pid(v) -> bool:

@@ -17,15 +17,41 @@ FIXTURE_NOTE = "FIXTURE: synthetic test data, not from Semantic Scholar"
 
 # Made-up authors for FIXTURE papers (surnames common in the field, so that labels such as "Wang '16" look
 # and collide as real ones do). No paper here is by these people.
-SURNAMES = ("Wang", "Zhou", "Carreira", "Tran", "Feichtenhofer", "Simonyan", "Karpathy", "Donahue", "Zhang", "Li",
-            "Qiu", "Lin", "Xie", "Ng", "Varol", "Wu", "Girdhar", "Diba", "Zolfaghari", "Sun", "Ji", "Kay", "Liu", "Chen")
+SURNAMES = (
+    "Wang",
+    "Zhou",
+    "Carreira",
+    "Tran",
+    "Feichtenhofer",
+    "Simonyan",
+    "Karpathy",
+    "Donahue",
+    "Zhang",
+    "Li",
+    "Qiu",
+    "Lin",
+    "Xie",
+    "Ng",
+    "Varol",
+    "Wu",
+    "Girdhar",
+    "Diba",
+    "Zolfaghari",
+    "Sun",
+    "Ji",
+    "Kay",
+    "Liu",
+    "Chen",
+)
 
 
 def fixture_authors(name: str) -> tuple[str, ...]:
     """Two or three made-up author names for a FIXTURE paper, fixed by its fixture name."""
     h = int(hashlib.sha1(("authors:" + name).encode()).hexdigest(), 16)
-    return tuple(f"{'ABCDEFGHJKLMNPRSTWXY'[(h >> (8 * k)) % 20]}. {SURNAMES[(h >> (8 * k + 4)) % len(SURNAMES)]}"
-                 for k in range(2 + h % 2))
+    return tuple(
+        f"{'ABCDEFGHJKLMNPRSTWXY'[(h >> (8 * k)) % 20]}. {SURNAMES[(h >> (8 * k + 4)) % len(SURNAMES)]}"
+        for k in range(2 + h % 2)
+    )
 
 
 def fid(name: str) -> str:
@@ -38,15 +64,27 @@ class FixtureCorpus:
     """Papers, who cites whom, and how S2 would find them."""
 
     papers: dict[str, dict] = field(default_factory=dict)  # paperId -> S2 paper (every field)
-    refs: dict[str, list[tuple[str, bool, list, list]]] = field(default_factory=dict)  # citing -> [(cited, infl, intents, contexts)]
+    refs: dict[str, list[tuple[str, bool, list, list]]] = field(
+        default_factory=dict
+    )  # citing -> [(cited, infl, intents, contexts)]
     null_refs: dict[str, list[str]] = field(default_factory=dict)  # citing -> titles S2 could not match
     index: dict[str, str] = field(default_factory=dict)  # "ARXIV:…", "DOI:…", "CorpusId:…" -> paperId
     count_override: dict[tuple[str, str], int] = field(default_factory=dict)  # (pid, field) -> reported count
     _cites: dict[str, list] | None = None
 
-    def add(self, name: str, title: str, year: int | None, *, arxiv: str | None = None, doi: str | None = None,
-            pid: str | None = None, venue: str = "", authors: tuple[str, ...] | None = None,
-            date: str | None = None) -> str:
+    def add(
+        self,
+        name: str,
+        title: str,
+        year: int | None,
+        *,
+        arxiv: str | None = None,
+        doi: str | None = None,
+        pid: str | None = None,
+        venue: str = "",
+        authors: tuple[str, ...] | None = None,
+        date: str | None = None,
+    ) -> str:
         pid = pid or fid(name)
         authors = authors if authors is not None else fixture_authors(name)
         corpus_id = int(pid[:7], 16)
@@ -75,7 +113,9 @@ class FixtureCorpus:
         self._cites = None
         return pid
 
-    def cite(self, citing: str, cited: str, influential: bool = False, intents=("background",), contexts=()) -> None:
+    def cite(
+        self, citing: str, cited: str, influential: bool = False, intents=("background",), contexts=()
+    ) -> None:
         if citing == cited or any(c == cited for c, *_ in self.refs[citing]):
             return
         self.refs[citing].append((cited, influential, list(intents), list(contexts)))
@@ -115,8 +155,15 @@ class FixtureCorpus:
 
 
 # --------------------------------------------------------------------------------------------------------------
-def synthetic(n_seeds: int = 100, seed: int = 0, *, pool: int | None = None, heavy: bool = True,
-              few: int = 300, many: tuple[int, int] = (1000, 2500)) -> tuple[FixtureCorpus, list[str]]:
+def synthetic(
+    n_seeds: int = 100,
+    seed: int = 0,
+    *,
+    pool: int | None = None,
+    heavy: bool = True,
+    few: int = 300,
+    many: tuple[int, int] = (1000, 2500),
+) -> tuple[FixtureCorpus, list[str]]:
     """A corpus of ``n_seeds`` seed papers with arXiv ids; returns it and the id lines for an id list.
 
     Each seed cites 20–60 papers from a shared pool and some earlier seeds; citation counts are spread (1 to
@@ -154,7 +201,11 @@ def synthetic(n_seeds: int = 100, seed: int = 0, *, pool: int | None = None, hea
 
 # --------------------------------------------------------------------------------------------------------------
 FOUNDATIONS = [  # (name, title, year): not in the post, cited by many of its seeds (planted)
-    ("imagenet", "ImageNet Classification with Deep Convolutional Neural Networks (FIXTURE foundation)", 2012),
+    (
+        "imagenet",
+        "ImageNet Classification with Deep Convolutional Neural Networks (FIXTURE foundation)",
+        2012,
+    ),
     ("vgg", "Very Deep Convolutional Networks for Large-Scale Image Recognition (FIXTURE foundation)", 2014),
     ("resnet", "Deep Residual Learning for Image Recognition (FIXTURE foundation)", 2015),
     ("ucf101", "UCF101: A Dataset of 101 Human Actions Classes (FIXTURE foundation)", 2012),
@@ -162,18 +213,55 @@ FOUNDATIONS = [  # (name, title, year): not in the post, cited by many of its se
 ]
 FOLLOWUPS = [  # (name, title, year, date, share of seeds cited, citationCount, influentialCitationCount):
     # published after the post, cite 15-35 % of its seeds, cited thousands of times (planted)
-    ("slowfast", "SlowFast Networks for Video Recognition (FIXTURE follow-up)", 2019, "2019-12-10", 0.32, 3100, 420),
-    ("x3d", "X3D: Expanding Architectures for Efficient Video Recognition (FIXTURE follow-up)", 2020, "2020-04-09", 0.22, 1150, 160),
-    ("timesformer", "Is Space-Time Attention All You Need for Video Understanding? (FIXTURE follow-up)", 2021, "2021-02-09", 0.16, 1500, 210),
+    (
+        "slowfast",
+        "SlowFast Networks for Video Recognition (FIXTURE follow-up)",
+        2019,
+        "2019-12-10",
+        0.32,
+        3100,
+        420,
+    ),
+    (
+        "x3d",
+        "X3D: Expanding Architectures for Efficient Video Recognition (FIXTURE follow-up)",
+        2020,
+        "2020-04-09",
+        0.22,
+        1150,
+        160,
+    ),
+    (
+        "timesformer",
+        "Is Space-Time Attention All You Need for Video Understanding? (FIXTURE follow-up)",
+        2021,
+        "2021-02-09",
+        0.16,
+        1500,
+        210,
+    ),
 ]
 UNCITED = [  # (name, title, year, date, share): after the post, cite 35-45 % of the seeds, cited by nobody (planted)
-    ("bench-a", "A Large-Scale Benchmark Comparison of Video Networks (FIXTURE uncited)", 2020, "2020-08-01", 0.45),
+    (
+        "bench-a",
+        "A Large-Scale Benchmark Comparison of Video Networks (FIXTURE uncited)",
+        2020,
+        "2020-08-01",
+        0.45,
+    ),
     ("bench-b", "Revisiting Temporal Models on Ten Datasets (FIXTURE uncited)", 2021, "2021-06-01", 0.40),
     ("bench-c", "Yet Another Video Transformer (FIXTURE uncited)", 2021, "2021-09-01", 0.35),
 ]
 SURVEYS = [  # (name, title, year, date, share, citationCount): review the list (planted); the first by its coverage,
     # the second by its title only
-    ("survey", "Deep Learning for Video Classification, from Two Streams to Transformers (FIXTURE survey)", 2020, "2020-11-01", 0.62, 180),
+    (
+        "survey",
+        "Deep Learning for Video Classification, from Two Streams to Transformers (FIXTURE survey)",
+        2020,
+        "2020-11-01",
+        0.62,
+        180,
+    ),
     ("review", "Action Recognition Networks: A Review (FIXTURE survey)", 2019, "2019-09-01", 0.12, 25),
 ]
 LINEAGE = [  # (earlier key, later key): the later seed cites the earlier, influentially (planted)
@@ -195,8 +283,14 @@ def _year_of(seed) -> int | None:
     return None
 
 
-def from_seedlist(seedlist, seed: int = 1, *, unknown: tuple[str, ...] = (), no_match: tuple[str, ...] = (),
-                  hostile: bool = False) -> FixtureCorpus:
+def from_seedlist(
+    seedlist,
+    seed: int = 1,
+    *,
+    unknown: tuple[str, ...] = (),
+    no_match: tuple[str, ...] = (),
+    hostile: bool = False,
+) -> FixtureCorpus:
     """A corpus holding a SeedList's papers (found by their arXiv / DOI / S2 ids or by title), with planted
     :data:`FOUNDATIONS`, influential :data:`FOLLOWUPS`, :data:`UNCITED` many-seed papers, :data:`SURVEYS` and
     the :data:`LINEAGE` links.
@@ -211,15 +305,27 @@ def from_seedlist(seedlist, seed: int = 1, *, unknown: tuple[str, ...] = (), no_
         if s.key in unknown or (s.title in no_match and not s.api_id):
             continue
         year = _year_of(s) or 2016
-        pid = fc.add(s.key, s.title or s.key, year, arxiv=s.ids.get("arxiv"), doi=s.ids.get("doi"),
-                     pid=s.ids.get("s2"), venue=(s.venue or "")[:-5] if s.venue else "",
-                     date=s.date if s.date and len(s.date) == 10 else None)
+        pid = fc.add(
+            s.key,
+            s.title or s.key,
+            year,
+            arxiv=s.ids.get("arxiv"),
+            doi=s.ids.get("doi"),
+            pid=s.ids.get("s2"),
+            venue=(s.venue or "")[:-5] if s.venue else "",
+            date=s.date if s.date and len(s.date) == 10 else None,
+        )
         pid_of[s.key] = pid
     order = sorted(pid_of.values(), key=lambda p: (fc.papers[p]["publicationDate"] or "", p))
     for a, b in LINEAGE:
         if a in pid_of and b in pid_of:
-            fc.cite(pid_of[b], pid_of[a], influential=True, intents=["methodology"],
-                    contexts=[f"FIXTURE context: we build on {a}"])
+            fc.cite(
+                pid_of[b],
+                pid_of[a],
+                influential=True,
+                intents=["methodology"],
+                contexts=[f"FIXTURE context: we build on {a}"],
+            )
     # and some earlier seeds, at random
     for i, pid in enumerate(order):
         for cited in order[:i]:
@@ -230,7 +336,10 @@ def from_seedlist(seedlist, seed: int = 1, *, unknown: tuple[str, ...] = (), no_
     for rank, (name, title, year) in enumerate(FOUNDATIONS):
         venue = "CVPR"
         if hostile and name == "batchnorm":
-            title, venue = "<img src=x onerror=alert(1)> FIXTURE hostile title", "<script>window.__pwned=1</script>"
+            title, venue = (
+                "<img src=x onerror=alert(1)> FIXTURE hostile title",
+                "<script>window.__pwned=1</script>",
+            )
         pid = fc.add(name, title, year, venue=venue)
         found_ids.append(pid)
         share = 0.8 - 0.12 * rank
@@ -272,10 +381,17 @@ def from_seedlist(seedlist, seed: int = 1, *, unknown: tuple[str, ...] = (), no_
     return fc.finalise()
 
 
-HEAVY = {"arXiv:1608.00859": 11_500, "arXiv:1705.07750": 7_000, "arXiv:1412.0767": 5_200, "arXiv:1406.2199": 3_100}
+HEAVY = {
+    "arXiv:1608.00859": 11_500,
+    "arXiv:1705.07750": 7_000,
+    "arXiv:1412.0767": 5_200,
+    "arXiv:1406.2199": 3_100,
+}
 
 
-def with_heavy_citers(fc: FixtureCorpus, seedlist, counts: dict[str, int] = HEAVY, seed: int = 7) -> FixtureCorpus:
+def with_heavy_citers(
+    fc: FixtureCorpus, seedlist, counts: dict[str, int] = HEAVY, seed: int = 7
+) -> FixtureCorpus:
     """The field as it is: four seeds cited thousands of times (TSN, I3D, C3D, Two-Stream by default, ~27,000
     FIXTURE citing papers in all), some of the citers citing a second seed, one in 13 with no year."""
     rng = random.Random(seed)

@@ -24,10 +24,21 @@ def demo_graph(n_seeds: int = 60) -> nx.DiGraph:
     for i in range(n_seeds):
         n = pid(f"seed{i}")
         sec = SECTIONS[i % len(SECTIONS)]
-        G.add_node(n, seed=True, key=f"arXiv:19{i:02d}.0000{i % 10}", label=f"Net{i}", title=f"FIXTURE seed paper {i}",
-                   year=2010 + i % 10, venue="CVPR", authors=["A. Author", "B. Author"], citationCount=10 * i,
-                   externalIds={"ArXiv": f"19{i:02d}.0000{i % 10}"}, sections=[sec, sec + ".1"], paths=[[sec]],
-                   line=i + 1)
+        G.add_node(
+            n,
+            seed=True,
+            key=f"arXiv:19{i:02d}.0000{i % 10}",
+            label=f"Net{i}",
+            title=f"FIXTURE seed paper {i}",
+            year=2010 + i % 10,
+            venue="CVPR",
+            authors=["A. Author", "B. Author"],
+            citationCount=10 * i,
+            externalIds={"ArXiv": f"19{i:02d}.0000{i % 10}"},
+            sections=[sec, sec + ".1"],
+            paths=[[sec]],
+            line=i + 1,
+        )
         for j in seeds[-3:]:
             G.add_edge(n, j, isInfluential=j == seeds[-1], intents=[], contexts=[])
         seeds.append(n)
@@ -52,4 +63,9 @@ def demo_graph(n_seeds: int = 60) -> nx.DiGraph:
 def demo_analyses(G):
     seeds = [n for n, d in G.nodes(data=True) if d.get("seed")]
     declared = check_declared(G, [["Net0", "Net1", "Net2"], ["Net3", "Net9"]])
-    return {"missing": find_missing(G, top=20), "declared": declared, "main_path": main_path(G), "seeds": seeds}
+    return {
+        "missing": find_missing(G, top=20),
+        "declared": declared,
+        "main_path": main_path(G),
+        "seeds": seeds,
+    }

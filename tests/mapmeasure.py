@@ -79,6 +79,8 @@ def measure(frame) -> dict:
 
 def embed_page(index_name: str = "index.html", width: int = 760, height: int = 640) -> str:
     """A blog-like page holding the map in an iframe of ``width``×``height``, as `graphkit embed` suggests."""
-    return ('<!doctype html><meta charset="utf-8"><body style="margin:0">'
-            f'<iframe id="f" src="{index_name}" title="map" style="width:{width}px;height:{height}px;border:0">'
-            "</iframe>")
+    return (
+        '<!doctype html><meta charset="utf-8"><body style="margin:0">'
+        f'<iframe id="f" src="{index_name}" title="map" style="width:{width}px;height:{height}px;border:0">'
+        "</iframe>"
+    )

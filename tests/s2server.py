@@ -23,16 +23,37 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from tests.corpus import FixtureCorpus
 
 PAPER_FIELDS = {
-    "paperId", "corpusId", "externalIds", "url", "title", "abstract", "venue", "publicationVenue", "year",
-    "publicationDate", "referenceCount", "citationCount", "influentialCitationCount", "isOpenAccess",
-    "openAccessPdf", "fieldsOfStudy", "s2FieldsOfStudy", "publicationTypes", "journal", "authors", "tldr",
+    "paperId",
+    "corpusId",
+    "externalIds",
+    "url",
+    "title",
+    "abstract",
+    "venue",
+    "publicationVenue",
+    "year",
+    "publicationDate",
+    "referenceCount",
+    "citationCount",
+    "influentialCitationCount",
+    "isOpenAccess",
+    "openAccessPdf",
+    "fieldsOfStudy",
+    "s2FieldsOfStudy",
+    "publicationTypes",
+    "journal",
+    "authors",
+    "tldr",
 }
 EDGE_FIELDS = {"contexts", "intents", "isInfluential"}
 NESTED = ("references", "citations")  # lists POST /paper/batch nests (paper fields only)
 BATCH_CITATIONS = 9_999  # citations one batch answer carries, in all (s2-folks #199)
 BATCH_MAX_BYTES = 10 * 2**20  # "Response would exceed maximum size of 10 MB"
-TOO_MANY = {"message": "Too Many Requests. Please wait and try again or apply for a key for higher rate limits. "
-            "https://www.semanticscholar.org/product/api#api-key-form", "code": "429"}
+TOO_MANY = {
+    "message": "Too Many Requests. Please wait and try again or apply for a key for higher rate limits. "
+    "https://www.semanticscholar.org/product/api#api-key-form",
+    "code": "429",
+}
 
 
 @dataclass
@@ -40,7 +61,17 @@ class Faults:
     """Inject a fault into ``rate`` of the requests (seeded), drawn from ``kinds``."""
 
     rate: float = 0.0
-    kinds: tuple[str, ...] = ("500", "502", "503", "504", "429", "429-retry-after", "drop", "truncate", "slow")
+    kinds: tuple[str, ...] = (
+        "500",
+        "502",
+        "503",
+        "504",
+        "429",
+        "429-retry-after",
+        "drop",
+        "truncate",
+        "slow",
+    )
     seed: int = 0
     slow_seconds: float = 1.5
     rng: random.Random = field(init=False)
@@ -86,8 +117,17 @@ class FakeClock:
 
 
 class FakeS2:
-    def __init__(self, corpus: FixtureCorpus, *, api_key: str | None = None, rate_limit: float | None = None,
-                 burst: float = 1.0, faults: Faults | None = None, latency: float = 0.0, clock=time.monotonic):
+    def __init__(
+        self,
+        corpus: FixtureCorpus,
+        *,
+        api_key: str | None = None,
+        rate_limit: float | None = None,
+        burst: float = 1.0,
+        faults: Faults | None = None,
+        latency: float = 0.0,
+        clock=time.monotonic,
+    ):
         self.corpus = corpus
         self.api_key = api_key
         self.rate_limit = rate_limit
@@ -118,7 +158,9 @@ class FakeS2:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -141,8 +183,12 @@ class FakeS2:
             self._scripts.append((re.compile(path_regex), list(responses)))
 
     def requests(self, method: str | None = None, path_regex: str | None = None) -> list[dict]:
-        return [r for r in self.log if (method is None or r["method"] == method)
-                and (path_regex is None or re.search(path_regex, r["path"]))]
+        return [
+            r
+            for r in self.log
+            if (method is None or r["method"] == method)
+            and (path_regex is None or re.search(path_regex, r["path"]))
+        ]
 
     def min_gap(self) -> float:
         ts = sorted(r["t"] for r in self.log)
@@ -251,19 +297,23 @@ class FakeS2:
             if "references" in nested:
                 subs = nested["references"]
                 refs = [self._paper(c, subs) for c, *_ in self.corpus.refs.get(pid, [])]
-                refs += [{"paperId": None, **{f: None for f in subs if f != "paperId"}, "title": t}
-                         for t in self.corpus.null_refs.get(pid, [])]
+                refs += [
+                    {"paperId": None, **{f: None for f in subs if f != "paperId"}, "title": t}
+                    for t in self.corpus.null_refs.get(pid, [])
+                ]
                 paper["references"] = refs
             if "citations" in nested:
-                rows = self.corpus.citers(pid)[:max(citations_left, 0)]
+                rows = self.corpus.citers(pid)[: max(citations_left, 0)]
                 citations_left -= len(rows)
                 paper["citations"] = [self._paper(c, nested["citations"]) for c, *_ in rows]
             out.append(paper)
         if nested:
             size = len(json.dumps(out).encode())
             if size > self.batch_max_bytes:
-                return 400, {"error": f"Response would exceed maximum size of {self.batch_max_bytes / 2**20:g} MB. "
-                             "Please request fewer papers or fields."}
+                return 400, {
+                    "error": f"Response would exceed maximum size of {self.batch_max_bytes / 2**20:g} MB. "
+                    "Please request fewer papers or fields."
+                }
         return 200, out
 
     def _match(self, q: str, fields):
@@ -319,12 +369,18 @@ class FakeS2:
         for k in range(offset, min(offset + limit, total)):
             if k < len(rows):
                 other, infl, intents, contexts = rows[k]
-                item = {e: {"isInfluential": infl, "intents": intents, "contexts": contexts}[e] for e in edge_fields}
+                item = {
+                    e: {"isInfluential": infl, "intents": intents, "contexts": contexts}[e]
+                    for e in edge_fields
+                }
                 item[side] = self._paper(other, paper_fields)
             else:
                 item = {e: {"isInfluential": False, "intents": [], "contexts": []}[e] for e in edge_fields}
-                item[side] = {"paperId": None, **{f: None for f in paper_fields if f != "paperId"},
-                              "title": nulls[k - len(rows)]}
+                item[side] = {
+                    "paperId": None,
+                    **{f: None for f in paper_fields if f != "paperId"},
+                    "title": nulls[k - len(rows)],
+                }
             data.append(item)
         page = {"offset": offset, "data": data}
         if offset + limit < total:
@@ -357,8 +413,15 @@ class _Handler(BaseHTTPRequestHandler):
         query = parse_qs(parts.query)
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        entry = {"t": t, "method": method, "path": parts.path, "query": {k: v[0] for k, v in query.items()},
-                 "body": body.decode("utf-8", "replace"), "key": self.headers.get("x-api-key"), "status": None}
+        entry = {
+            "t": t,
+            "method": method,
+            "path": parts.path,
+            "query": {k: v[0] for k, v in query.items()},
+            "body": body.decode("utf-8", "replace"),
+            "key": self.headers.get("x-api-key"),
+            "status": None,
+        }
         with fake._lock:
             fake.log.append(entry)
         if fake.latency:
@@ -371,7 +434,9 @@ class _Handler(BaseHTTPRequestHandler):
         if action is None:
             action = fake.faults.draw()
         if action is not None:
-            if callable(action):  # a hostile answer: computes (status, payload, headers), or writes raw and returns None
+            if callable(
+                action
+            ):  # a hostile answer: computes (status, payload, headers), or writes raw and returns None
                 entry["status"] = "custom"
                 got = action(self, query, body)
                 if got is None:
@@ -386,7 +451,9 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(entry, action, payload)
             if action in ("500", "502", "503", "504", "429"):
                 code = int(action)
-                return self._send(entry, code, TOO_MANY if code == 429 else {"message": "Internal Server Error"})
+                return self._send(
+                    entry, code, TOO_MANY if code == 429 else {"message": "Internal Server Error"}
+                )
             if action == "429-retry-after":
                 return self._send(entry, 429, TOO_MANY, {"Retry-After": "1"})
             if action == "drop":

@@ -24,22 +24,34 @@ from graphkit.lineage import (
 def seed_graph(years: dict, edges: list, dates: dict | None = None) -> nx.DiGraph:
     G = nx.DiGraph()
     for n, y in years.items():
-        G.add_node(n, seed=True, year=y, key=f"arXiv:{n}", label=n.upper(), title=f"Paper {n}",
-                   publicationDate=(dates or {}).get(n))
+        G.add_node(
+            n,
+            seed=True,
+            year=y,
+            key=f"arXiv:{n}",
+            label=n.upper(),
+            title=f"Paper {n}",
+            publicationDate=(dates or {}).get(n),
+        )
     for u, v in edges:  # u cites v
         G.add_edge(u, v, isInfluential=False, intents=[], contexts=[])
     return G
 
 
 def test_backbone_drops_the_shortcut():
-    G = seed_graph({"a": 2010, "b": 2012, "c": 2014, "d": 2016},
-                   [("b", "a"), ("c", "b"), ("d", "c"), ("d", "a"), ("c", "a")])
+    G = seed_graph(
+        {"a": 2010, "b": 2012, "c": 2014, "d": 2016},
+        [("b", "a"), ("c", "b"), ("d", "c"), ("d", "a"), ("c", "a")],
+    )
     assert backbone(G) == [("a", "b"), ("b", "c"), ("c", "d")]
 
 
 def test_cycle_broken_by_date_and_counted():
-    G = seed_graph({"a": 2017, "b": 2017, "c": 2018}, [("a", "b"), ("b", "a"), ("c", "a")],
-                   dates={"a": "2017-03-01", "b": "2017-06-01", "c": "2018-01-01"})
+    G = seed_graph(
+        {"a": 2017, "b": 2017, "c": 2018},
+        [("a", "b"), ("b", "a"), ("c", "a")],
+        dates={"a": "2017-03-01", "b": "2017-06-01", "c": "2018-01-01"},
+    )
     D, dropped = seed_dag(G)
     assert dropped == 1 and sorted(D.edges) == [("b", "a"), ("c", "a")]  # a (March) cannot cite b (June)
     assert main_path(G)["dropped_edges"] == 1
@@ -50,8 +62,10 @@ def test_cycle_broken_by_date_and_counted():
 
 def test_main_path_known_by_hand():
     # flow a -> b -> d -> e and a -> c -> d; e and f are sinks; a is the only source
-    G = seed_graph({"a": 2010, "b": 2011, "c": 2011, "d": 2012, "e": 2013, "f": 2013},
-                   [("b", "a"), ("c", "a"), ("d", "b"), ("d", "c"), ("e", "d"), ("f", "d")])
+    G = seed_graph(
+        {"a": 2010, "b": 2011, "c": 2011, "d": 2012, "e": 2013, "f": 2013},
+        [("b", "a"), ("c", "a"), ("d", "b"), ("d", "c"), ("e", "d"), ("f", "d")],
+    )
     # N-: a1 b1 c1 d2 e2 f2 ; N+: e1 f1 d2 b2 c2 a4 ; SPC: ab 2, ac 2, bd 2, cd 2, de 2, df 2 -> all tie
     mp = main_path(G)
     assert mp["spc"] == 2
@@ -89,8 +103,15 @@ def test_declared_direct_indirect_missing():
     G.add_edge("c", "s", isInfluential=False, intents=[], contexts=[])
     G.add_edge("s", "b", isInfluential=False, intents=[], contexts=[])
     got = check_declared(G, [["A", "B", "C"], ["arXiv:a", "Z"]])
-    assert got[0] == {"from": "a", "to": "b", "status": "direct", "path": ["b", "a"], "influential": True,
-                      "intents": ["methodology"], "contexts": ["c1", "c2", "c3"]}
+    assert got[0] == {
+        "from": "a",
+        "to": "b",
+        "status": "direct",
+        "path": ["b", "a"],
+        "influential": True,
+        "intents": ["methodology"],
+        "contexts": ["c1", "c2", "c3"],
+    }
     assert got[1]["status"] == "indirect" and got[1]["path"] == ["c", "s", "b"]  # through the seed, not x
     assert got[1]["influential"] is None
     assert got[2]["status"] == "missing" and got[2]["path"] == []
@@ -140,11 +161,19 @@ def test_missing_ranks_and_reasons():
     f = find_missing(G, kind="foundations", top=5)
     # F3 is cited by one seed only; F2 (cited 50,000 times) outranks F1 (900) though fewer seeds cite it influentially
     assert [m["paperId"] for m in f] == ["F2", "F1"]
-    assert f[1]["reason"] == "cited by 8 of 10 seeds (3 influential) · cited 900 times" and f[1]["score"] == 13.12
+    assert (
+        f[1]["reason"] == "cited by 8 of 10 seeds (3 influential) · cited 900 times"
+        and f[1]["score"] == 13.12
+    )
     assert f[1]["citationsPerYear"] is None and f[1]["coverage"] == 0.8
     u = find_missing(G, kind="followups", top=5)
-    assert [(m["paperId"], m["reason"]) for m in u] == [("U1", "cites 4 of 10 seeds (0 influential) · citations unknown")]
-    assert [m["paperId"] for m in find_missing(G, kind="followups", since="2018-01-01")] == ["U0", "U1"]  # a tie: by id
+    assert [(m["paperId"], m["reason"]) for m in u] == [
+        ("U1", "cites 4 of 10 seeds (0 influential) · citations unknown")
+    ]
+    assert [m["paperId"] for m in find_missing(G, kind="followups", since="2018-01-01")] == [
+        "U0",
+        "U1",
+    ]  # a tie: by id
     both = find_missing(G, top=1)
     assert [m["paperId"] for m in both] == ["F2", "U1"]
     for bad in (0, -3):
@@ -165,9 +194,16 @@ def listed(n_seeds: int, *, now: int = 2024) -> nx.DiGraph:
 
 def candidate(G, pid, n_cited, *, year=2020, cites=0, infl_cites=0, title=None, infl_links=0):
     """A paper citing the first ``n_cited`` seeds (the first ``infl_links`` of them influentially)."""
-    G.add_node(pid, title=title or f"paper {pid}", year=year, publicationDate=f"{year}-06-01", citationCount=cites,
-               influentialCitationCount=infl_cites, externalIds={"ArXiv": "2001.00001", "DOI": "10.1/" + pid},
-               url=f"https://www.semanticscholar.org/paper/{pid}")
+    G.add_node(
+        pid,
+        title=title or f"paper {pid}",
+        year=year,
+        publicationDate=f"{year}-06-01",
+        citationCount=cites,
+        influentialCitationCount=infl_cites,
+        externalIds={"ArXiv": "2001.00001", "DOI": "10.1/" + pid},
+        url=f"https://www.semanticscholar.org/paper/{pid}",
+    )
     seeds = sorted(n for n, d in G.nodes(data=True) if d.get("seed"))
     for k, s in enumerate(seeds[:n_cited]):
         G.add_edge(pid, s, isInfluential=k < infl_links)
@@ -193,8 +229,12 @@ def test_recent_paper_is_not_buried_under_an_older_one():
     candidate(G, "new", 12, year=2022, cites=400)  # two years old
     got = find_missing(G, kind="followups", since="2010-01-01")
     assert ids(got) == ["new", "old"]
-    assert got[0]["citationsPerYear"] == round(400 / 3, 1) and got[1]["citationsPerYear"] == round(600 / 11, 1)
-    assert find_missing(G, kind="followups", since="2010-01-01", now=2024) == got  # the newest year in the graph
+    assert got[0]["citationsPerYear"] == round(400 / 3, 1) and got[1]["citationsPerYear"] == round(
+        600 / 11, 1
+    )
+    assert (
+        find_missing(G, kind="followups", since="2010-01-01", now=2024) == got
+    )  # the newest year in the graph
 
 
 def test_surveys_by_coverage_or_title_are_never_follow_ups():
@@ -234,7 +274,11 @@ def test_missing_rows_carry_ids_and_links():
     G = listed(10)
     candidate(G, "p", 4, cites=12)
     m = find_missing(G, kind="followups")[0]
-    assert (m["arxiv"], m["doi"], m["url"]) == ("2001.00001", "10.1/p", "https://www.semanticscholar.org/paper/p")
+    assert (m["arxiv"], m["doi"], m["url"]) == (
+        "2001.00001",
+        "10.1/p",
+        "https://www.semanticscholar.org/paper/p",
+    )
     G.add_node("bare", year=2021, title="no ids")
     G.add_edges_from([("bare", "s000"), ("bare", "s001")])
     m = next(m for m in find_missing(G, kind="followups") if m["paperId"] == "bare")
@@ -243,13 +287,27 @@ def test_missing_rows_carry_ids_and_links():
 
 def test_exports_escape_hostile_strings(tmp_path):
     G = planted()
-    G.nodes["F1"].update(title="=cmd|' /C calc'!A0 {unbalanced", venue="<script>alert(1)</script>",
-                         authors=["Mallory O'Neil"], externalIds={"ArXiv": "1234.5678"})
-    G.nodes["s0"].update(title="@SUM(1+1) | <img src=x onerror=alert(1)>", sections=["5 基本网络", "5.4 双流法"], key="arXiv:s0")
+    G.nodes["F1"].update(
+        title="=cmd|' /C calc'!A0 {unbalanced",
+        venue="<script>alert(1)</script>",
+        authors=["Mallory O'Neil"],
+        externalIds={"ArXiv": "1234.5678"},
+    )
+    G.nodes["s0"].update(
+        title="@SUM(1+1) | <img src=x onerror=alert(1)>",
+        sections=["5 基本网络", "5.4 双流法"],
+        key="arXiv:s0",
+    )
     G.graph["unresolved"] = [{"key": "title:x", "title": "a | b <b>", "reason": "no title match"}]
     missing = find_missing(G)
     files = write_all(G, tmp_path, declared=[], main={"paths": [["s0", "F1"]]}, missing=missing)
-    assert [p.name for p in files] == ["graph.graphml", "graph.gexf", "papers.csv", "missing.bib", "report.md"]
+    assert [p.name for p in files] == [
+        "graph.graphml",
+        "graph.gexf",
+        "papers.csv",
+        "missing.bib",
+        "report.md",
+    ]
     with (tmp_path / "papers.csv").open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     by_id = {r["paperId"]: r for r in rows}
@@ -273,7 +331,7 @@ def test_csv_and_bib_write_errors_are_output_errors(tmp_path):
     with pytest.raises(OutputError, match="cannot write"):
         write_csv(G, tmp_path / "no" / "dir" / "papers.csv")
     with pytest.raises(OutputError):
-        write_bibtex(G, [], tmp_path / "no" / "x.bib")
+        write_bibtex(G, tmp_path / "no" / "x.bib", [])
 
 
 def test_report_bib_and_csv_carry_surveys_ids_and_scores(tmp_path):
@@ -296,8 +354,15 @@ def test_report_bib_and_csv_carry_surveys_ids_and_scores(tmp_path):
     assert set(by_note) == {"graphkit survey", "graphkit followup"}
     e = by_note["graphkit survey"]
     assert (e["eprint"], e["archivePrefix"], e["doi"], e["url"]) == (
-        "2001.00001", "arXiv", "10.1/wide", "https://www.semanticscholar.org/paper/wide")
+        "2001.00001",
+        "arXiv",
+        "10.1/wide",
+        "https://www.semanticscholar.org/paper/wide",
+    )
     with (tmp_path / "papers.csv").open(encoding="utf-8", newline="") as f:
         rows = {r["paperId"]: r for r in csv.DictReader(f)}
-    assert (rows["wide"]["missing_kind"], float(rows["wide"]["missing_score"])) == ("survey", missing[0]["score"])
+    assert (rows["wide"]["missing_kind"], float(rows["wide"]["missing_score"])) == (
+        "survey",
+        missing[0]["score"],
+    )
     assert rows["s000"]["missing_kind"] == rows["s000"]["missing_score"] == ""

@@ -80,8 +80,12 @@ def test_declared_lineage_keeps_its_details(post_corpus, post_seeds, tmp_path):
     G = build_graph(corpus)
     assert shape(G) == shape(full)
     want, got = check_declared(full, chains), check_declared(G, chains)
-    assert got == want  # direct / indirect / missing, influence, intents and contexts as the paged plan gives them
-    assert any(d["status"] == "direct" and d["influential"] is True and d["intents"] and d["contexts"] for d in got)
+    assert (
+        got == want
+    )  # direct / indirect / missing, influence, intents and contexts as the paged plan gives them
+    assert any(
+        d["status"] == "direct" and d["influential"] is True and d["intents"] and d["contexts"] for d in got
+    )
     # the details came from the reference pages of the papers the links end at, and from nowhere else
     targets = {d["to"] for d in got}
     pages = {r["path"].split("/")[-2] for r in log if r["path"].endswith(("/references", "/citations"))}
@@ -136,8 +140,12 @@ def test_fake_server_nests_paper_fields_only(small):
     pid = next(iter(fc.papers))
     with FakeS2(fc) as srv:
         url = srv.url + "/paper/batch"
-        r = requests.post(url, params={"fields": "title,citations.paperId,citations.isInfluential"}, json={"ids": [pid]},
-                          timeout=10)
+        r = requests.post(
+            url,
+            params={"fields": "title,citations.paperId,citations.isInfluential"},
+            json={"ids": [pid]},
+            timeout=10,
+        )
         assert r.status_code == 400 and "citations.isInfluential" in r.json()["error"]
         r = requests.post(url, params={"fields": "title,references.title"}, json={"ids": [pid]}, timeout=10)
         assert r.status_code == 200 and isinstance(r.json()[0]["references"], list)

@@ -21,8 +21,16 @@ if not Path(CHROMIUM).exists():
     pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
 
 sync_api = pytest.importorskip("playwright.sync_api")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+]
 
 
 @pytest.fixture(scope="module")
@@ -30,12 +38,21 @@ def site(tmp_path_factory):
     G = demo_graph()
     a = demo_analyses(G)
     d = tmp_path_factory.mktemp("map")
-    info = write_html(G, d / "index.html", title="FIXTURE map", missing=a["missing"], declared=a["declared"],
-                      main_path=a["main_path"])
+    info = write_html(
+        G,
+        d / "index.html",
+        title="FIXTURE map",
+        missing=a["missing"],
+        declared=a["declared"],
+        main_path=a["main_path"],
+    )
     view = map_view(G, missing=a["missing"], declared=a["declared"], main_path=a["main_path"])
-    (d / "embed.html").write_text('<!doctype html><meta charset="utf-8"><body style="margin:0">'
-                                  '<iframe id="f" src="index.html" title="map" style="width:700px;height:640px;border:0">'
-                                  "</iframe>", encoding="utf-8")
+    (d / "embed.html").write_text(
+        '<!doctype html><meta charset="utf-8"><body style="margin:0">'
+        '<iframe id="f" src="index.html" title="map" style="width:700px;height:640px;border:0">'
+        "</iframe>",
+        encoding="utf-8",
+    )
     return {"dir": d, "view": view, "info": info, "G": G}
 
 
@@ -69,7 +86,10 @@ def test_drawn_offline_silent_and_settled(site, browser):
     assert page.text_content("#gk-legend").count("基本网络") == 1
     # the page draws the positions it was given: nothing moves
     pos = page.evaluate("graphkit.network.getPositions()")
-    assert all(abs(pos[n["id"]]["x"] - n["x"]) < 1 and abs(pos[n["id"]]["y"] - n["y"]) < 1 for n in site["view"]["nodes"])  # (getPositions rounds)
+    assert all(
+        abs(pos[n["id"]]["x"] - n["x"]) < 1 and abs(pos[n["id"]]["y"] - n["y"]) < 1
+        for n in site["view"]["nodes"]
+    )  # (getPositions rounds)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "map.png"))
     assert seen["errors"] == []
@@ -84,7 +104,9 @@ def test_hostile_title_is_text_in_tooltip_and_search(site, browser):
     page.evaluate(f"graphkit.network.focus('{hostile}', {{scale: 1.5}})")
     page.wait_for_timeout(200)
     box = page.locator("#gk-network").bounding_box()
-    pos = page.evaluate(f"(() => {{ const p = graphkit.network.getPosition('{hostile}'); return graphkit.network.canvasToDOM(p); }})()")
+    pos = page.evaluate(
+        f"(() => {{ const p = graphkit.network.getPosition('{hostile}'); return graphkit.network.canvasToDOM(p); }})()"
+    )
     page.mouse.move(box["x"] + pos["x"] - 30, box["y"] + pos["y"] - 30)
     page.mouse.move(box["x"] + pos["x"], box["y"] + pos["y"], steps=5)
     page.wait_for_selector("#gk-tip", state="visible", timeout=5000)
@@ -109,7 +131,10 @@ def test_search_focuses_and_click_highlights(site, browser):
     info = page.text_content("#gk-info")
     assert "FIXTURE seed paper 17" in info
     links = page.eval_on_selector_all("#gk-info a", "as => as.map(a => [a.href, a.target, a.rel])")
-    assert [h for h, *_ in links] == [f"https://www.semanticscholar.org/paper/{target}", "https://arxiv.org/abs/1917.00007"]
+    assert [h for h, *_ in links] == [
+        f"https://www.semanticscholar.org/paper/{target}",
+        "https://arxiv.org/abs/1917.00007",
+    ]
     assert all(t == "_blank" and "noopener" in r for _, t, r in links)
     page.fill("#gk-q", "follow-up 3")  # cites a few seeds: its ancestors light up, later seeds dim
     page.press("#gk-q", "Enter")
@@ -144,8 +169,10 @@ def post_site(tmp_path_factory, post_seeds, post_corpus):
 
     d = tmp_path_factory.mktemp("post")
     with FakeS2(post_corpus) as srv:
-        got = collect(str(Path(__file__).resolve().parents[1] / "examples" / "video-classification" / "post.md"),
-                      S2Client(srv.url, cache_dir=d / "cache", rps=0))
+        got = collect(
+            str(Path(__file__).resolve().parents[1] / "examples" / "video-classification" / "post.md"),
+            S2Client(srv.url, cache_dir=d / "cache", rps=0),
+        )
     results = analyse(got.graph, chains=[["C3D", "I3D"], ["TSN", "ECO"]])
     site = write_site(got.graph, d / "site", results, title=got.seeds.title)
     return {"dir": d / "site", "G": got.graph, "missing": results["missing"], "html": site["html"]}
@@ -236,7 +263,9 @@ def test_lineage_is_the_strongest_mark_and_the_rest_appears_on_hover(browser, ex
     edges = frame.evaluate("graphkit.edges.get()")
     shown = [e for e in edges if not e.get("hidden")]
     lineage = [e for e in shown if e["kind"].startswith("lineage")]
-    assert lineage and max(e["width"] for e in shown if not e["kind"].startswith("lineage")) < min(e["width"] for e in lineage)
+    assert lineage and max(e["width"] for e in shown if not e["kind"].startswith("lineage")) < min(
+        e["width"] for e in lineage
+    )
     assert {e["kind"] for e in edges if e.get("hidden")} == {"other"}
     # hovering a missing foundation shows its citations (hidden by default) and dims unrelated papers
     G, top = example_map["G"], example_map["results"]["missing"][0]["paperId"]
@@ -245,7 +274,9 @@ def test_lineage_is_the_strongest_mark_and_the_rest_appears_on_hover(browser, ex
     page.mouse.move(box["x"] + pos["x"], box["y"] + pos["y"] - 40)
     page.mouse.move(box["x"] + pos["x"], box["y"] + pos["y"], steps=4)
     frame.wait_for_selector("#gk-tip", state="visible", timeout=5000)
-    visible = frame.evaluate(f"graphkit.edges.get().filter(e => !e.hidden && (e.from === '{top}' || e.to === '{top}')).length")
+    visible = frame.evaluate(
+        f"graphkit.edges.get().filter(e => !e.hidden && (e.from === '{top}' || e.to === '{top}')).length"
+    )
     cites = sum(1 for u in G.predecessors(top) if u in set(frame.evaluate("graphkit.nodes.getIds()")))
     assert visible == cites > 2
     # click: the detail card, with the paper's title and safe links; Esc resets everything
@@ -285,7 +316,11 @@ def test_svg_renders_like_the_page(browser, example_map):
     page.wait_for_timeout(200)
     assert page.evaluate("document.querySelectorAll('script').length") == 0
     names = set(page.evaluate("Array.from(document.querySelectorAll('text')).map(t => t.textContent)"))
-    seeds = {example_map["G"].nodes[n].get("label") for n in example_map["G"] if example_map["G"].nodes[n].get("seed")}
+    seeds = {
+        example_map["G"].nodes[n].get("label")
+        for n in example_map["G"]
+        if example_map["G"].nodes[n].get("seed")
+    }
     assert {"TSN", "TSM", "C3D", "I3D", "P3D"} <= names
     assert svg.stat().st_size < 400_000 and seen["errors"] == [] and seeds
     page.close()

@@ -34,8 +34,11 @@ def corpus():
 @pytest.fixture
 def post(tmp_path):
     p = tmp_path / "post.md"
-    p.write_text("# Nets\n1. [TSN: Temporal Segment Networks](https://arxiv.org/abs/1608.00859)\n"
-                 "1. [Temporal Relational Reasoning in Videos](https://arxiv.org/abs/1711.08496)\n", encoding="utf-8")
+    p.write_text(
+        "# Nets\n1. [TSN: Temporal Segment Networks](https://arxiv.org/abs/1608.00859)\n"
+        "1. [Temporal Relational Reasoning in Videos](https://arxiv.org/abs/1711.08496)\n",
+        encoding="utf-8",
+    )
     return p
 
 
@@ -44,13 +47,28 @@ def run(args, env=None):
 
 
 def build_args(post, srv, tmp_path, out="out"):
-    return ["build", post, "-o", tmp_path / out, "--api-url", srv.url, "--cache-dir", tmp_path / "c", "--rps", "0"]
+    return [
+        "build",
+        post,
+        "-o",
+        tmp_path / out,
+        "--api-url",
+        srv.url,
+        "--cache-dir",
+        tmp_path / "c",
+        "--rps",
+        "0",
+    ]
 
 
 def test_bare_command_prints_help_and_exits_0():
     r = run([])
     assert r.exit_code == 0 and r.stderr == ""
-    assert r.stdout.startswith("Usage: graphkit") and "Commands:" in r.stdout and "graphkit: error" not in r.output
+    assert (
+        r.stdout.startswith("Usage: graphkit")
+        and "Commands:" in r.stdout
+        and "graphkit: error" not in r.output
+    )
 
 
 def test_bare_command_as_a_console_script():
@@ -74,7 +92,9 @@ def test_quiet_prints_results_and_errors_only(corpus, post, tmp_path):
         quiet = run(["-q", *build_args(post, srv, tmp_path, "quiet"), "--json"])
         assert quiet.exit_code == 0 and quiet.stderr == ""
         assert '"seeds": 2' in quiet.stdout  # what was asked for still comes on stdout
-        again = run(["--quiet", *build_args(post, srv, tmp_path, "quiet")])  # up to date: said only without -q
+        again = run(
+            ["--quiet", *build_args(post, srv, tmp_path, "quiet")]
+        )  # up to date: said only without -q
         assert again.exit_code == 0 and again.stderr == ""
         m = run(["-q", "missing", post, "--api-url", srv.url, "--cache-dir", tmp_path / "c", "--rps", "0"])
         assert m.exit_code == 0 and m.stderr == "" and m.stdout
@@ -94,15 +114,42 @@ def test_verbose_logs_each_request_and_cache_hit_without_the_key(corpus, post, t
         assert len(sent) == len(srv.log) >= 3  # one line a request (--detail full: the paged lists too)
         assert f"graphkit: POST {srv.url}/paper/batch?fields=" in cold.stderr
         assert any(re.match(rf"graphkit: GET {re.escape(srv.url)}/paper/\S+/citations\?", ln) for ln in sent)
-        warm = run(["-v", *build_args(post, srv, tmp_path), "--refresh", "--detail", "full"], env={"S2_API_KEY": KEY})
-        offline = run(["-v", "lineage", post, "--api-url", srv.url, "--cache-dir", tmp_path / "c", "--offline",
-                       "--detail", "full"], env={"S2_API_KEY": KEY})
+        warm = run(
+            ["-v", *build_args(post, srv, tmp_path), "--refresh", "--detail", "full"], env={"S2_API_KEY": KEY}
+        )
+        offline = run(
+            [
+                "-v",
+                "lineage",
+                post,
+                "--api-url",
+                srv.url,
+                "--cache-dir",
+                tmp_path / "c",
+                "--offline",
+                "--detail",
+                "full",
+            ],
+            env={"S2_API_KEY": KEY},
+        )
     hits = [ln for ln in offline.stderr.splitlines() if ln.startswith("graphkit: cache hit: ")]
     assert offline.exit_code == 0 and len(hits) == len(sent)  # every page from the cache, each named
     assert warm.exit_code == 0 and "graphkit: GET " in warm.stderr  # --refresh: sent again
     for r in (cold, warm, offline):
         assert KEY not in r.output
-    plain = run(["lineage", post, "--api-url", srv.url, "--cache-dir", tmp_path / "c", "--offline", "--detail", "full"])
+    plain = run(
+        [
+            "lineage",
+            post,
+            "--api-url",
+            srv.url,
+            "--cache-dir",
+            tmp_path / "c",
+            "--offline",
+            "--detail",
+            "full",
+        ]
+    )
     assert plain.exit_code == 0 and "graphkit: cache hit" not in plain.stderr  # -v does not stick
 
 
@@ -113,8 +160,13 @@ def test_quiet_and_verbose_together_is_a_usage_error():
 
 def test_shell_completion_as_documented():
     """The README's `_GRAPHKIT_COMPLETE=bash_source graphkit` prints a bash completion script."""
-    p = subprocess.run([str(EXE)], capture_output=True, text=True, timeout=60,
-                       env={"_GRAPHKIT_COMPLETE": "bash_source", "PATH": str(EXE.parent)})
+    p = subprocess.run(
+        [str(EXE)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"_GRAPHKIT_COMPLETE": "bash_source", "PATH": str(EXE.parent)},
+    )
     assert p.returncode == 0 and "complete " in p.stdout and "_graphkit_completion" in p.stdout
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert "_GRAPHKIT_COMPLETE=bash_source graphkit" in readme

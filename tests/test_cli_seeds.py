@@ -37,7 +37,9 @@ def test_seeds_table_groups_by_section():
 
 
 def test_seeds_stdin():
-    r = CliRunner().invoke(cli, ["seeds", "-", "--json"], input="# A\n- [ECO: x](https://arxiv.org/abs/1804.09066)\n")
+    r = CliRunner().invoke(
+        cli, ["seeds", "-", "--json"], input="# A\n- [ECO: x](https://arxiv.org/abs/1804.09066)\n"
+    )
     assert r.exit_code == 0
     assert [p["key"] for p in json.loads(r.stdout)["papers"]] == ["arXiv:1804.09066"]
 
@@ -72,6 +74,10 @@ def test_console_script_and_module_run():
     assert exe, "the graphkit console script is installed next to the interpreter"
     out = subprocess.run([exe, "seeds", str(POST)], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and out.stdout.splitlines()[-1].startswith("83 papers")
-    out = subprocess.run([sys.executable, "-m", "graphkit", "seeds", str(tmp := POST), "--json"],
-                         capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "graphkit", "seeds", str(tmp := POST), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0 and len(json.loads(out.stdout)["papers"]) == 83, tmp

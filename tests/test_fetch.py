@@ -28,15 +28,23 @@ def test_example_post_cold_warm_offline(post_seeds, post_corpus, post_server, tm
     stats = corpus["stats"]
     # L from the fixture's own counts: 1 batch (69 ids) + 14 title matches + pages
     resolved = [p for p in corpus["papers"].values()]
-    expect_l = 1 + 14 + sum(math.ceil(p["referenceCount"] / 1000) + math.ceil(min(p["citationCount"], 10_000) / 1000)
-                            for p in resolved)
+    expect_l = (
+        1
+        + 14
+        + sum(
+            math.ceil(p["referenceCount"] / 1000) + math.ceil(min(p["citationCount"], 10_000) / 1000)
+            for p in resolved
+        )
+    )
     assert stats["paged_bound"] == expect_l
     if detail == "full":
         bound = expect_l
     else:  # 14 matches, 1 batch with the reference lists, the citation batches
         bound = 14 + 1 + len(bin_citations({p["paperId"]: p["citationCount"] for p in resolved}))
     assert stats["lower_bound"] == bound
-    assert stats["requests"] == len(post_server.log) == bound  # nothing discovered an empty list, nothing asked twice
+    assert (
+        stats["requests"] == len(post_server.log) == bound
+    )  # nothing discovered an empty list, nothing asked twice
     G = build_graph(corpus)
     assert G.graph["seeds"] == 82
     # every resolved seed is in the graph with all of its references and citations
@@ -55,7 +63,9 @@ def test_example_post_cold_warm_offline(post_seeds, post_corpus, post_server, tm
     # warm: no request; offline: the same graph
     n = len(post_server.log)
     warm = fetch_corpus(post_seeds, fresh(post_server, tmp_path), detail=detail)
-    assert len(post_server.log) == n and warm["stats"]["requests"] == 0 and warm["stats"]["cache_hits"] == bound
+    assert (
+        len(post_server.log) == n and warm["stats"]["requests"] == 0 and warm["stats"]["cache_hits"] == bound
+    )
     offline = build_graph(fetch_corpus(post_seeds, fresh(post_server, tmp_path, offline=True), detail=detail))
     save_graph(G, tmp_path / "a.json")
     save_graph(offline, tmp_path / "b.json")
@@ -76,7 +86,9 @@ def test_unknown_ids_short_lists_and_lying_counts(tmp_path):
     fc.finalise()
     sl = parse_id_list("arXiv:1608.00859\narXiv:1711.08496\narXiv:1811.08383\narXiv:2001.00001\n")
     with FakeS2(fc) as srv:
-        srv.script(f"/paper/{c}/references$", (200, {"offset": 0, "next": 1000, "data": []}, {}))  # s2-folks #117
+        srv.script(
+            f"/paper/{c}/references$", (200, {"offset": 0, "next": 1000, "data": []}, {})
+        )  # s2-folks #117
         corpus = fetch_corpus(sl, fresh(srv, tmp_path), detail="full")
         ref_calls = [r["path"] for r in srv.requests("GET", "/references$")]
     unknown = next(s for s in corpus["seeds"] if s["key"] == "arXiv:2001.00001")
@@ -85,7 +97,9 @@ def test_unknown_ids_short_lists_and_lying_counts(tmp_path):
     assert corpus["references"][b] == []  # the count is trusted: no request spent
     assert all(b not in p for p in ref_calls)
     assert ref_calls.count(f"/graph/v1/paper/{c}/references") == 1  # the empty page stops it
-    assert {(s["paperId"], s["list"], s["expected"], s["got"]) for s in corpus["short"]} == {(c, "references", 1200, 0)}
+    assert {(s["paperId"], s["list"], s["expected"], s["got"]) for s in corpus["short"]} == {
+        (c, "references", 1200, 0)
+    }
 
 
 def test_batch_plan_takes_nested_lists_and_completes_short_ones(tmp_path):
@@ -110,7 +124,9 @@ def test_batch_plan_takes_nested_lists_and_completes_short_ones(tmp_path):
     assert len(corpus["references"][a]) == len(corpus["references"][b]) == 30
     assert ref_calls == [f"/graph/v1/paper/{c}/references"]  # 30 of 1,200 promised: completed by pages
     assert len(corpus["references"][c]) == 30
-    assert {(s["paperId"], s["list"], s["expected"], s["got"]) for s in corpus["short"]} == {(c, "references", 1200, 30)}
+    assert {(s["paperId"], s["list"], s["expected"], s["got"]) for s in corpus["short"]} == {
+        (c, "references", 1200, 30)
+    }
     assert all(e["isInfluential"] is None for e in corpus["references"][a])  # not fetched
 
 
@@ -130,10 +146,25 @@ def test_citation_cap_recorded(tmp_path):
 
 
 def test_title_matching_rules():
-    assert title_match("I Have Seen Enough: A Teacher Student Network", "I have seen enough - a teacher student network") == "exact"
-    assert title_match("Ｖｉｄｅｏ Ａｃｔｉｏｎ Ｔｒａｎｓｆｏｒｍｅｒ Network", "Video Action Transformer Network") == "exact"
+    assert (
+        title_match(
+            "I Have Seen Enough: A Teacher Student Network", "I have seen enough - a teacher student network"
+        )
+        == "exact"
+    )
+    assert (
+        title_match(
+            "Ｖｉｄｅｏ Ａｃｔｉｏｎ Ｔｒａｎｓｆｏｒｍｅｒ Network", "Video Action Transformer Network"
+        )
+        == "exact"
+    )
     assert title_match("Video Action Transformer Network", "Video Action Transformer Networks") == "close"
-    assert title_match("Action recognition with improved trajectories", "Action recognition with dense trajectories") is None
+    assert (
+        title_match(
+            "Action recognition with improved trajectories", "Action recognition with dense trajectories"
+        )
+        is None
+    )
 
 
 def test_same_paper_two_seeds_one_node(tmp_path):

@@ -12,37 +12,89 @@ RECORDED = Path(__file__).resolve().parent / "fixtures" / "s2"
 
 
 def paper(pid, title, year, **kw):
-    return {"paperId": pid, "title": title, "year": year, "authors": [{"authorId": "1", "name": "X. Y"}], **kw}
+    return {
+        "paperId": pid,
+        "title": title,
+        "year": year,
+        "authors": [{"authorId": "1", "name": "X. Y"}],
+        **kw,
+    }
 
 
 def corpus():
     return {
         "seeds": [
-            {"key": "arXiv:1", "title": "A", "label": "A", "sections": ["1 S"], "paths": [["1 S"]], "line": 3,
-             "paperId": A, "status": "resolved", "reason": None},
-            {"key": "arXiv:2", "title": "B", "label": "B", "sections": ["2 T"], "paths": [["2 T"]], "line": 9,
-             "paperId": B, "status": "resolved", "reason": None},
+            {
+                "key": "arXiv:1",
+                "title": "A",
+                "label": "A",
+                "sections": ["1 S"],
+                "paths": [["1 S"]],
+                "line": 3,
+                "paperId": A,
+                "status": "resolved",
+                "reason": None,
+            },
+            {
+                "key": "arXiv:2",
+                "title": "B",
+                "label": "B",
+                "sections": ["2 T"],
+                "paths": [["2 T"]],
+                "line": 9,
+                "paperId": B,
+                "status": "resolved",
+                "reason": None,
+            },
             # the same paper listed again under another key (e.g. a DOI and an arXiv id): one node
-            {"key": "DOI:10.1/b", "title": "B", "label": "B2", "sections": ["3 U"], "paths": [["3 U"]],
-             "line": 20, "paperId": B, "status": "resolved", "reason": None},
-            {"key": "title:Nowhere", "title": "Nowhere", "paperId": None, "status": "unresolved",
-             "reason": "no title match"},
+            {
+                "key": "DOI:10.1/b",
+                "title": "B",
+                "label": "B2",
+                "sections": ["3 U"],
+                "paths": [["3 U"]],
+                "line": 20,
+                "paperId": B,
+                "status": "resolved",
+                "reason": None,
+            },
+            {
+                "key": "title:Nowhere",
+                "title": "Nowhere",
+                "paperId": None,
+                "status": "unresolved",
+                "reason": "no title match",
+            },
         ],
         "papers": {A: paper(A, "A", 2016, citationCount=10), B: paper(B, "B", 2018, venue=None)},
         "references": {
             B: [
-                {"citedPaper": paper(A, "A", 2016), "isInfluential": True, "intents": ["methodology"],
-                 "contexts": ["we build on A"]},
+                {
+                    "citedPaper": paper(A, "A", 2016),
+                    "isInfluential": True,
+                    "intents": ["methodology"],
+                    "contexts": ["we build on A"],
+                },
                 {"citedPaper": paper(C, "C", 2012), "isInfluential": False, "intents": [], "contexts": []},
-                {"citedPaper": {"paperId": None, "title": "an unmatched reference"}, "isInfluential": False,
-                 "intents": [], "contexts": []},
+                {
+                    "citedPaper": {"paperId": None, "title": "an unmatched reference"},
+                    "isInfluential": False,
+                    "intents": [],
+                    "contexts": [],
+                },
             ],
-            A: [{"citedPaper": paper(C, "C", 2012), "isInfluential": False, "intents": None, "contexts": None}],
+            A: [
+                {"citedPaper": paper(C, "C", 2012), "isInfluential": False, "intents": None, "contexts": None}
+            ],
         },
         "citations": {
             A: [
-                {"citingPaper": paper(B, "B", 2018), "isInfluential": False, "intents": ["background"],
-                 "contexts": ["as in A"]},
+                {
+                    "citingPaper": paper(B, "B", 2018),
+                    "isInfluential": False,
+                    "intents": ["background"],
+                    "contexts": ["as in A"],
+                },
                 {"citingPaper": paper(D, "D", 2020), "isInfluential": False, "intents": [], "contexts": []},
             ],
             B: [{"citingPaper": paper(E, None, None), "isInfluential": False, "intents": [], "contexts": []}],
@@ -71,7 +123,9 @@ def test_nodes_edges_and_attributes():
 def test_seeds_merge_unmatched_and_unresolved():
     G = build_graph(corpus())
     b = G.nodes[B]
-    assert b["key"] == "arXiv:2" and b["label"] == "Y '18"  # 'B' only repeats the title: first author and year
+    assert (
+        b["key"] == "arXiv:2" and b["label"] == "Y '18"
+    )  # 'B' only repeats the title: first author and year
     assert b["sections"] == ["2 T", "3 U"] and b["paths"] == [["2 T"], ["3 U"]]
     assert b["unmatched_refs"] == 1 and G.nodes[A]["unmatched_refs"] == 0
     assert G.nodes[A]["citations_cut"] is True and b["citations_cut"] is False
@@ -98,16 +152,22 @@ def test_real_recorded_shapes_parse():
     """Real S2 objects (with their nulls) become nodes without errors."""
     full = json.loads((RECORDED / "Paper.json").read_text(encoding="utf-8"))
     nulls = json.loads((RECORDED / "PaperWithNullValues.json").read_text(encoding="utf-8"))
-    refs = json.loads((RECORDED / "get_paper_references-1.json").read_text(encoding="utf-8"))["response"]["data"]
+    refs = json.loads((RECORDED / "get_paper_references-1.json").read_text(encoding="utf-8"))["response"][
+        "data"
+    ]
     pid = full["paperId"]
-    G = build_graph({
-        "seeds": [{"key": pid, "title": full["title"], "paperId": pid, "status": "resolved"}],
-        "papers": {pid: full},
-        "references": {pid: refs + [{"citedPaper": nulls}]},
-        "citations": {},
-    })
+    G = build_graph(
+        {
+            "seeds": [{"key": pid, "title": full["title"], "paperId": pid, "status": "resolved"}],
+            "papers": {pid: full},
+            "references": {pid: refs + [{"citedPaper": nulls}]},
+            "citations": {},
+        }
+    )
     assert G.nodes[pid]["seed"] and G.nodes[pid]["title"] == full["title"]
-    assert G.out_degree(pid) == len({r["citedPaper"]["paperId"] for r in refs + [{"citedPaper": nulls}]
-                                     if r["citedPaper"].get("paperId")} - {pid})
+    assert G.out_degree(pid) == len(
+        {r["citedPaper"]["paperId"] for r in refs + [{"citedPaper": nulls}] if r["citedPaper"].get("paperId")}
+        - {pid}
+    )
     for n in G:
         assert isinstance(G.nodes[n]["title"], str) and isinstance(G.nodes[n]["authors"], list)

@@ -57,12 +57,20 @@ def cached_entries(c: S2Client) -> list[str]:
 def test_cross_origin_redirect_is_refused_and_the_other_host_never_sees_the_key(tmp_path, good):
     with FakeS2(corpus()) as other:  # another port: another origin
         for route in ("/paper/batch$", "/paper/search/match$", "/references$", "/citations$"):
-            good.script(route, lambda h, q, b, _o=other: (307, b"", {"Location": _o.url + h.path[len("/graph/v1"):]}))
+            good.script(
+                route, lambda h, q, b, _o=other: (307, b"", {"Location": _o.url + h.path[len("/graph/v1") :]})
+            )
         c = client(good, tmp_path, api_key=KEY)
-        calls = [lambda: c.batch(["ARXIV:1608.00859"]), lambda: c.match_title("Temporal Segment Networks"),
-                 lambda: c.edges(fid("a"), "references"), lambda: c.edges(fid("a"), "citations")]
+        calls = [
+            lambda: c.batch(["ARXIV:1608.00859"]),
+            lambda: c.match_title("Temporal Segment Networks"),
+            lambda: c.edges(fid("a"), "references"),
+            lambda: c.edges(fid("a"), "citations"),
+        ]
         for call in calls:
-            with pytest.raises(S2Error, match="redirected \\(307\\) to another origin, http://127.0.0.1:") as e:
+            with pytest.raises(
+                S2Error, match="redirected \\(307\\) to another origin, http://127.0.0.1:"
+            ) as e:
                 call()
             assert KEY not in str(e.value) and "\n" not in str(e.value)
         assert other.log == []  # not the key, not even a request
@@ -97,6 +105,7 @@ def _trickle_body(chunked: bool):
                 h.wfile.flush()
         except OSError:
             pass
+
     return act
 
 
@@ -114,8 +123,11 @@ def _trickle_headers(h, q, b):
 
 
 @pytest.mark.timeout(60)
-@pytest.mark.parametrize("act", [_trickle_body(False), _trickle_body(True), _trickle_headers],
-                         ids=["content-length", "chunked", "headers"])
+@pytest.mark.parametrize(
+    "act",
+    [_trickle_body(False), _trickle_body(True), _trickle_headers],
+    ids=["content-length", "chunked", "headers"],
+)
 def test_trickling_answers_end_at_the_deadline(tmp_path, good, act):
     good.script("/paper/batch$", *[act] * 10)
     c = client(good, tmp_path, deadline=1.0, max_retries=1)
@@ -132,7 +144,11 @@ def test_endless_next_stops_at_the_page_bound_and_is_reported_short(tmp_path, go
 
     def one_more(h, q, b):
         off = int(q["offset"][0])
-        item = {"citingPaper": {"paperId": fid(f"c{off % 30}"), "title": "x"}, "intents": [], "isInfluential": False}
+        item = {
+            "citingPaper": {"paperId": fid(f"c{off % 30}"), "title": "x"},
+            "intents": [],
+            "isInfluential": False,
+        }
         return 200, {"offset": off, "next": off + 1, "data": [item]}, {}
 
     good.script("/citations$", *[one_more] * 1000)
@@ -162,8 +178,15 @@ def test_absurd_retry_after_is_capped_or_ignored(tmp_path, good, value):
 
 # -- 3. malformed answers -------------------------------------------------------------------------------------------
 def _paper(**kw):
-    return {"paperId": fid("a"), "title": "Temporal Segment Networks", "year": 2016, "citationCount": 30,
-            "referenceCount": 1, "authors": [{"authorId": "1", "name": "A. Fixture"}], **kw}
+    return {
+        "paperId": fid("a"),
+        "title": "Temporal Segment Networks",
+        "year": 2016,
+        "citationCount": 30,
+        "referenceCount": 1,
+        "authors": [{"authorId": "1", "name": "A. Fixture"}],
+        **kw,
+    }
 
 
 MALFORMED = [
@@ -177,25 +200,36 @@ MALFORMED = [
     ("refs", "/references$", {"offset": 0, "data": {"citedPaper": {}}}, "data is dict"),
     ("refs", "/references$", {"offset": 0, "data": ["a", "b"]}, r"data\[0\] is str 'a'"),
     ("refs", "/references$", {"offset": 0, "data": [{"citedPaper": "x"}]}, r"data\[0\]\.citedPaper is str"),
-    ("refs", "/references$", {"offset": 0, "data": [{"citedPaper": {"paperId": None}, "intents": 3}]},
-     r"data\[0\]\.intents is int 3"),
+    (
+        "refs",
+        "/references$",
+        {"offset": 0, "data": [{"citedPaper": {"paperId": None}, "intents": 3}]},
+        r"data\[0\]\.intents is int 3",
+    ),
     ("refs", "/references$", {"offset": 0, "next": "1000", "data": []}, "next is str"),
-    ("cites", "/citations$", {"offset": 0, "data": [{"citingPaper": _paper(paperId="not-hex")}]},
-     r"data\[0\]\.citingPaper\.paperId is str 'not-hex'"),
+    (
+        "cites",
+        "/citations$",
+        {"offset": 0, "data": [{"citingPaper": _paper(paperId="not-hex")}]},
+        r"data\[0\]\.citingPaper\.paperId is str 'not-hex'",
+    ),
     ("match", "/paper/search/match$", {"data": "Temporal Segment Networks"}, "data is str"),
     ("match", "/paper/search/match$", {"data": [_paper(paperId=None)]}, r"data\[0\]\.paperId is missing"),
 ]
 
 
 @pytest.mark.parametrize("call,route,payload,field", MALFORMED, ids=[m[3][:30] for m in MALFORMED])
-def test_malformed_answer_is_a_clean_error_never_cached_and_a_rerun_succeeds(tmp_path, good, call, route, payload,
-                                                                             field):
+def test_malformed_answer_is_a_clean_error_never_cached_and_a_rerun_succeeds(
+    tmp_path, good, call, route, payload, field
+):
     c = client(good, tmp_path)  # 2 retries: 3 malformed answers in a row
     good.script(route, *[(200, payload, {})] * 3)
-    do = {"batch": lambda: c.batch(["ARXIV:1608.00859"]),
-          "refs": lambda: c.edges(fid("a"), "references"),
-          "cites": lambda: c.edges(fid("a"), "citations"),
-          "match": lambda: c.match_title("Temporal Segment Networks")}[call]
+    do = {
+        "batch": lambda: c.batch(["ARXIV:1608.00859"]),
+        "refs": lambda: c.edges(fid("a"), "references"),
+        "cites": lambda: c.edges(fid("a"), "citations"),
+        "match": lambda: c.match_title("Temporal Segment Networks"),
+    }[call]
     with pytest.raises(S2Unavailable, match=f"kept answering malformed JSON \\({field}") as e:
         do()
     assert good.url in str(e.value) and "\n" not in str(e.value)
@@ -228,8 +262,9 @@ def _chunked_flood(h, q, b):
         pass
 
 
-@pytest.mark.parametrize("answer", [(200, b"[" + b" " * (3 * 2**20) + b"]", {}), _chunked_flood],
-                         ids=["content-length", "chunked"])
+@pytest.mark.parametrize(
+    "answer", [(200, b"[" + b" " * (3 * 2**20) + b"]", {}), _chunked_flood], ids=["content-length", "chunked"]
+)
 def test_an_oversized_answer_is_a_clear_error_not_cached(tmp_path, good, answer):
     good.script("/paper/batch$", answer)
     c = client(good, tmp_path, max_bytes=2**20)
@@ -275,7 +310,9 @@ def test_an_id_s2_refuses_leaves_its_seed_unresolved_with_its_line(tmp_path, goo
 
     good.script("/paper/batch$", *[refuse_bogus] * 10)
     corpus_id = int(fid("b")[:7], 16)
-    seeds = parse_seeds(_ids_file(tmp_path, ["arXiv:1608.00859", "DOI:10.9999/bogus", f"CorpusId:{corpus_id}"]))
+    seeds = parse_seeds(
+        _ids_file(tmp_path, ["arXiv:1608.00859", "DOI:10.9999/bogus", f"CorpusId:{corpus_id}"])
+    )
     got = fetch_corpus(seeds, client(good, tmp_path))
     status = {s["key"]: (s["status"], s["reason"]) for s in got["seeds"]}
     assert [v[0] for v in status.values()] == ["resolved", "unresolved", "resolved"]
@@ -286,12 +323,24 @@ def test_an_id_s2_refuses_leaves_its_seed_unresolved_with_its_line(tmp_path, goo
 # -- 6. base URL and cache -------------------------------------------------------------------------------------------
 def test_an_invalid_api_url_is_one_line(tmp_path):
     post = _ids_file(tmp_path, ["arXiv:1608.00859"])
-    res = CliRunner().invoke(cli, ["build", post, "-o", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "c"),
-                                   "--api-url", "http://[::1"])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "build",
+            post,
+            "-o",
+            str(tmp_path / "out"),
+            "--cache-dir",
+            str(tmp_path / "c"),
+            "--api-url",
+            "http://[::1",
+        ],
+    )
     assert res.exit_code == 1
     assert res.output.strip().splitlines() == [
         "graphkit: error: --api-url 'http://[::1' is not a valid URL (Invalid IPv6 URL); "
-        "use e.g. https://api.semanticscholar.org/graph/v1"]
+        "use e.g. https://api.semanticscholar.org/graph/v1"
+    ]
 
 
 def test_user_password_in_the_api_url_is_sent_as_auth_never_shown_or_cached(tmp_path, good):

@@ -55,14 +55,33 @@ def grow(fc: FixtureCorpus) -> None:
 
 def post(tmp: Path, names, *, lost: bool = True) -> Path:
     p = tmp / "list.txt"
-    p.write_text("".join(f"arXiv:{arxiv(n)}\n" for n in names) + "arXiv:1111.99999\n" + (f"{NOWHERE}\n" if lost else ""),
-                 encoding="utf-8")
+    p.write_text(
+        "".join(f"arXiv:{arxiv(n)}\n" for n in names)
+        + "arXiv:1111.99999\n"
+        + (f"{NOWHERE}\n" if lost else ""),
+        encoding="utf-8",
+    )
     return p
 
 
 def build(src, out, srv_url, cache, *extra):
-    r = CliRunner().invoke(cli, ["build", str(src), "-o", str(out), "--api-url", srv_url, "--cache-dir", str(cache),
-                                 "--rps", "0", "--json", *map(str, extra)])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "build",
+            str(src),
+            "-o",
+            str(out),
+            "--api-url",
+            srv_url,
+            "--cache-dir",
+            str(cache),
+            "--rps",
+            "0",
+            "--json",
+            *map(str, extra),
+        ],
+    )
     assert r.exit_code == 0, r.output
     return json.loads(r.stdout), r.stderr
 
@@ -78,8 +97,10 @@ def test_not_found_is_cached_warm_rebuild_and_offline(tmp_path, server):
     src = post(tmp_path, "abc")
     cold, _ = build(src, tmp_path / "s1", server.url, tmp_path / "cache")
     reasons = {u["key"]: u["reason"] for u in cold["unresolved"]}
-    assert reasons == {"arXiv:1111.99999": "not found in S2 (ARXIV:1111.99999)",
-                       f"title:{NOWHERE}": "no title match in S2"}
+    assert reasons == {
+        "arXiv:1111.99999": "not found in S2 (ARXIV:1111.99999)",
+        f"title:{NOWHERE}": "no title match in S2",
+    }
     assert any(r["path"].endswith("/paper/search/match") and r["status"] == 404 for r in server.log)
     n = len(server.log)
     warm, _ = build(src, tmp_path / "s2", server.url, tmp_path / "cache")
@@ -102,7 +123,9 @@ def test_fetch_dates_in_json_report_and_map(tmp_path, server):
     page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert f'"fetched": "{day}"' in page and 'data fetched " + D.fetched' in page
     # graph.json holds the graph alone: two caches of the same answers, fetched at other times, give the same file
-    assert "fetched" not in json.loads((tmp_path / "site" / "graph.json").read_text(encoding="utf-8"))["graph"]
+    assert (
+        "fetched" not in json.loads((tmp_path / "site" / "graph.json").read_text(encoding="utf-8"))["graph"]
+    )
 
 
 def test_undated_entries_of_an_older_cache_still_load(tmp_path, server):
@@ -122,7 +145,9 @@ def test_undated_entries_of_an_older_cache_still_load(tmp_path, server):
     n = len(server.log)
     again, _ = build(src, tmp_path / "s2", server.url, tmp_path / "cache", "--offline")
     assert len(server.log) == n and again["papers"] == first["papers"] and again["edges"] == first["edges"]
-    assert again["fetched"]["undated"] == len(keys) - 1  # every entry but the 404, which is new in this format
+    assert (
+        again["fetched"]["undated"] == len(keys) - 1
+    )  # every entry but the 404, which is new in this format
 
 
 # -- 3. what changed -----------------------------------------------------------------------------------------------
@@ -140,7 +165,9 @@ def test_changes_since_the_previous_build(tmp_path, server):
     assert ch["new_followups"] == [fid("all-three")]  # the only paper that newly cites two or more seeds
     assert ch["citations_gained"] == {a: 5 + 1, b: 5 + 0, c: 5}  # b now cites a too
     assert ch["declared"] == [{"from": a, "to": b, "was": "missing", "now": "direct"}]
-    assert fid("all-three") in sum(ch["missing_entered"].values(), [])  # it cites 3 of 4 seeds: a survey by share
+    assert fid("all-three") in sum(
+        ch["missing_entered"].values(), []
+    )  # it cites 3 of 4 seeds: a survey by share
     assert ch["since"] and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", ch["since"])
     assert "changes since " in err and "1 new follow-up citing 2+ seeds" in err
     report = (out / "report.md").read_text(encoding="utf-8")
@@ -182,7 +209,9 @@ def test_code_fingerprint_covers_code_templates_and_libraries(tmp_path, monkeypa
     page = pkg / "templates" / "map.html"
     page.write_text(page.read_text(encoding="utf-8") + "<!-- v2 -->", encoding="utf-8")
     after_template = code_fingerprint(pkg)
-    (pkg / "layout.py").write_text((pkg / "layout.py").read_text(encoding="utf-8") + "\n# v2\n", encoding="utf-8")
+    (pkg / "layout.py").write_text(
+        (pkg / "layout.py").read_text(encoding="utf-8") + "\n# v2\n", encoding="utf-8"
+    )
     after_code = code_fingerprint(pkg)
     real = metadata.version
     monkeypatch.setattr(metadata, "version", lambda name: "9.9" if name == "pyvis" else real(name))
@@ -194,15 +223,36 @@ def test_code_fingerprint_covers_code_templates_and_libraries(tmp_path, monkeypa
 def test_formats_on_request(tmp_path, server):
     src = post(tmp_path, "abc")
     s, _ = build(src, tmp_path / "d", server.url, tmp_path / "cache")
-    assert sorted(Path(f).name for f in s["files"]) == ["graph.json", "index.html", "map.svg", "missing.bib",
-                                                        "papers.csv", "report.md"]
+    assert sorted(Path(f).name for f in s["files"]) == [
+        "graph.json",
+        "index.html",
+        "map.svg",
+        "missing.bib",
+        "papers.csv",
+        "report.md",
+    ]
     s, _ = build(src, tmp_path / "g", server.url, tmp_path / "cache", "--formats", "graphml")
-    assert "graph.graphml" in {Path(f).name for f in s["files"]} and not (tmp_path / "g" / "graph.gexf").exists()
+    assert (
+        "graph.graphml" in {Path(f).name for f in s["files"]} and not (tmp_path / "g" / "graph.gexf").exists()
+    )
     assert nx.read_graphml(tmp_path / "g" / "graph.graphml").number_of_edges() == s["edges"]
     s, _ = build(src, tmp_path / "all", server.url, tmp_path / "cache", "--formats", "all")
     assert {"graph.graphml", "graph.gexf"} <= {Path(f).name for f in s["files"]}
-    r = CliRunner().invoke(cli, ["build", str(src), "-o", str(tmp_path / "x"), "--api-url", server.url,
-                                 "--cache-dir", str(tmp_path / "cache"), "--formats", "gml"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "build",
+            str(src),
+            "-o",
+            str(tmp_path / "x"),
+            "--api-url",
+            server.url,
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            "--formats",
+            "gml",
+        ],
+    )
     assert r.exit_code == 1 and r.stderr.count("\n") == 1 and "give graphml, gexf or all" in r.stderr
 
 
@@ -261,10 +311,14 @@ def test_max_age_refreshes_only_what_changed(heavy_post_corpus, post_seeds, tmp_
     assert asked is None or len(asked) == 3
     g_fresh = nx.node_link_graph(json.loads((tmp_path / "site" / "graph.json").read_text()), edges="edges")
     g_cold = nx.node_link_graph(json.loads((tmp_path / "cold" / "graph.json").read_text()), edges="edges")
-    assert set(g_fresh.nodes) == set(g_cold.nodes) and set(g_fresh.edges) == set(g_cold.edges)  # edge for edge
+    assert set(g_fresh.nodes) == set(g_cold.nodes) and set(g_fresh.edges) == set(
+        g_cold.edges
+    )  # edge for edge
     new = fid("refresh-all-three")
     assert new in fresh["changes"]["new_followups"]
-    assert "A New Follow-up Citing TSM, TRN and ECO" in (tmp_path / "site" / "report.md").read_text(encoding="utf-8")
+    assert "A New Follow-up Citing TSM, TRN and ECO" in (tmp_path / "site" / "report.md").read_text(
+        encoding="utf-8"
+    )
     # the heavy seeds' lists (read page by page in a cold build) are not asked for again: their counts held
     assert fresh["requests"] == len(refresh_log) < cold["requests"]
 
@@ -283,10 +337,23 @@ def test_an_interrupted_refresh_resumes_without_asking_twice(post_corpus, post_s
     env = {k: v for k, v in os.environ.items() if not k.startswith(("S2_", "GRAPHKIT_"))}
     fc = copy.deepcopy(post_corpus)
     keys = {s.key: fc.resolve(s.api_id) for s in post_seeds.papers if s.api_id and fc.resolve(s.api_id)}
-    args = [exe, "build", str(POST), "-o", str(tmp_path / "site"), "--cache-dir", str(tmp_path / "cache"),
-            "--rps", "0", "--max-age", "0"]
+    args = [
+        exe,
+        "build",
+        str(POST),
+        "-o",
+        str(tmp_path / "site"),
+        "--cache-dir",
+        str(tmp_path / "cache"),
+        "--rps",
+        "0",
+        "--max-age",
+        "0",
+    ]
     with FakeS2(fc) as srv:
-        build(POST, tmp_path / "ref", srv.url, tmp_path / "ref-cache")  # one uninterrupted refresh, for its count
+        build(
+            POST, tmp_path / "ref", srv.url, tmp_path / "ref-cache"
+        )  # one uninterrupted refresh, for its count
         build(POST, tmp_path / "site", srv.url, tmp_path / "cache")
         _grow_example(fc, keys)
         n0 = len(srv.log)
@@ -294,8 +361,9 @@ def test_an_interrupted_refresh_resumes_without_asking_twice(post_corpus, post_s
         uninterrupted = len(srv.log) - n0
         srv.latency = 0.05
         n = len(srv.log)
-        p = subprocess.Popen([*args, "--api-url", srv.url], env=env, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
+        p = subprocess.Popen(
+            [*args, "--api-url", srv.url], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         t = time.monotonic()
         while len(srv.log) - n < uninterrupted // 2 and p.poll() is None and time.monotonic() - t < 60:
             time.sleep(0.01)

@@ -24,8 +24,16 @@ from tests.corpus import synthetic
 from tests.s2server import FakeS2
 
 EXE = shutil.which("graphkit", path=str(Path(sys.executable).parent))
-OUTPUTS = ["graph.json", "graph.graphml", "graph.gexf", "papers.csv", "missing.bib", "report.md", "index.html",
-           "map.svg"]
+OUTPUTS = [
+    "graph.json",
+    "graph.graphml",
+    "graph.gexf",
+    "papers.csv",
+    "missing.bib",
+    "report.md",
+    "index.html",
+    "map.svg",
+]
 
 
 def test_atomic_write_replaces_whole_or_not_at_all(tmp_path):
@@ -47,7 +55,9 @@ def test_atomic_write_replaces_whole_or_not_at_all(tmp_path):
 
 def test_atomic_write_errors_name_the_file(tmp_path):
     (tmp_path / "report.md").mkdir()  # a file to write that is a directory
-    with pytest.raises(OutputError, match=r"cannot write .*report\.md: .*; choose a writable output directory"):
+    with pytest.raises(
+        OutputError, match=r"cannot write .*report\.md: .*; choose a writable output directory"
+    ):
         with atomic_write(tmp_path / "report.md") as f:
             f.write("x")
     with pytest.raises(OutputError, match=r"cannot write .*nowhere"):
@@ -57,7 +67,9 @@ def test_atomic_write_errors_name_the_file(tmp_path):
 
 
 def test_stale_temp_files_are_removed_unless_their_writer_lives(tmp_path):
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
     stale = tmp_path / f".papers.csv.{int(dead.stdout)}-0123abcd.graphkit-tmp"
     live = tmp_path / f".papers.csv.{os.getppid()}-0123abcd.graphkit-tmp"  # a running process's
     mine = temp_name(tmp_path / "graph.json")
@@ -99,8 +111,12 @@ def _env() -> dict:
 
 def _build(args: list[str], out: Path) -> float:
     """Run a whole build; how long its writing phase lasted (from graph.json's temporary file to the exit)."""
-    p = subprocess.Popen([EXE, "build", *args, "-o", str(out)], env=_env(), stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
+    p = subprocess.Popen(
+        [EXE, "build", *args, "-o", str(out)],
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     while not _writing_started(out) and p.poll() is None:
         time.sleep(0.0005)
     t0 = time.monotonic()
@@ -124,17 +140,47 @@ def test_kill_while_writing_leaves_whole_files(tmp_path):
     cache, out = tmp_path / "cache", tmp_path / "out"
     with FakeS2(fc) as srv:
         url = srv.url
-        writing = min(_build([str(tmp_path / f"{v}.txt"), "--cache-dir", str(cache), "--api-url", url, "--rps", "0",
-                                    "--formats", "all"],
-                             tmp_path / f"ref-{v}") for v in "ab")  # the references, and a warm cache for both
+        writing = min(
+            _build(
+                [
+                    str(tmp_path / f"{v}.txt"),
+                    "--cache-dir",
+                    str(cache),
+                    "--api-url",
+                    url,
+                    "--rps",
+                    "0",
+                    "--formats",
+                    "all",
+                ],
+                tmp_path / f"ref-{v}",
+            )
+            for v in "ab"
+        )  # the references, and a warm cache for both
     shutil.copytree(tmp_path / "ref-a", out)  # the version a kill must otherwise leave whole
     ref = {v: {n: (tmp_path / f"ref-{v}" / n).read_bytes() for n in OUTPUTS} for v in "ab"}
     assert all(ref["a"][n] != ref["b"][n] for n in ("graph.json", "graph.graphml", "papers.csv"))
 
     def run(version: str) -> subprocess.Popen:  # --offline: straight from the cache to writing
-        return subprocess.Popen([EXE, "build", str(tmp_path / f"{version}.txt"), "-o", str(out), "--cache-dir",
-                                 str(cache), "--api-url", url, "--offline", "--formats", "all"], env=_env(),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return subprocess.Popen(
+            [
+                EXE,
+                "build",
+                str(tmp_path / f"{version}.txt"),
+                "-o",
+                str(out),
+                "--cache-dir",
+                str(cache),
+                "--api-url",
+                url,
+                "--offline",
+                "--formats",
+                "all",
+            ],
+            env=_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     rng = random.Random(12)
     kills = tries = 0
@@ -155,7 +201,9 @@ def test_kill_while_writing_leaves_whole_files(tmp_path):
         for name in names:
             data = (out / name).read_bytes()
             _parse(name, data)
-            if name == "report.md":  # its "What changed" section depends on the build before: compare the rest
+            if (
+                name == "report.md"
+            ):  # its "What changed" section depends on the build before: compare the rest
                 data, refs = _unchanged(data), (_unchanged(ref["a"][name]), _unchanged(ref["b"][name]))
             else:
                 refs = (ref["a"][name], ref["b"][name])
@@ -165,5 +213,7 @@ def test_kill_while_writing_leaves_whole_files(tmp_path):
     assert kills == 20, f"only {kills} of {tries} runs were still writing when killed"
     assert seen_partial  # the kills really fell during the writing
     assert run("a").wait(60) == 0
-    assert sorted(os.listdir(out)) == sorted([*OUTPUTS, ".graphkit-build.json", ".graphkit-snapshot.json"])  # no temp
+    assert sorted(os.listdir(out)) == sorted(
+        [*OUTPUTS, ".graphkit-build.json", ".graphkit-snapshot.json"]
+    )  # no temp
     assert all((out / n).read_bytes() == ref["a"][n] for n in OUTPUTS if n != "report.md")

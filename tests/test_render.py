@@ -38,10 +38,17 @@ def test_time_reads_left_to_right_and_styles():
     for n in seeds:
         by_section.setdefault(G.nodes[n["id"]]["sections"][0], set()).add(n["color"]["border"])
     assert all(len(c) == 1 for c in by_section.values()) and len({min(c) for c in by_section.values()}) == 4
-    assert [s["name"] for s in v["legend"]["sections"]] == ["1 综述", "5 基本网络", "7 改进方向", "A <b>bold</b> section"]
+    assert [s["name"] for s in v["legend"]["sections"]] == [
+        "1 综述",
+        "5 基本网络",
+        "7 改进方向",
+        "A <b>bold</b> section",
+    ]
     assert {n["shape"] for n in seeds} == {"box"} and all(n["label"] for n in seeds)
     missing = [n for n in v["nodes"] if not G.nodes[n["id"]].get("seed")]
-    assert {n["shape"] for n in missing} == {"diamond", "triangle"} and all(n["color"]["background"] == "#ffffff" for n in missing)
+    assert {n["shape"] for n in missing} == {"diamond", "triangle"} and all(
+        n["color"]["background"] == "#ffffff" for n in missing
+    )
     for kind in ("foundation", "followup"):  # the top three of each kind named, the rest on hover
         assert sum(1 for n in missing if n["kind"] == kind and n["label"]) == 3
     labels = [i["label"] for i in v["info"]]
@@ -90,7 +97,9 @@ def test_page_is_self_contained_escaped_and_small(tmp_path):
     G = demo_graph()
     a = demo_analyses(G)
     out = tmp_path / "index.html"
-    info = write_html(G, out, title="<b>My</b> map", missing=a["missing"], declared=a["declared"], main_path=a["main_path"])
+    info = write_html(
+        G, out, title="<b>My</b> map", missing=a["missing"], declared=a["declared"], main_path=a["main_path"]
+    )
     page = out.read_text(encoding="utf-8")
     assert info["bytes"] == len(page.encode()) <= 2_000_000
     assert "<title>&lt;b&gt;My&lt;/b&gt; map</title>" in page
@@ -98,7 +107,9 @@ def test_page_is_self_contained_escaped_and_small(tmp_path):
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)  # nothing loaded from elsewhere
     assert "<link" not in page and "@import" not in page and "bootstrap" not in page.lower()
     assert HOSTILE_TITLE not in page and HOSTILE_VENUE not in page
-    data = re.search(r'<script type="application/json" id="graphkit-data">(.*?)</script>', page, re.S).group(1)
+    data = re.search(r'<script type="application/json" id="graphkit-data">(.*?)</script>', page, re.S).group(
+        1
+    )
     assert "<" not in data and ">" not in data
     doc = json.loads(data)
     assert any(i["title"] == HOSTILE_TITLE for i in doc["info"])  # kept as data, shown with textContent

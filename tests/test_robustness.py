@@ -79,8 +79,17 @@ def test_faults_at_a_rate_give_the_fault_free_graph(small, tmp_path, rate, detai
     with FakeS2(fc, faults=faults, clock=clock) as srv:
         if detail == "lists":  # a handful of batch calls: make sure the faults hit them too
             srv.script(r"/paper/batch$", "drop", "truncate", 503, 429, "slow")
-        client = clock.pace(S2Client(srv.url, cache_dir=tmp_path / "b", rps=0, timeout=(2, 0.4), max_retries=12,
-                                     backoff=0.01, backoff_max=0.05))
+        client = clock.pace(
+            S2Client(
+                srv.url,
+                cache_dir=tmp_path / "b",
+                rps=0,
+                timeout=(2, 0.4),
+                max_retries=12,
+                backoff=0.01,
+                backoff_max=0.05,
+            )
+        )
         got = graph_bytes(fetch_corpus(sl, client, detail=detail), tmp_path, "b.json")
         kinds = {r["status"] for r in srv.log}
     assert got == want  # edge for edge, attribute for attribute
@@ -93,7 +102,10 @@ def test_faults_that_never_stop_give_up_in_bounded_time(small, tmp_path, status,
     with FakeS2(fc, faults=Faults(rate=1.0, kinds=(str(status),))) as srv:
         t = time.monotonic()
         with pytest.raises(error) as e:
-            fetch_corpus(parse_id_list(lines), S2Client(srv.url, cache_dir=tmp_path, rps=0, max_retries=3, backoff=0.01))
+            fetch_corpus(
+                parse_id_list(lines),
+                S2Client(srv.url, cache_dir=tmp_path, rps=0, max_retries=3, backoff=0.01),
+            )
         assert time.monotonic() - t < 30
         assert len(srv.log) == 4  # one try and three retries, then it stops
     msg = str(e.value)
@@ -104,9 +116,22 @@ def test_cli_gives_up_with_one_line(small, tmp_path):
     fc, lines = small
     (tmp_path / "ids.txt").write_text(lines, encoding="utf-8")
     with FakeS2(fc, faults=Faults(rate=1.0, kinds=("503",))) as srv:
-        r = CliRunner().invoke(cli, ["build", str(tmp_path / "ids.txt"), "-o", str(tmp_path / "o"), "--api-url", srv.url,
-                                     "--cache-dir", str(tmp_path / "c"), "--rps", "0"],
-                               env={"S2_MAX_RETRIES": "2", "S2_BACKOFF": "0.01"})
+        r = CliRunner().invoke(
+            cli,
+            [
+                "build",
+                str(tmp_path / "ids.txt"),
+                "-o",
+                str(tmp_path / "o"),
+                "--api-url",
+                srv.url,
+                "--cache-dir",
+                str(tmp_path / "c"),
+                "--rps",
+                "0",
+            ],
+            env={"S2_MAX_RETRIES": "2", "S2_BACKOFF": "0.01"},
+        )
     assert r.exit_code == 1
     err = r.stderr.strip().splitlines()
     assert len(err) == 1 and "503" in err[0] and "resume from the cache" in err[0]
@@ -121,7 +146,9 @@ def test_keyed_default_pace_meets_a_one_per_second_server(tmp_path):
     sl = parse_id_list("\n".join(f"arXiv:1608.0085{i}" for i in range(4)))
     clock = FakeClock()
     with FakeS2(fc, api_key="k", rate_limit=1.0, clock=clock) as srv:
-        fetch_corpus(sl, clock.pace(S2Client(srv.url, api_key="k", cache_dir=tmp_path)))  # default pace: 1 request/s
+        fetch_corpus(
+            sl, clock.pace(S2Client(srv.url, api_key="k", cache_dir=tmp_path))
+        )  # default pace: 1 request/s
         assert [r["status"] for r in srv.log] == [200] * 2  # 1 batch with references, 1 with citations
         assert srv.min_gap() >= 1.0
 
@@ -152,8 +179,14 @@ def _log_key(r):
 def _build(url, post, out, cache, *extra, **kw):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("S2_", "GRAPHKIT_"))}
     env.update(S2_API_URL=url, S2_RPS="0")
-    return subprocess.Popen([EXE, "build", str(post), "-o", str(out), "--cache-dir", str(cache), *extra], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+    return subprocess.Popen(
+        [EXE, "build", str(post), "-o", str(out), "--cache-dir", str(cache), *extra],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kw,
+    )
 
 
 def _finish(proc, timeout=90) -> int:
@@ -225,15 +258,32 @@ def test_corrupted_entries_are_dropped_and_refetched(small, tmp_path):
     fc, lines = small
     sl = parse_id_list(lines)
     with FakeS2(fc) as srv:
-        want = graph_bytes(fetch_corpus(sl, S2Client(srv.url, cache_dir=tmp_path / "c", rps=0)), tmp_path, "a.json")
+        want = graph_bytes(
+            fetch_corpus(sl, S2Client(srv.url, cache_dir=tmp_path / "c", rps=0)), tmp_path, "a.json"
+        )
         files = sorted(p for p in (tmp_path / "c").rglob("*.val"))
         assert len(files) >= 2  # large responses live in files
         files[0].write_bytes(b"\x00\xff garbage \x81")
         files[1].write_bytes(files[1].read_bytes()[:100])  # truncated
-        r = CliRunner().invoke(cli, ["build", "-", "-o", str(tmp_path / "o"), "--api-url", srv.url,
-                                     "--cache-dir", str(tmp_path / "c"), "--offline"], input=lines)
+        r = CliRunner().invoke(
+            cli,
+            [
+                "build",
+                "-",
+                "-o",
+                str(tmp_path / "o"),
+                "--api-url",
+                srv.url,
+                "--cache-dir",
+                str(tmp_path / "c"),
+                "--offline",
+            ],
+            input=lines,
+        )
         assert r.exit_code == 1 and "corrupted" in r.stderr and len(r.stderr.strip().splitlines()) == 1
         n = len(srv.log)
-        got = graph_bytes(fetch_corpus(sl, S2Client(srv.url, cache_dir=tmp_path / "c", rps=0)), tmp_path, "b.json")
+        got = graph_bytes(
+            fetch_corpus(sl, S2Client(srv.url, cache_dir=tmp_path / "c", rps=0)), tmp_path, "b.json"
+        )
         assert len(srv.log) - n == 2  # exactly the two broken entries were fetched again
     assert got == want

@@ -27,8 +27,12 @@ KEY = "test-key-" + "9f" * 12  # a fake key: tests assert it never leaves the he
 
 def small_corpus() -> FixtureCorpus:
     fc = FixtureCorpus()
-    a = fc.add("a", "Temporal Segment Networks: Towards Good Practices for Deep Action Recognition", 2016,
-               arxiv="1608.00859")
+    a = fc.add(
+        "a",
+        "Temporal Segment Networks: Towards Good Practices for Deep Action Recognition",
+        2016,
+        arxiv="1608.00859",
+    )
     b = fc.add("b", "Temporal Relational Reasoning in Videos", 2017, arxiv="1711.08496", doi="10.1007/x_1")
     for i in range(2500):
         fc.cite(fc.add(f"c{i}", f"Citer {i}", 2019), a)
@@ -179,7 +183,9 @@ def test_cache_warm_offline_refresh(server, tmp_path):
     assert len(server.log) == n  # warm: no request
     off = client(server, tmp_path, offline=True)
     assert off.edges(fid("a"), "citations") == first
-    with pytest.raises(OfflineMiss, match="not in the cache for .*: GET /paper/.*/references.*without --offline"):
+    with pytest.raises(
+        OfflineMiss, match="not in the cache for .*: GET /paper/.*/references.*without --offline"
+    ):
         off.edges(fid("a"), "references")
     client(server, tmp_path, refresh=True).edges(fid("a"), "citations")
     assert len(server.log) == n + 3
@@ -304,8 +310,14 @@ def test_recorded_real_responses_parse(tmp_path):
         srv.script("/paper/batch", (200, batch["response"], {}))
         srv.script("/references$", (200, {k: v for k, v in refs["response"].items() if k != "next"}, {}))
         c = client(srv, tmp_path)
-        got = c.batch(["CorpusId:211530585", "CorpusId:470667", "10.2139/ssrn.2250500",
-                       "0f40b1f08821e22e859c6050916cec3667778613"])
+        got = c.batch(
+            [
+                "CorpusId:211530585",
+                "CorpusId:470667",
+                "10.2139/ssrn.2250500",
+                "0f40b1f08821e22e859c6050916cec3667778613",
+            ]
+        )
         assert got[0] is None and got[1]["paperId"] == "c31c87c591a25c64fbaa82e8ac6a81831b6ac7ce"
         assert got[1]["publicationVenue"] is None
         items = c.edges("10.2139/ssrn.2250500", "references")["items"]

@@ -21,16 +21,35 @@ def rows(name: str) -> list[tuple]:
 def test_an_english_post_in_paragraphs():
     top, sub = "How video networks learned time", "3D convolutions"
     assert rows("english-prose.md") == [
-        (7, "arXiv:1406.2199", "Two-Stream Convolutional Networks for Action Recognition in Videos", "", [], [top]),
+        (
+            7,
+            "arXiv:1406.2199",
+            "Two-Stream Convolutional Networks for Action Recognition in Videos",
+            "",
+            [],
+            [top],
+        ),
         (7, "arXiv:1608.00859", "Temporal Segment Networks", "TSN", [], [top]),  # "(TSN, ECCV 2016)" after it
         (13, "arXiv:1811.08383", None, "TSM", [], [top]),  # a blockquote: "TSM is arXiv:1811.08383"
-        (15, "arXiv:1412.0767", "C3D: Learning Spatiotemporal Features with 3D Convolutional Networks", "C3D", [],
-         [top]),  # in a heading's body; the heading's own text names the section
+        (
+            15,
+            "arXiv:1412.0767",
+            "C3D: Learning Spatiotemporal Features with 3D Convolutional Networks",
+            "C3D",
+            [],
+            [top],
+        ),  # in a heading's body; the heading's own text names the section
         (17, "arXiv:1705.07750", None, "", [], [top, sub]),  # a reference-style link whose text is no title
         (21, "arXiv:1812.03982", "SlowFast", "SlowFast", [], [top, sub]),  # a table row
         (22, "arXiv:2004.04730", "X3D", "X3D", [], [top, sub]),  # raw HTML <a href>
-        (29, "arXiv:1711.11248", "A Closer Look at Spatiotemporal Convolutions for Action Recognition", "", [],
-         [top, sub]),  # a footnote
+        (
+            29,
+            "arXiv:1711.11248",
+            "A Closer Look at Spatiotemporal Convolutions for Action Recognition",
+            "",
+            [],
+            [top, sub],
+        ),  # a footnote
     ]
     sl = parse_seeds(str(LISTS / "english-prose.md"))
     # 4 + 1 (a bare id) + 1 + 1 + 2 + 1 links seen; code and the appendix are not read, the blog and code links are
@@ -40,27 +59,58 @@ def test_an_english_post_in_paragraphs():
 
 def test_a_google_scholar_export():
     assert rows("google-scholar.bib") == [
-        (2, "title:Temporal segment networks: Towards good practices for deep action recognition",
-         "Temporal segment networks: Towards good practices for deep action recognition", "",
-         ["wang2016temporal"], []),  # Google Scholar gives no id: matched by title
-        (11, "arXiv:1811.08383", "TSM: Temporal Shift Module for Efficient Video Understanding", "TSM",
-         ["lin2018tsm"], []),  # journal = {arXiv preprint arXiv:…}
-        (18, "arXiv:1705.07750", "Quo vadis, action recognition? a new model and the kinetics dataset", "",
-         ["carreira2017quo"], []),  # journal = {CoRR}, volume = {abs/…}
+        (
+            2,
+            "title:Temporal segment networks: Towards good practices for deep action recognition",
+            "Temporal segment networks: Towards good practices for deep action recognition",
+            "",
+            ["wang2016temporal"],
+            [],
+        ),  # Google Scholar gives no id: matched by title
+        (
+            11,
+            "arXiv:1811.08383",
+            "TSM: Temporal Shift Module for Efficient Video Understanding",
+            "TSM",
+            ["lin2018tsm"],
+            [],
+        ),  # journal = {arXiv preprint arXiv:…}
+        (
+            18,
+            "arXiv:1705.07750",
+            "Quo vadis, action recognition? a new model and the kinetics dataset",
+            "",
+            ["carreira2017quo"],
+            [],
+        ),  # journal = {CoRR}, volume = {abs/…}
         (26, "arXiv:1711.08496", "Temporal Relational Reasoning in Videos", "", ["zhou2018trn"], []),  # note
     ]
 
 
 def test_a_reference_manager_export():
     assert rows("zotero.bib") == [
-        (2, "arXiv:1812.03982", "SlowFast Networks for Video Recognition", "",
-         ["feichtenhofer_slowfast_2019", "slowfast_again"], []),  # one paper: the DOI in a url merges them
-        (13, "arXiv:1604.04494", "Long-term Temporal Convolutions for Action Recognition", "", ["varol_ltc_2018"],
-         []),
+        (
+            2,
+            "arXiv:1812.03982",
+            "SlowFast Networks for Video Recognition",
+            "",
+            ["feichtenhofer_slowfast_2019", "slowfast_again"],
+            [],
+        ),  # one paper: the DOI in a url merges them
+        (
+            13,
+            "arXiv:1604.04494",
+            "Long-term Temporal Convolutions for Action Recognition",
+            "",
+            ["varol_ltc_2018"],
+            [],
+        ),
         (21, "arXiv:2001.00002", "Über zeitliche Netze für Videos", "", ["uber_netze"], []),  # LaTeX decoded
     ]
     sl = parse_seeds(str(LISTS / "zotero.bib"))
-    assert sl.papers[0].ids["doi"] == "10.1109/ICCV.2019.00630" and sl.papers[0].venue.startswith("Proceedings")
+    assert sl.papers[0].ids["doi"] == "10.1109/ICCV.2019.00630" and sl.papers[0].venue.startswith(
+        "Proceedings"
+    )
 
 
 def test_an_id_list_with_versions_and_urls():
@@ -79,8 +129,10 @@ def test_an_id_list_with_versions_and_urls():
 
 def test_a_post_without_papers_says_what_graphkit_reads(tmp_path):
     post = tmp_path / "notes.md"
-    post.write_text("# Notes\n\nI liked [this blog](https://example.com/blog/x) and [that one](https://medium.com/y).\n",
-                    encoding="utf-8")
+    post.write_text(
+        "# Notes\n\nI liked [this blog](https://example.com/blog/x) and [that one](https://medium.com/y).\n",
+        encoding="utf-8",
+    )
     r = CliRunner().invoke(cli, ["seeds", str(post)])
     assert r.exit_code == 0
     assert "no papers found" in r.stderr and "paragraphs" in r.stderr and "it saw 2 links" in r.stderr

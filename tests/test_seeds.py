@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from graphkit.cli import seeds_summary as summary_line
 from graphkit.errors import SeedError
-from graphkit.seeds import classify_link, ids_in_text, make_label, parse_seeds, summary_line
+from graphkit.seeds import classify_link, ids_in_text, make_label, parse_seeds
 
 ROOT = Path(__file__).resolve().parents[1]
 POST = ROOT / "examples" / "video-classification" / "post.md"
@@ -15,26 +16,71 @@ OTHER = ROOT / "tests" / "fixtures" / "posts" / "other-style.md"
 
 # Every paper of the reference post, in order, with its top-level section(s) — read off the post by hand.
 ARXIV = {
-    "1511.06432": ["1 综述", "5 基本网络"], "1604.06182": ["1 综述"], "1605.04988": ["1 综述"],
-    "1609.06782": ["1 综述"], "1712.08416": ["2 理论"], "1811.01549": ["3 经典"], "1910.06961": ["3 经典"],
-    "1611.06678": ["4 通用"], "1711.07971": ["4 通用"], "1804.09066": ["4 通用"], "1810.11579": ["4 通用"],
-    "1811.08383": ["4 通用"], "1806.04935": ["4 通用"], "1905.07853": ["4 通用"], "1905.08711": ["4 通用"],
-    "1805.04668": ["4 通用"], "1406.2199": ["5 基本网络"], "1604.06573": ["5 基本网络"],
-    "1604.07669": ["5 基本网络"], "1608.00859": ["5 基本网络"], "1611.02155": ["5 基本网络"],
-    "1701.07368": ["5 基本网络"], "1704.00389": ["5 基本网络", "7 改进方向"], "1705.02953": ["5 基本网络"],
-    "1705.07750": ["5 基本网络"], "1710.05112": ["5 基本网络"], "1711.04161": ["5 基本网络"],
-    "1711.08200": ["5 基本网络"], "1711.08496": ["5 基本网络"], "1711.10305": ["5 基本网络"],
-    "1711.11248": ["5 基本网络"], "1712.04851": ["5 基本网络"], "1901.03460": ["5 基本网络"],
-    "1412.0767": ["5 基本网络"], "1702.10667": ["5 基本网络"], "1707.00803": ["5 基本网络"],
-    "1910.03579": ["5 基本网络"], "1910.06934": ["5 基本网络"], "1511.04119": ["6 扩展技术"],
-    "1711.01467": ["6 扩展技术", "7 改进方向"], "1810.04511": ["6 扩展技术"], "1902.02155": ["6 扩展技术"],
-    "1812.02707": ["6 扩展技术"], "1905.07385": ["6 扩展技术"], "1611.08240": ["7 改进方向"],
-    "1711.11152": ["7 改进方向"], "1411.6660": ["7 改进方向"], "1510.00562": ["7 改进方向"],
-    "1704.02895": ["7 改进方向"], "1611.07718": ["7 改进方向"], "1905.09265": ["7 改进方向"],
-    "1806.08251": ["7 改进方向"], "1908.08498": ["7 改进方向"], "1910.06693": ["7 改进方向"],
-    "1907.04632": ["7 改进方向"], "1703.03329": ["8 数据类型"], "1910.04744": ["10 数据集"],
-    "1505.06250": ["11 其他"], "1505.04868": ["11 其他"], "1511.05440": ["11 其他"], "1604.04494": ["11 其他"],
-    "1612.05877": ["11 其他"], "1807.00458": ["11 其他"], "1808.00661": ["11 其他"], "1808.07272": ["11 其他"],
+    "1511.06432": ["1 综述", "5 基本网络"],
+    "1604.06182": ["1 综述"],
+    "1605.04988": ["1 综述"],
+    "1609.06782": ["1 综述"],
+    "1712.08416": ["2 理论"],
+    "1811.01549": ["3 经典"],
+    "1910.06961": ["3 经典"],
+    "1611.06678": ["4 通用"],
+    "1711.07971": ["4 通用"],
+    "1804.09066": ["4 通用"],
+    "1810.11579": ["4 通用"],
+    "1811.08383": ["4 通用"],
+    "1806.04935": ["4 通用"],
+    "1905.07853": ["4 通用"],
+    "1905.08711": ["4 通用"],
+    "1805.04668": ["4 通用"],
+    "1406.2199": ["5 基本网络"],
+    "1604.06573": ["5 基本网络"],
+    "1604.07669": ["5 基本网络"],
+    "1608.00859": ["5 基本网络"],
+    "1611.02155": ["5 基本网络"],
+    "1701.07368": ["5 基本网络"],
+    "1704.00389": ["5 基本网络", "7 改进方向"],
+    "1705.02953": ["5 基本网络"],
+    "1705.07750": ["5 基本网络"],
+    "1710.05112": ["5 基本网络"],
+    "1711.04161": ["5 基本网络"],
+    "1711.08200": ["5 基本网络"],
+    "1711.08496": ["5 基本网络"],
+    "1711.10305": ["5 基本网络"],
+    "1711.11248": ["5 基本网络"],
+    "1712.04851": ["5 基本网络"],
+    "1901.03460": ["5 基本网络"],
+    "1412.0767": ["5 基本网络"],
+    "1702.10667": ["5 基本网络"],
+    "1707.00803": ["5 基本网络"],
+    "1910.03579": ["5 基本网络"],
+    "1910.06934": ["5 基本网络"],
+    "1511.04119": ["6 扩展技术"],
+    "1711.01467": ["6 扩展技术", "7 改进方向"],
+    "1810.04511": ["6 扩展技术"],
+    "1902.02155": ["6 扩展技术"],
+    "1812.02707": ["6 扩展技术"],
+    "1905.07385": ["6 扩展技术"],
+    "1611.08240": ["7 改进方向"],
+    "1711.11152": ["7 改进方向"],
+    "1411.6660": ["7 改进方向"],
+    "1510.00562": ["7 改进方向"],
+    "1704.02895": ["7 改进方向"],
+    "1611.07718": ["7 改进方向"],
+    "1905.09265": ["7 改进方向"],
+    "1806.08251": ["7 改进方向"],
+    "1908.08498": ["7 改进方向"],
+    "1910.06693": ["7 改进方向"],
+    "1907.04632": ["7 改进方向"],
+    "1703.03329": ["8 数据类型"],
+    "1910.04744": ["10 数据集"],
+    "1505.06250": ["11 其他"],
+    "1505.04868": ["11 其他"],
+    "1511.05440": ["11 其他"],
+    "1604.04494": ["11 其他"],
+    "1612.05877": ["11 其他"],
+    "1807.00458": ["11 其他"],
+    "1808.00661": ["11 其他"],
+    "1808.07272": ["11 其他"],
 }
 S2 = {  # pdfs.semanticscholar.org/<4 hex>/<36 hex>.pdf
     "ecc23e5a7902460572d5144664acae27469cf79a": "Digital Video Processing",
@@ -145,7 +191,9 @@ def test_other_style_post():
     by_key = {p.key: p for p in sl.papers}
     assert by_key["arXiv:1711.07971"].venue == "CVPR 2018"
     assert by_key["arXiv:2004.04730"].label == "X3D" and by_key["arXiv:2004.04730"].venue == "CVPR 2020"
-    assert by_key["arXiv:1412.0767"].title == "Learning Spatiotemporal Features with 3D Convolutional Networks"
+    assert (
+        by_key["arXiv:1412.0767"].title == "Learning Spatiotemporal Features with 3D Convolutional Networks"
+    )
     assert by_key["arXiv:1412.0767"].date == "2014-12-02"
     assert all(p.sections[0] in ("Classic papers", "A table of papers") for p in sl.papers)
     assert sl.date == "2021-03-01"
@@ -159,8 +207,10 @@ def test_other_style_post():
         ("http://cn.arxiv.org/pdf/1608.00859v3.pdf", {"arxiv": "1608.00859"}),
         ("https://export.arxiv.org/abs/hep-th/9901001", {"arxiv": "hep-th/9901001"}),
         ("https://dx.doi.org/10.1007/978-3-319-46484-8_2", {"doi": "10.1007/978-3-319-46484-8_2"}),
-        ("https://www.semanticscholar.org/paper/Temporal-Segment/ea3d7de6c0880e14455b9acb28f1bc1234321456",
-         {"s2": "ea3d7de6c0880e14455b9acb28f1bc1234321456"}),
+        (
+            "https://www.semanticscholar.org/paper/Temporal-Segment/ea3d7de6c0880e14455b9acb28f1bc1234321456",
+            {"s2": "ea3d7de6c0880e14455b9acb28f1bc1234321456"},
+        ),
         ("http://citeseerx.ist.psu.edu/viewdoc/download?doi=10.1.1.442.8617&rep=rep1&type=pdf", {}),
     ],
 )
@@ -192,25 +242,38 @@ def test_label_rules():
 
 def test_id_list_and_bibtex(tmp_path):
     ids = tmp_path / "ids.txt"
-    ids.write_text("# my list\narXiv:1608.00859\nDOI:10.1109/CVPR.2016.90\n"
-                   "ecc23e5a7902460572d5144664acae27469cf79a\nCorpusId:470667\nNon-local Neural Networks\n"
-                   "https://arxiv.org/abs/1608.00859v2\n", encoding="utf-8")
+    ids.write_text(
+        "# my list\narXiv:1608.00859\nDOI:10.1109/CVPR.2016.90\n"
+        "ecc23e5a7902460572d5144664acae27469cf79a\nCorpusId:470667\nNon-local Neural Networks\n"
+        "https://arxiv.org/abs/1608.00859v2\n",
+        encoding="utf-8",
+    )
     sl = parse_seeds(str(ids))
     assert [p.key for p in sl.papers] == [
-        "arXiv:1608.00859", "DOI:10.1109/CVPR.2016.90", "ecc23e5a7902460572d5144664acae27469cf79a",
-        "CorpusId:470667", "title:Non-local Neural Networks"]
+        "arXiv:1608.00859",
+        "DOI:10.1109/CVPR.2016.90",
+        "ecc23e5a7902460572d5144664acae27469cf79a",
+        "CorpusId:470667",
+        "title:Non-local Neural Networks",
+    ]
     assert sl.papers[3].api_id == "CorpusId:470667"
     bib = tmp_path / "refs.bib"
-    bib.write_text("""@inproceedings{wang2016tsn,
+    bib.write_text(
+        """@inproceedings{wang2016tsn,
   title = {{TSN}: Temporal Segment Networks},
   eprint = {1608.00859}, archivePrefix = {arXiv}, year = {2016}, booktitle = {ECCV}
 }
 @article{he2016, title={Deep Residual Learning}, doi={https://doi.org/10.1109/CVPR.2016.90}}
 @misc{nl, title={Non-local Neural Networks}}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     sl = parse_seeds(str(bib))
-    assert [p.key for p in sl.papers] == ["arXiv:1608.00859", "DOI:10.1109/CVPR.2016.90",
-                                          "title:Non-local Neural Networks"]
+    assert [p.key for p in sl.papers] == [
+        "arXiv:1608.00859",
+        "DOI:10.1109/CVPR.2016.90",
+        "title:Non-local Neural Networks",
+    ]
     assert sl.papers[0].label == "TSN"
 
 
@@ -225,8 +288,12 @@ def test_stdin_markdown(monkeypatch):
 
 @pytest.mark.parametrize(
     "content,fragment",
-    [(None, "no such file"), ("DIR", "is a directory"), (b"\x89PNG\x00\x00", "looks binary"),
-     (b"caf\xe9 au lait\n", "is not UTF-8")],
+    [
+        (None, "no such file"),
+        ("DIR", "is a directory"),
+        (b"\x89PNG\x00\x00", "looks binary"),
+        (b"caf\xe9 au lait\n", "is not UTF-8"),
+    ],
 )
 def test_bad_sources(tmp_path, content, fragment):
     path = tmp_path / "post.md"

@@ -20,9 +20,25 @@ from .markdown import parse_markdown
 from .model import Seed, SeedList, Skipped
 from .names import looks_like_title, make_label, normalise_title, repo_name
 
-__all__ = ["Seed", "SeedList", "Skipped", "bibtex_ids", "classify_link", "id_line", "ids_in_text", "looks_like_title",
-           "make_label", "normalise_title", "parse_bibtex", "parse_id_list", "parse_markdown", "parse_seeds",
-           "repo_name", "seed_key", "summary_line"]
+__all__ = [
+    "Seed",
+    "SeedList",
+    "Skipped",
+    "bibtex_ids",
+    "classify_link",
+    "id_line",
+    "ids_in_text",
+    "looks_like_title",
+    "make_label",
+    "normalise_title",
+    "parse_bibtex",
+    "parse_id_list",
+    "parse_markdown",
+    "parse_seeds",
+    "repo_name",
+    "seed_key",
+]
+
 
 def _read_source(source: str) -> tuple[str, str]:
     """(text, name) of a path or ``-`` (stdin); one-line SeedErrors for what cannot be read."""
@@ -34,13 +50,16 @@ def _read_source(source: str) -> tuple[str, str]:
             data = sys.stdin.buffer.read()
         except (OSError, ValueError) as e:
             why = "it is closed" if isinstance(e, ValueError) or e.errno == errno.EBADF else e.strerror
-            raise SeedError(f"cannot read the source from stdin ({why}); pipe the post into `-` or give its path"
-                            ) from None
+            raise SeedError(
+                f"cannot read the source from stdin ({why}); pipe the post into `-` or give its path"
+            ) from None
     else:
         p = Path(source)
         name = str(p)
         if not p.exists():
-            raise SeedError(f"{name}: no such file; give a Markdown post, an id list (.txt) or a BibTeX file (.bib)")
+            raise SeedError(
+                f"{name}: no such file; give a Markdown post, an id list (.txt) or a BibTeX file (.bib)"
+            )
         if p.is_dir():
             raise SeedError(f"{name} is a directory; give the path of a post file inside it")
         try:
@@ -66,7 +85,9 @@ def _kind_of(name: str, text: str) -> str:
         return "markdown"
     if low.endswith((".txt", ".ids", ".list")):
         return "ids"
-    if re.search(r"^\s*@\w+\s*[{(]", text, re.MULTILINE) and not re.search(r"^\s*[#*-]\s", text, re.MULTILINE):
+    if re.search(r"^\s*@\w+\s*[{(]", text, re.MULTILINE) and not re.search(
+        r"^\s*[#*-]\s", text, re.MULTILINE
+    ):
         return "bibtex"
     if re.search(r"^(#{1,6}\s|\s*(?:[-*+]|\d+[.)])\s|\|)|\]\(", text, re.MULTILINE) or text.startswith("---"):
         return "markdown"
@@ -88,21 +109,3 @@ def parse_seeds(source: str) -> SeedList:
     if kind == "ids":
         return parse_id_list(text, name)
     return parse_markdown(text, name)
-
-
-def summary_line(sl: SeedList) -> str:
-    """``83 papers: 65 arXiv, 4 Semantic Scholar, 14 title only; 3 skipped``."""
-    n_arxiv = sum(1 for p in sl.papers if p.ids.get("arxiv"))
-    n_doi = sum(1 for p in sl.papers if not p.ids.get("arxiv") and p.ids.get("doi"))
-    n_s2 = sum(1 for p in sl.papers if not p.ids.get("arxiv") and not p.ids.get("doi") and p.ids.get("s2"))
-    n_corpus = sum(1 for p in sl.papers if p.api_id and p.api_id.startswith("CorpusId:"))
-    n_title = sum(1 for p in sl.papers if p.api_id is None)
-    parts = [f"{n_arxiv} arXiv"]
-    if n_doi:
-        parts.append(f"{n_doi} DOI")
-    parts.append(f"{n_s2} Semantic Scholar")
-    if n_corpus:
-        parts.append(f"{n_corpus} CorpusId")
-    parts.append(f"{n_title} title only")
-    return f"{len(sl.papers)} papers: {', '.join(parts)}; {len(sl.skipped)} skipped"
-

@@ -60,7 +60,10 @@ def parse_bibtex(text: str, source: str = "") -> SeedList:
     import bibtexparser
     from bibtexparser.middlewares import LatexDecodingMiddleware
 
-    with _quiet("bibtexparser"), _quiet("pylatexenc"):  # what does not parse is in `skipped`, not in log lines
+    with (
+        _quiet("bibtexparser"),
+        _quiet("pylatexenc"),
+    ):  # what does not parse is in `skipped`, not in log lines
         lib = bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware()])
     cands, skipped = [], []
     for entry in lib.entries:
@@ -78,7 +81,9 @@ def parse_bibtex(text: str, source: str = "") -> SeedList:
         label, q = make_label(title)
         cands.append(_Candidate(e, ids, None, label, q, names=[entry.key] if entry.key else []))
     for block in lib.failed_blocks:
-        skipped.append(Skipped(getattr(block, "start_line", 0) + 1, _short(block.raw), "BibTeX that does not parse"))
+        skipped.append(
+            Skipped(getattr(block, "start_line", 0) + 1, _short(block.raw), "BibTeX that does not parse")
+        )
     return SeedList(papers=merge(cands), skipped=skipped, source=source)
 
 
@@ -92,5 +97,3 @@ def _quiet(logger_name: str):
         yield
     finally:
         log.setLevel(level)
-
-

@@ -26,5 +26,3 @@ def parse_id_list(text: str, source: str = "") -> SeedList:
         label, q = make_label(title) if title else (line[:24], 0)
         cands.append(_Candidate(entry, ids, None, label, q))
     return SeedList(papers=merge(cands), skipped=[], source=source)
-
-

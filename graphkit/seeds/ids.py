@@ -28,18 +28,43 @@ _CORPUS = re.compile(r"^corpus_?id\s*:\s*(?P<id>\d+)$", re.IGNORECASE)
 
 # Hosts that never hold a paper by themselves: (host suffix, reason)
 _NON_PAPER_HOSTS = [
-    (("github.com", "gitlab.com", "bitbucket.org", "gitee.com", "huggingface.co", "paperswithcode.com"),
-     "code repository"),
-    (("zhihu.com", "csdn.net", "jianshu.com", "medium.com", "cnblogs.com", "juejin.cn", "segmentfault.com",
-      "voidcn.com", "sohu.com", "jiqizhixin.com", "towardsdatascience.com", "wordpress.com", "blogspot.com",
-      "weixin.qq.com", "mp.weixin.qq.com", "oschina.net", "reddit.com", "twitter.com", "x.com",
-      "stackoverflow.com", "wikipedia.org"), "blog or article site"),
+    (
+        ("github.com", "gitlab.com", "bitbucket.org", "gitee.com", "huggingface.co", "paperswithcode.com"),
+        "code repository",
+    ),
+    (
+        (
+            "zhihu.com",
+            "csdn.net",
+            "jianshu.com",
+            "medium.com",
+            "cnblogs.com",
+            "juejin.cn",
+            "segmentfault.com",
+            "voidcn.com",
+            "sohu.com",
+            "jiqizhixin.com",
+            "towardsdatascience.com",
+            "wordpress.com",
+            "blogspot.com",
+            "weixin.qq.com",
+            "mp.weixin.qq.com",
+            "oschina.net",
+            "reddit.com",
+            "twitter.com",
+            "x.com",
+            "stackoverflow.com",
+            "wikipedia.org",
+        ),
+        "blog or article site",
+    ),
     (("youtube.com", "youtu.be", "bilibili.com", "vimeo.com", "youku.com"), "video"),
     (("kaggle.com",), "dataset page"),
 ]
-_DATASET_HINT = re.compile(r"(dataset|datasets|/data/|ucf101|hmdb|kinetics|sports-1m|activity-?net)", re.IGNORECASE)
+_DATASET_HINT = re.compile(
+    r"(dataset|datasets|/data/|ucf101|hmdb|kinetics|sports-1m|activity-?net)", re.IGNORECASE
+)
 _HOMEPAGE_HINT = re.compile(r"(github\.io$|/~[\w.-]+/?$|/people/|/homepage)", re.IGNORECASE)
-
 
 
 def classify_link(href: str) -> tuple[str, dict, str]:
@@ -117,12 +142,18 @@ def ids_in_text(text: str) -> dict:
         if found:
             return found
     found: dict = {}
-    for rx, name, group in ((_ARXIV_TEXT, "arxiv", "id"), (_ARXIV_URL_TEXT, "arxiv", "id"), (_CORR_TEXT, "arxiv", "id"),
-                            (_DOI_TEXT, "doi", "doi")):
+    for rx, name, group in (
+        (_ARXIV_TEXT, "arxiv", "id"),
+        (_ARXIV_URL_TEXT, "arxiv", "id"),
+        (_CORR_TEXT, "arxiv", "id"),
+        (_DOI_TEXT, "doi", "doi"),
+    ):
         m = rx.search(text)
         if m and name not in found:
             found[name] = m.group(group).rstrip(".,;)") if name == "doi" else m.group(group)
-    for m in re.finditer(r"(?:https?://)?(?:www\.)?semanticscholar\.org/paper/\S+|pdfs\.semanticscholar\.org/\S+", text):
+    for m in re.finditer(
+        r"(?:https?://)?(?:www\.)?semanticscholar\.org/paper/\S+|pdfs\.semanticscholar\.org/\S+", text
+    ):
         s2 = _url_ids(m.group(0).split("?")[0].split("#")[0]).get("s2")
         if s2:
             found.setdefault("s2", s2)
@@ -141,7 +172,9 @@ def id_line(line: str) -> dict:
     'SIM968>3.0.CO;2-2'
     """
     s = line.strip()
-    m = re.match(r"^(?:doi\s*:\s*|(?:https?://)?(?:dx\.)?doi\.org/)?(?P<doi>10\.\d{4,9}/\S+)$", s, re.IGNORECASE)
+    m = re.match(
+        r"^(?:doi\s*:\s*|(?:https?://)?(?:dx\.)?doi\.org/)?(?P<doi>10\.\d{4,9}/\S+)$", s, re.IGNORECASE
+    )
     if m:  # a whole line is one DOI, whatever it holds (SICI DOIs have <, >, ;): the client escapes it
         return {"doi": unquote(m.group("doi")) if "doi.org/" in s.lower() else m.group("doi")}
     m = _CORPUS.match(s)
@@ -156,8 +189,12 @@ def id_line(line: str) -> dict:
     return ids_in_text(s)
 
 
-
-ID_ORDER = (("arxiv", "arXiv:", "ARXIV:"), ("doi", "DOI:", "DOI:"), ("s2", "", ""), ("corpusId", "CorpusId:", "CorpusId:"))
+ID_ORDER = (
+    ("arxiv", "arXiv:", "ARXIV:"),
+    ("doi", "DOI:", "DOI:"),
+    ("s2", "", ""),
+    ("corpusId", "CorpusId:", "CorpusId:"),
+)
 """The one order in which a paper's ids are preferred: ``(name, prefix in a seed key, prefix S2 takes)``."""
 
 

@@ -40,7 +40,6 @@ def _html_bits(fragment: str) -> _HtmlBits:
     return p
 
 
-
 def _inline_walk(inline) -> tuple[list[_Link], str, list[str], list[str], bool, list[str], str]:
     """From one inline token: links, title, text lines, ids of anchors, whether a link came first, em texts,
     and the item's raw text (for text-level id search)."""
@@ -101,7 +100,9 @@ def _inline_walk(inline) -> tuple[list[_Link], str, list[str], list[str], bool, 
     return links, title, lines, anchors, bool(first_is_link), ems, raw_text
 
 
-_TITLE_END = re.compile(r"\s*(?:[,;(]\s*(?:see\s+)?)?(?:arXiv\s*:|doi\s*:|https?://)|\s+(?:—|--|–)\s", re.IGNORECASE)
+_TITLE_END = re.compile(
+    r"\s*(?:[,;(]\s*(?:see\s+)?)?(?:arXiv\s*:|doi\s*:|https?://)|\s+(?:—|--|–)\s", re.IGNORECASE
+)
 
 
 def _plain_title(line: str) -> str:
@@ -117,7 +118,11 @@ def _strip_front_matter(text: str) -> tuple[dict, str]:
     first = text.find("\n")
     if (text if first < 0 else text[:first]).strip() != "---":
         return {}, text
-    m = re.compile(r"^[^\S\n]*(?:---|\.\.\.)[^\S\n]*$", re.MULTILINE).search(text, first + 1) if first >= 0 else None
+    m = (
+        re.compile(r"^[^\S\n]*(?:---|\.\.\.)[^\S\n]*$", re.MULTILINE).search(text, first + 1)
+        if first >= 0
+        else None
+    )
     if m is None:
         return {}, text
     import yaml
@@ -143,7 +148,9 @@ def _front_date(meta: dict) -> str | None:
 
 # A post is parsed in pieces of at least this many characters, cut before top-level headings (see _token_pieces)
 _PIECE = 1 << 19
-_CUT = re.compile(r"^[ \t]*\n(?=#{1,6}(?:[ \t]|$))", re.MULTILINE)  # a blank line, then a column-0 ATX heading
+_CUT = re.compile(
+    r"^[ \t]*\n(?=#{1,6}(?:[ \t]|$))", re.MULTILINE
+)  # a blank line, then a column-0 ATX heading
 
 
 def _token_pieces(text: str):
@@ -177,8 +184,9 @@ def _token_pieces(text: str):
     for k, (a, b) in enumerate(spans):
         tokens = md.parse(text[a:b], {"references": refs})
         n_lines = text.count("\n", a, b)
-        if k < len(spans) - 1 and any(t.type in ("fence", "html_block") and t.map and t.map[1] >= n_lines
-                                       for t in tokens):
+        if k < len(spans) - 1 and any(
+            t.type in ("fence", "html_block") and t.map and t.map[1] >= n_lines for t in tokens
+        ):
             del tokens
             yield None, 0  # start over: what was handed out is void
             yield md.parse(text), 0
@@ -224,7 +232,9 @@ def _walk_tokens(tokens, offset: int, heads: list[str], appendix_level: int | No
             i += 3
             continue
         if tok.type == "list_item_open":
-            item_stack.append({"line": tok.map[0] + 1 + offset if tok.map else 0, "inlines": [], "level": tok.level})
+            item_stack.append(
+                {"line": tok.map[0] + 1 + offset if tok.map else 0, "inlines": [], "level": tok.level}
+            )
         elif tok.type == "list_item_close":
             item = item_stack.pop()
             if item["inlines"]:
@@ -242,8 +252,11 @@ def _walk_tokens(tokens, offset: int, heads: list[str], appendix_level: int | No
         elif tok.type == "inline":
             if row is not None:
                 row["inlines"].append(tok)
-            elif (item_stack and tokens[i - 1].type == "paragraph_open"
-                  and tokens[i - 1].level == item_stack[-1]["level"] + 1):  # the item's own text, not a nested item's
+            elif (
+                item_stack
+                and tokens[i - 1].type == "paragraph_open"
+                and tokens[i - 1].level == item_stack[-1]["level"] + 1
+            ):  # the item's own text, not a nested item's
                 item_stack[-1]["inlines"].append(tok)
             elif not item_stack and appendix_level is None and tokens[i - 1].type == "paragraph_open":
                 line = tokens[i - 1].map[0] + 1 + offset if tokens[i - 1].map else 0
@@ -278,8 +291,23 @@ def _prose_entries(inline, line: int, path: list[str]) -> list[_Entry]:
     for lk in links:
         if lk.kind == "paper-id":
             title = lk.text if looks_like_title(lk.text) else ""
-            out.append(_Entry(line, title, [lk], dict(lk.ids), [text], path, [], None, None, False, True, raw,
-                              prose=True))
+            out.append(
+                _Entry(
+                    line,
+                    title,
+                    [lk],
+                    dict(lk.ids),
+                    [text],
+                    path,
+                    [],
+                    None,
+                    None,
+                    False,
+                    True,
+                    raw,
+                    prose=True,
+                )
+            )
         else:
             out.append(_Entry(line, "", [lk], {}, [], path, [], None, None, False, True, "", prose=True))
     linked = {v for lk in links for v in lk.ids.values()}
@@ -289,8 +317,24 @@ def _prose_entries(inline, line: int, path: list[str]) -> list[_Entry]:
             lk = _Link("arXiv:" + m.group("id"), "", "paper-id", {"arxiv": m.group("id")})
             named = _NAME_BEFORE.search(text[: m.start()])
             name = named.group("name") if named and _is_name(named.group("name")) else ""
-            out.append(_Entry(line, "", [lk], {"arxiv": m.group("id")}, [text], path, [], None, None, False, True,
-                              raw, prose=True, name=name))
+            out.append(
+                _Entry(
+                    line,
+                    "",
+                    [lk],
+                    {"arxiv": m.group("id")},
+                    [text],
+                    path,
+                    [],
+                    None,
+                    None,
+                    False,
+                    True,
+                    raw,
+                    prose=True,
+                    name=name,
+                )
+            )
     return out
 
 
@@ -335,7 +379,6 @@ def _make_entry(line, inlines, heads, appendix_level) -> _Entry:
         first_is_link=first_is_link,
         raw=raw_text,
     )
-
 
 
 def _judge(entry: _Entry) -> tuple[_Candidate | None, Skipped | None]:
@@ -391,7 +434,6 @@ def _judge_slim(entry: _Entry) -> tuple[_Candidate | None, Skipped | None]:
     return cand, skip
 
 
-
 def parse_markdown(text: str, source: str = "") -> SeedList:
     """Seeds of a reading-list post in Markdown (Jekyll front matter allowed).
 
@@ -433,5 +475,3 @@ def parse_markdown(text: str, source: str = "") -> SeedList:
         source=source,
         links=seen[0],
     )
-
-

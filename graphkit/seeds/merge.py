@@ -57,7 +57,9 @@ def merge(cands: list[_Candidate]) -> list[Seed]:
             continue
         if nt in by_title:
             ga, gb = group_ids[uf[by_title[nt]]], group_ids[uf[k]]
-            if not any(n in ga and n in gb and ga[n][1] != gb[n][1] for n in ("arxiv", "doi", "s2", "corpusId")):
+            if not any(
+                n in ga and n in gb and ga[n][1] != gb[n][1] for n in ("arxiv", "doi", "s2", "corpusId")
+            ):
                 union(by_title[nt], k)
         else:
             by_title[nt] = k
@@ -100,5 +102,3 @@ def merge(cands: list[_Candidate]) -> list[Seed]:
         )
     seeds.sort(key=lambda s: s.line)
     return seeds
-
-

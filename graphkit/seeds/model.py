@@ -59,7 +59,6 @@ class SeedList:
         return {"papers": [p.to_dict() for p in self.papers], "skipped": [s.to_dict() for s in self.skipped]}
 
 
-
 @dataclass
 class _Link:
     href: str
@@ -67,7 +66,6 @@ class _Link:
     kind: str  # "paper-id" | "anchor" | "non-paper" | "other" | "empty"
     ids: dict
     reason: str = ""
-
 
 
 @dataclass
@@ -90,7 +88,6 @@ class _Entry:
     name: str = ""  # the name the text gives a bare id ("TSM is arXiv:1811.08383")
 
 
-
 @dataclass
 class _Candidate:
     entry: _Entry
@@ -101,9 +98,6 @@ class _Candidate:
     names: list[str] = field(default_factory=list)
 
 
-
 def _short(text: str, n: int = 80) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= n else text[: n - 1] + "…"
-
-

@@ -23,18 +23,24 @@ def normalise_title(title: str) -> str:
 
 _NAME_TOKEN = r"[A-Za-z0-9][A-Za-z0-9\-+()^]*"
 _ACRONYM_LINE = re.compile(rf"^\s*(?P<name>{_NAME_TOKEN})\s*(?:[:：,，;；]|$)")
-_PAREN_ACRONYM = re.compile(r"\((?P<name>[A-Z][A-Za-z0-9\-+]*[A-Z0-9][A-Za-z0-9\-+]*)(?:\)|\s*[,;，；]\s*[^)]*\))")
+_PAREN_ACRONYM = re.compile(
+    r"\((?P<name>[A-Z][A-Za-z0-9\-+]*[A-Z0-9][A-Za-z0-9\-+]*)(?:\)|\s*[,;，；]\s*[^)]*\))"
+)
 _NAME_BEFORE = re.compile(rf"(?:^|[\s(])(?P<name>{_NAME_TOKEN})\s+(?:is|was|=|—|-|:)\s*$", re.IGNORECASE)
 _NAME_IS = re.compile(rf"^(?P<name>{_NAME_TOKEN})\s+(?:is|was|=|—|-)\s*$", re.IGNORECASE)
-_REPO_NAME = re.compile(r"^(?:pytorch|tf|tensorflow|keras|mxnet|caffe)?[-_.]?(?P<name>[A-Za-z][A-Za-z0-9+]*(?:-Net)?)"
-                        r"(?:[-_.](?:pytorch|torch|tf|tensorflow|keras|mxnet|caffe2?|paddle|jax|official|release|code))?$",
-                        re.IGNORECASE)
+_REPO_NAME = re.compile(
+    r"^(?:pytorch|tf|tensorflow|keras|mxnet|caffe)?[-_.]?(?P<name>[A-Za-z][A-Za-z0-9+]*(?:-Net)?)"
+    r"(?:[-_.](?:pytorch|torch|tf|tensorflow|keras|mxnet|caffe2?|paddle|jax|official|release|code))?$",
+    re.IGNORECASE,
+)
 
 
 def _is_name(token: str) -> bool:
     """A method name looks like ``TSN``, ``I3D``, ``StNet``, ``DMC-Net``: a letter and a capital or digit past
     the first character."""
-    return bool(re.search(r"[A-Za-z]", token)) and bool(re.search(r"[A-Z0-9]", token[1:])) and len(token) <= 24
+    return (
+        bool(re.search(r"[A-Za-z]", token)) and bool(re.search(r"[A-Z0-9]", token[1:])) and len(token) <= 24
+    )
 
 
 def make_label(title: str, extra_lines: list[str] = (), context: str = "") -> tuple[str, int]:
@@ -61,12 +67,18 @@ def make_label(title: str, extra_lines: list[str] = (), context: str = "") -> tu
     if len(head) == 2:
         name = head[0].strip()
         words = name.split()
-        if name and (len(words) == 1 or (len(words) <= 2 and all(_is_name(w) for w in words))) and len(name) <= 24:
+        if (
+            name
+            and (len(words) == 1 or (len(words) <= 2 and all(_is_name(w) for w in words)))
+            and len(name) <= 24
+        ):
             return name, 2
     m = _PAREN_ACRONYM.search(t)
     if m and _is_name(m.group("name")):
         return m.group("name"), 1
-    if _is_name(t) and " " not in t and len(t) <= 16:  # the item is named by its method (a table's first cell)
+    if (
+        _is_name(t) and " " not in t and len(t) <= 16
+    ):  # the item is named by its method (a table's first cell)
         return t, 1
     after = unicodedata.normalize("NFKC", context or "")
     after = after.split(t, 1)[1] if t and t in after else after
@@ -85,8 +97,25 @@ def make_label(title: str, extra_lines: list[str] = (), context: str = "") -> tu
     return (out or t[:24]).rstrip(" ,:;-"), 0
 
 
-_GENERIC_REPOS = {"models", "research", "code", "pytorch", "tensorflow", "mmaction", "mmaction2", "papers", "demo",
-                  "official", "master", "main", "src", "paper", "release", "project", "github"}
+_GENERIC_REPOS = {
+    "models",
+    "research",
+    "code",
+    "pytorch",
+    "tensorflow",
+    "mmaction",
+    "mmaction2",
+    "papers",
+    "demo",
+    "official",
+    "master",
+    "main",
+    "src",
+    "paper",
+    "release",
+    "project",
+    "github",
+}
 
 
 def repo_name(href: str, title: str = "") -> str | None:
@@ -145,5 +174,3 @@ _VENUE = re.compile(rf"(?<![A-Za-z])(?P<v>{_VENUES})\s*'?(?P<y>(?:19|20)\d{{2}})
 def _venue_hint(text: str) -> str | None:
     m = _VENUE.search(text)
     return f"{m.group('v')} {m.group('y')}" if m else None
-
-
