@@ -163,11 +163,50 @@ def fetch_corpus(
     return corpus
 
 
-def _fetch_lists(seedlist: SeedList, client: S2Client, progress, chains) -> dict:
-    """The batch plan (see :func:`fetch_corpus`)."""
-    detail = "lists"
-    t0 = time.monotonic()
-    start = client.stats
+class _Run:
+    """One fetch's bookkeeping: pages done against pages planned (told to ``progress`` with the requests made,
+    cache hits and an ETA), and the request counts of its stats."""
+
+    def __init__(
+        self, client: S2Client, progress: Callable[[dict], None] | None, planned: int, *, grow: bool
+    ):
+        self.client, self.progress, self.planned, self.grow = client, progress, planned, grow
+        self.done = 0
+        self.t0 = time.monotonic()
+        self.start = client.stats
+
+    def tick(self, n: int = 1) -> None:
+        self.done += n
+        if self.grow:  # a short list completed by pages moves the plan, not the bound
+            self.planned = max(self.planned, self.done)
+        if self.progress is not None:
+            st = self.client.stats
+            made = st["requests"] - self.start["requests"]
+            pace = (time.monotonic() - self.t0) / made if made else 0.0
+            self.progress(
+                {
+                    "done": self.done,
+                    "planned": self.planned,
+                    "requests": made,
+                    "cache_hits": st["cache_hits"] - self.start["cache_hits"],
+                    "eta": max(self.planned - self.done, 0) * pace,
+                }
+            )
+
+    def stats(self, **extra) -> dict:
+        st = self.client.stats
+        counts = {k: st[k] - self.start[k] for k in ("requests", "cache_hits", "retries", "429s")}
+        return {
+            **counts,
+            **extra,
+            "pages_planned": self.planned,
+            "pages_done": self.done,
+            "seconds": round(time.monotonic() - self.t0, 3),
+        }
+
+
+def _seed_rows(seedlist: SeedList) -> tuple[list[dict], list[int], list[int], list[str]]:
+    """The seeds as corpus rows (unresolved until fetched), the indexes of id and title-only seeds, the ids asked."""
     seeds = []
     for s in seedlist.papers:
         d = s.to_dict()
@@ -175,28 +214,16 @@ def _fetch_lists(seedlist: SeedList, client: S2Client, progress, chains) -> dict
         seeds.append(d)
     id_idx = [i for i, s in enumerate(seedlist.papers) if s.api_id]
     title_idx = [i for i, s in enumerate(seedlist.papers) if not s.api_id]
-    ids = list(dict.fromkeys(seedlist.papers[i].api_id for i in id_idx))
-    planned = len(title_idx) + math.ceil((len(ids) + len(title_idx)) / BATCH_MAX)
-    done = 0
+    return seeds, id_idx, title_idx, list(dict.fromkeys(seedlist.papers[i].api_id for i in id_idx))
 
-    def tick(n: int = 1) -> None:
-        nonlocal done, planned
-        done += n
-        planned = max(planned, done)  # a short list completed by pages moves the plan, not the bound
-        if progress is not None:
-            st = client.stats
-            made = st["requests"] - start["requests"]
-            remaining = max(planned - done, 0)
-            pace = (time.monotonic() - t0) / made if made else 0.0
-            progress(
-                {
-                    "done": done,
-                    "planned": planned,
-                    "requests": made,
-                    "cache_hits": st["cache_hits"] - start["cache_hits"],
-                    "eta": remaining * pace,
-                }
-            )
+
+def _fetch_lists(seedlist: SeedList, client: S2Client, progress, chains) -> dict:
+    """The batch plan (see :func:`fetch_corpus`)."""
+    seeds, id_idx, title_idx, ids = _seed_rows(seedlist)
+    run = _Run(
+        client, progress, len(title_idx) + math.ceil((len(ids) + len(title_idx)) / BATCH_MAX), grow=True
+    )
+    tick = run.tick
 
     # 1. a match per title-only seed (its paperId goes into the batch with the ids)
     matched: dict[int, dict] = {}
@@ -249,7 +276,7 @@ def _fetch_lists(seedlist: SeedList, client: S2Client, progress, chains) -> dict
     order = list(papers)
     targets = _lineage_targets(seeds, papers, chains or [], seedlist)
     lb = batch_bound(len(ask), len(title_idx), [papers[p] for p in order], [papers[t] for t in targets])
-    planned = lb
+    run.planned = lb
     references: dict[str, list] = {}
     citations: dict[str, list] = {}
     cut: dict[str, int] = {}
@@ -359,7 +386,6 @@ def _fetch_lists(seedlist: SeedList, client: S2Client, progress, chains) -> dict
         count = int(papers[pid].get("referenceCount") or 0)
         references[pid] = paged(pid, "references", max(count, len(nested_refs.get(pid) or [])), details=True)
 
-    st = client.stats
     return {
         "seeds": seeds,
         "papers": papers,
@@ -368,18 +394,11 @@ def _fetch_lists(seedlist: SeedList, client: S2Client, progress, chains) -> dict
         "citations_cut": cut,
         "short": short,
         "meta": {"title": seedlist.title, "date": seedlist.date, "source": seedlist.source},
-        "stats": {
-            "requests": st["requests"] - start["requests"],
-            "cache_hits": st["cache_hits"] - start["cache_hits"],
-            "retries": st["retries"] - start["retries"],
-            "429s": st["429s"] - start["429s"],
-            "lower_bound": lb,
-            "paged_bound": lower_bound(len(ids), len(title_idx), [papers[p] for p in order]),
-            "pages_planned": planned,
-            "pages_done": done,
-            "seconds": round(time.monotonic() - t0, 3),
-            "detail": detail,
-        },
+        "stats": run.stats(
+            lower_bound=lb,
+            paged_bound=lower_bound(len(ids), len(title_idx), [papers[p] for p in order]),
+            detail="lists",
+        ),
     }
 
 
@@ -417,36 +436,9 @@ def _fetch_paged(
     seedlist: SeedList, client: S2Client, progress: Callable[[dict], None] | None = None
 ) -> dict:
     """``--detail full``: every seed's reference and citation pages, with every edge's details (L requests)."""
-    t0 = time.monotonic()
-    start = client.stats
-    seeds = []
-    for s in seedlist.papers:
-        d = s.to_dict()
-        d.update(paperId=None, status="unresolved", reason=None)
-        seeds.append(d)
-    id_idx = [i for i, s in enumerate(seedlist.papers) if s.api_id]
-    title_idx = [i for i, s in enumerate(seedlist.papers) if not s.api_id]
-    ids = list(dict.fromkeys(seedlist.papers[i].api_id for i in id_idx))
-    planned = math.ceil(len(ids) / BATCH_MAX) + len(title_idx)
-    done = 0
-
-    def tick(n: int = 1) -> None:
-        nonlocal done
-        done += n
-        if progress is not None:
-            st = client.stats
-            made = st["requests"] - start["requests"]
-            remaining = max(planned - done, 0)
-            pace = (time.monotonic() - t0) / made if made else 0.0
-            progress(
-                {
-                    "done": done,
-                    "planned": planned,
-                    "requests": made,
-                    "cache_hits": st["cache_hits"] - start["cache_hits"],
-                    "eta": remaining * pace,
-                }
-            )
+    seeds, id_idx, title_idx, ids = _seed_rows(seedlist)
+    run = _Run(client, progress, math.ceil(len(ids) / BATCH_MAX) + len(title_idx), grow=False)
+    tick = run.tick
 
     papers: dict[str, dict] = {}
     if ids:
@@ -481,7 +473,7 @@ def _fetch_paged(
 
     order = list(papers)  # the post's order, each paper once
     lb = lower_bound(len(ids), len(title_idx), [papers[p] for p in order])
-    planned = lb
+    run.planned = lb
     references: dict[str, list] = {}
     citations: dict[str, list] = {}
     cut: dict[str, int] = {}
@@ -499,7 +491,7 @@ def _fetch_paged(
                 continue
             got = client.edges(pid, kind, on_page=tick, count=count)
             # a list read in more or fewer pages than planned moves the plan, not the bound
-            planned += got["pages"] - expected_pages
+            run.planned += got["pages"] - expected_pages
             store[pid] = got["items"]
             expected = min(count, CITATION_CAP - 1) if kind == "citations" else count
             if len(got["items"]) < expected or got.get("bounded"):
@@ -515,7 +507,6 @@ def _fetch_paged(
                 short.append(entry)
             if kind == "citations" and (count > CITATION_CAP or got["cut"]):
                 cut[pid] = count
-    st = client.stats
     return {
         "seeds": seeds,
         "papers": papers,
@@ -524,17 +515,7 @@ def _fetch_paged(
         "citations_cut": cut,
         "short": short,
         "meta": {"title": seedlist.title, "date": seedlist.date, "source": seedlist.source},
-        "stats": {
-            "requests": st["requests"] - start["requests"],
-            "cache_hits": st["cache_hits"] - start["cache_hits"],
-            "retries": st["retries"] - start["retries"],
-            "429s": st["429s"] - start["429s"],
-            "lower_bound": lb,
-            "paged_bound": lb,
-            "pages_planned": planned,
-            "pages_done": done,
-            "seconds": round(time.monotonic() - t0, 3),
-        },
+        "stats": run.stats(lower_bound=lb, paged_bound=lb),
     }
 
 
