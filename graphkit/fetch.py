@@ -217,15 +217,11 @@ def _seed_rows(seedlist: SeedList) -> tuple[list[dict], list[int], list[int], li
     return seeds, id_idx, title_idx, list(dict.fromkeys(seedlist.papers[i].api_id for i in id_idx))
 
 
-def _fetch_lists(seedlist: SeedList, client: S2Client, progress, chains) -> dict:
-    """The batch plan (see :func:`fetch_corpus`)."""
-    seeds, id_idx, title_idx, ids = _seed_rows(seedlist)
-    run = _Run(
-        client, progress, len(title_idx) + math.ceil((len(ids) + len(title_idx)) / BATCH_MAX), grow=True
-    )
-    tick = run.tick
-
-    # 1. a match per title-only seed (its paperId goes into the batch with the ids)
+def _match_titles(
+    seedlist: SeedList, seeds: list[dict], title_idx: list[int], client: S2Client, tick
+) -> dict:
+    """One ``/paper/search/match`` per title-only seed; a match is taken only when the titles agree
+    (:func:`title_match`). Marks each seed resolved or says why not; returns the matched papers by seed index."""
     matched: dict[int, dict] = {}
     for i in title_idx:
         title = seedlist.papers[i].title or ""
@@ -240,6 +236,19 @@ def _fetch_lists(seedlist: SeedList, client: S2Client, progress, chains) -> dict
             continue
         matched[i] = {k: v for k, v in got.items() if k != "matchScore"}
         seeds[i].update(paperId=got["paperId"], status="resolved", match=verdict)
+    return matched
+
+
+def _fetch_lists(seedlist: SeedList, client: S2Client, progress, chains) -> dict:
+    """The batch plan (see :func:`fetch_corpus`)."""
+    seeds, id_idx, title_idx, ids = _seed_rows(seedlist)
+    run = _Run(
+        client, progress, len(title_idx) + math.ceil((len(ids) + len(title_idx)) / BATCH_MAX), grow=True
+    )
+    tick = run.tick
+
+    # 1. a match per title-only seed (its paperId goes into the batch with the ids)
+    matched = _match_titles(seedlist, seeds, title_idx, client, tick)
 
     # 2. metadata and reference lists: one batch per 500 ids
     papers: dict[str, dict] = {}
@@ -456,19 +465,7 @@ def _fetch_paged(
             else:
                 seeds[i].update(paperId=p["paperId"], status="resolved")
                 papers[p["paperId"]] = p
-    for i in title_idx:
-        title = seedlist.papers[i].title or ""
-        got = client.match_title(title) if title else None
-        tick()
-        if got is None or not got.get("paperId"):
-            seeds[i]["reason"] = "no title match in S2"
-            continue
-        verdict = title_match(title, got.get("title"))
-        if verdict is None:
-            seeds[i]["reason"] = f"doubtful title match: {got.get('title')!r}"
-            continue
-        got = {k: v for k, v in got.items() if k != "matchScore"}
-        seeds[i].update(paperId=got["paperId"], status="resolved", match=verdict)
+    for got in _match_titles(seedlist, seeds, title_idx, client, tick).values():
         papers.setdefault(got["paperId"], got)
 
     order = list(papers)  # the post's order, each paper once
