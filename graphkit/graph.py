@@ -380,13 +380,16 @@ def save_graph(G: nx.DiGraph, path: str | Path) -> None:
     """Write ``G`` as networkx node-link JSON (``{"directed", "edges", "graph", "multigraph", "nodes"}``), without
     ``G.graph["fetched"]`` (when the data was fetched is in the build summary, report.md and the map).
 
-    The document is what ``json.dumps(nx.node_link_data(G, edges="edges"), sort_keys=True)`` gives, written in
-    chunks so that a million-edge graph is never held twice in memory.
+    The document holds what ``nx.node_link_data(G, edges="edges")`` gives, keys sorted, compact, UTF-8, encoded
+    with orjson (a tenth of the json module's time) and written in chunks, so that a million-edge graph is never
+    held twice in memory.
     """
-    encoder = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
-    dump = encoder.encode
+    import orjson
 
-    def chunks(items):  # 20,000 items a dumps: "[a, b]" less its brackets is ", ".join of each one's dumps
+    def dump(obj) -> bytes:
+        return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
+
+    def chunks(items):  # 20,000 items a dumps: "[a,b]" less its brackets is ",".join of each one's dumps
         batch = []
         for item in items:
             batch.append(item)
@@ -396,16 +399,16 @@ def save_graph(G: nx.DiGraph, path: str | Path) -> None:
         if batch:
             yield dump(batch)[1:-1]
 
-    with atomic_write(path) as f:
-        f.write('{"directed": true, "edges": [')
+    with atomic_write(path, "wb") as f:
+        f.write(b'{"directed":true,"edges":[')
         for i, part in enumerate(chunks({**d, "source": u, "target": v} for u, v, d in G.edges(data=True))):
-            f.write((", " if i else "") + part)
+            f.write((b"," if i else b"") + part)
         # the fetch time is about the cache, not the graph: two caches of the same answers give the same file
         attrs = {k: v for k, v in G.graph.items() if k != "fetched"}
-        f.write('], "graph": ' + dump(attrs) + ', "multigraph": false, "nodes": [')
+        f.write(b'],"graph":' + dump(attrs) + b',"multigraph":false,"nodes":[')
         for i, part in enumerate(chunks({**d, "id": n} for n, d in G.nodes(data=True))):
-            f.write((", " if i else "") + part)
-        f.write("]}")
+            f.write((b"," if i else b"") + part)
+        f.write(b"]}")
 
 
 def load_graph(path: str | Path) -> nx.DiGraph:

@@ -42,6 +42,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlencode, urljoin, urlsplit
 
 import diskcache
+import orjson
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
@@ -585,7 +586,7 @@ class S2Client:
                 raise self._too_slow(shown)
             if status == 200:
                 try:
-                    data = json.loads(text)
+                    data = orjson.loads(text)
                 except ValueError:
                     if attempt + 1 < tries:  # a truncated body: ask again
                         self._pause(attempt)
@@ -729,7 +730,7 @@ class S2Client:
                 self._saw(fetched)
                 return _NOT_FOUND
             try:
-                data = json.loads(body) if status == 200 else _CORRUPT
+                data = orjson.loads(body) if status == 200 else _CORRUPT
             except ValueError:
                 pass
             else:
