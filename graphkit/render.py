@@ -343,7 +343,7 @@ def map_view(
                 "long": v["long"],
             }
             for k, v in EDGE_STYLE.items()
-            if any(e["kind"] == k for e in edges) or k in ("lineage", "backbone")
+            if any(e["kind"] == k for e in edges) or k == "backbone"
         ],
     }
     years = [y for y in (paper_year(G.nodes[n]) for n in chosen) if y]
