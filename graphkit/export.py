@@ -457,6 +457,20 @@ def changes_section(G: nx.DiGraph, changes: dict | None) -> list[str]:
     return lines
 
 
+def _source(G: nx.DiGraph) -> str:
+    """Where the data came from, never claiming Semantic Scholar for another server (a fixture, a mirror).
+
+    >>> _source(nx.DiGraph(api="https://api.semanticscholar.org")), _source(nx.DiGraph(api="http://127.0.0.1:8000"))
+    ('Semantic Scholar Graph API', 'the S2-compatible API at http://127.0.0.1:8000 (not Semantic Scholar)')
+    """
+    api = G.graph.get("api")
+    if not api:
+        return "an S2 Graph API (source not recorded)"
+    if str(api).rstrip("/").endswith("api.semanticscholar.org"):
+        return "Semantic Scholar Graph API"
+    return f"the S2-compatible API at {md_cell(api)} (not Semantic Scholar)"
+
+
 def write_report(
     G: nx.DiGraph,
     path: str | Path,
@@ -536,8 +550,8 @@ def write_report(
         lines.append("")
     lines += [
         "",
-        "<sub>Data: Semantic Scholar Graph API. Seed keys: "
-        + ", ".join(md_cell(node_key(G, n)) for n in seeds[:5])
+        f"<sub>Data: {_source(G)}."
+        + (" Seed keys: " + ", ".join(md_cell(node_key(G, n)) for n in seeds[:5]) if seeds else "")
         + ("…" if len(seeds) > 5 else "")
         + "</sub>",
         "",

@@ -205,6 +205,8 @@ def build_graph(corpus: dict) -> nx.DiGraph:
     G.add_edges_from((u, v, d) for (u, v), d in edges.items())
     _name_seeds(G)
     G.graph.update(title=meta.get("title"), date=meta.get("date"), seeds=n_seeds, unresolved=unresolved)
+    if meta.get("api"):
+        G.graph["api"] = meta["api"]
     if corpus.get("fetched"):
         G.graph["fetched"] = dict(corpus["fetched"])
     return G
@@ -404,7 +406,7 @@ def save_graph(G: nx.DiGraph, path: str | Path) -> None:
         for i, part in enumerate(chunks({**d, "source": u, "target": v} for u, v, d in G.edges(data=True))):
             f.write((b"," if i else b"") + part)
         # the fetch time is about the cache, not the graph: two caches of the same answers give the same file
-        attrs = {k: v for k, v in G.graph.items() if k != "fetched"}
+        attrs = {k: v for k, v in G.graph.items() if k not in ("fetched", "api")}
         f.write(b'],"graph":' + dump(attrs) + b',"multigraph":false,"nodes":[')
         for i, part in enumerate(chunks({**d, "id": n} for n, d in G.nodes(data=True))):
             f.write((b"," if i else b"") + part)

@@ -451,7 +451,7 @@ def compute_layout(
     pos = {n: (round(x - cx, 1), round(y - cy, 1)) for n, (x, y) in pos.items()}
     return {
         "pos": pos,
-        "columns": [{"name": nm, "x": round(x - cx, 1)} for nm, x in zip(names, xs, strict=True)],
+        "columns": [{"name": nm, "x": round(x - cx, 1)} for nm, x in zip(names, xs, strict=False)],
         "width": round(x1 - x0, 1),
         "height": round(y1 - y0, 1),
         "crossings": count_crossings(pos, drawn),

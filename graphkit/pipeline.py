@@ -77,6 +77,7 @@ def collect(
     corpus = fetch_corpus(sl, client, progress=progress, detail=detail, chains=chains)
     if hasattr(client, "fetched_span"):
         corpus["fetched"] = client.fetched_span()
+    corpus.setdefault("meta", {})["api"] = getattr(client, "origin", None)
     t2 = time.perf_counter()
     G = build_graph(corpus)
     t3 = time.perf_counter()

@@ -511,3 +511,16 @@ def test_every_seed_is_named_as_its_readers_name_it(built):
         assert not name.endswith("…") and (
             not title.startswith(name) or len(name.split()) <= 3 or name == title
         ), name
+
+
+def test_a_list_none_of_whose_papers_resolve_still_builds(post_server, tmp_path):
+    """Found by trying graphkit as a new user: no resolved seed crashed the layout with a traceback."""
+    ids = tmp_path / "unknown.txt"
+    ids.write_text("arXiv:2401.99991\narXiv:2401.99992\n", encoding="utf-8")
+    r = run("build", ids, "-o", tmp_path / "site", "--api-url", post_server.url, "--rps", "0")
+    assert r.exit_code == 0, r.output
+    assert "Traceback" not in r.output and "0 resolved, 2 unresolved" in r.stderr
+    assert (tmp_path / "site" / "index.html").is_file() and (tmp_path / "site" / "map.svg").is_file()
+    report = (tmp_path / "site" / "report.md").read_text(encoding="utf-8")
+    # the fixture server is named as what it is, never as Semantic Scholar
+    assert f"the S2-compatible API at {post_server.url.rsplit('/graph', 1)[0]} (not Semantic Scholar)" in report
