@@ -523,4 +523,6 @@ def test_a_list_none_of_whose_papers_resolve_still_builds(post_server, tmp_path)
     assert (tmp_path / "site" / "index.html").is_file() and (tmp_path / "site" / "map.svg").is_file()
     report = (tmp_path / "site" / "report.md").read_text(encoding="utf-8")
     # the fixture server is named as what it is, never as Semantic Scholar
-    assert f"the S2-compatible API at {post_server.url.rsplit('/graph', 1)[0]} (not Semantic Scholar)" in report
+    assert (
+        f"the S2-compatible API at {post_server.url.rsplit('/graph', 1)[0]} (not Semantic Scholar)" in report
+    )
