@@ -460,13 +460,13 @@ def changes_section(G: nx.DiGraph, changes: dict | None) -> list[str]:
 def _source(G: nx.DiGraph) -> str:
     """Where the data came from, never claiming Semantic Scholar for another server (a fixture, a mirror).
 
-    >>> _source(nx.DiGraph(api="https://api.semanticscholar.org")), _source(nx.DiGraph(api="http://127.0.0.1:8000"))
+    >>> _source(nx.DiGraph(api="https://s2.example", api_official=True)), _source(nx.DiGraph(api="http://127.0.0.1:8000"))
     ('Semantic Scholar Graph API', 'the S2-compatible API at http://127.0.0.1:8000 (not Semantic Scholar)')
     """
     api = G.graph.get("api")
     if not api:
         return "an S2 Graph API (source not recorded)"
-    if str(api).rstrip("/").endswith("api.semanticscholar.org"):
+    if G.graph.get("api_official"):  # the client knows S2's own address; this module names no host
         return "Semantic Scholar Graph API"
     return f"the S2-compatible API at {md_cell(api)} (not Semantic Scholar)"
 

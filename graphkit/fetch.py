@@ -239,6 +239,22 @@ def _match_titles(
     return matched
 
 
+def _resolve_ids(
+    seedlist: SeedList, seeds: list[dict], id_idx: list[int], by_id: dict, refused: dict, keep
+) -> None:
+    """Mark each id seed resolved (its paper passed to ``keep``) or say why not: refused by S2, or unknown to it."""
+    for i in id_idx:
+        api_id = seedlist.papers[i].api_id
+        p = by_id.get(api_id)
+        if api_id in refused:
+            seeds[i]["reason"] = f"S2 refused the id {api_id} (400; line {seedlist.papers[i].line})"
+        elif p is None:
+            seeds[i]["reason"] = f"not found in S2 ({api_id})"
+        else:
+            seeds[i].update(paperId=p["paperId"], status="resolved")
+            keep(p)
+
+
 def _fetch_lists(seedlist: SeedList, client: S2Client, progress, chains) -> dict:
     """The batch plan (see :func:`fetch_corpus`)."""
     seeds, id_idx, title_idx, ids = _seed_rows(seedlist)
@@ -269,16 +285,7 @@ def _fetch_lists(seedlist: SeedList, client: S2Client, progress, chains) -> dict
             papers[pid] = {k: v for k, v in p.items() if k not in ("references", "citations")}
             nested_refs[pid] = p.get("references")
 
-    for i in id_idx:
-        api_id = seedlist.papers[i].api_id
-        p = by_id.get(api_id)
-        if api_id in refused:
-            seeds[i]["reason"] = f"S2 refused the id {api_id} (400; line {seedlist.papers[i].line})"
-        elif p is None:
-            seeds[i]["reason"] = f"not found in S2 ({api_id})"
-        else:
-            seeds[i].update(paperId=p["paperId"], status="resolved")
-            keep(p)
+    _resolve_ids(seedlist, seeds, id_idx, by_id, refused, keep)
     for m in matched.values():
         keep(by_id.get(m["paperId"]) or m)  # the match's own answer if the batch lost it (its lists: pages)
 
@@ -455,16 +462,7 @@ def _fetch_paged(
         answers = client.batch(ids, on_refused=lambda pid, why: refused.setdefault(pid, why))
         tick(math.ceil(len(ids) / BATCH_MAX))
         by_id = dict(zip(ids, answers, strict=True))
-        for i in id_idx:
-            api_id = seedlist.papers[i].api_id
-            p = by_id.get(api_id)
-            if api_id in refused:
-                seeds[i]["reason"] = f"S2 refused the id {api_id} (400; line {seedlist.papers[i].line})"
-            elif p is None:
-                seeds[i]["reason"] = f"not found in S2 ({api_id})"
-            else:
-                seeds[i].update(paperId=p["paperId"], status="resolved")
-                papers[p["paperId"]] = p
+        _resolve_ids(seedlist, seeds, id_idx, by_id, refused, lambda p: papers.__setitem__(p["paperId"], p))
     for got in _match_titles(seedlist, seeds, title_idx, client, tick).values():
         papers.setdefault(got["paperId"], got)
 

@@ -206,7 +206,7 @@ def build_graph(corpus: dict) -> nx.DiGraph:
     _name_seeds(G)
     G.graph.update(title=meta.get("title"), date=meta.get("date"), seeds=n_seeds, unresolved=unresolved)
     if meta.get("api"):
-        G.graph["api"] = meta["api"]
+        G.graph.update(api=meta["api"], api_official=bool(meta.get("api_official")))
     if corpus.get("fetched"):
         G.graph["fetched"] = dict(corpus["fetched"])
     return G
@@ -406,7 +406,7 @@ def save_graph(G: nx.DiGraph, path: str | Path) -> None:
         for i, part in enumerate(chunks({**d, "source": u, "target": v} for u, v, d in G.edges(data=True))):
             f.write((b"," if i else b"") + part)
         # the fetch time is about the cache, not the graph: two caches of the same answers give the same file
-        attrs = {k: v for k, v in G.graph.items() if k not in ("fetched", "api")}
+        attrs = {k: v for k, v in G.graph.items() if k not in ("fetched", "api", "api_official")}
         f.write(b'],"graph":' + dump(attrs) + b',"multigraph":false,"nodes":[')
         for i, part in enumerate(chunks({**d, "id": n} for n, d in G.nodes(data=True))):
             f.write((b"," if i else b"") + part)

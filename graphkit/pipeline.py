@@ -77,7 +77,9 @@ def collect(
     corpus = fetch_corpus(sl, client, progress=progress, detail=detail, chains=chains)
     if hasattr(client, "fetched_span"):
         corpus["fetched"] = client.fetched_span()
-    corpus.setdefault("meta", {})["api"] = getattr(client, "origin", None)
+    corpus.setdefault("meta", {}).update(
+        api=getattr(client, "origin", None), api_official=getattr(client, "official", None)
+    )
     t2 = time.perf_counter()
     G = build_graph(corpus)
     t3 = time.perf_counter()

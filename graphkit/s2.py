@@ -392,6 +392,9 @@ class S2Client:
     ):
         self.base_url, auth = _check_base_url(base_url or DEFAULT_API_URL)
         self.origin = _origin(self.base_url)
+        self.official = self.origin == _origin(
+            DEFAULT_API_URL
+        )  # Semantic Scholar's own API, not a mirror/fixture
         self._key = api_key or None
         self.offline = offline
         self.refresh = refresh
