@@ -5,11 +5,9 @@ The CLI calls these; so can a notebook. Nothing here prints: progress goes throu
 
 from __future__ import annotations
 
-import gc
 import json
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,32 +15,9 @@ import networkx as nx
 
 from .errors import OutputError
 from .files import atomic_write, check_writable
+from .gcpause import paused_gc
 from .graph import build_graph, save_graph
 from .seeds import SeedList, parse_seeds
-
-
-@contextmanager
-def paused_gc():
-    """The cyclic garbage collector off for a stage, then back as it was.
-
-    A stage builds hundreds of thousands of small dicts and lists and frees none of them as cycles; each full
-    collection walks every live object again, which cost a third of a warm rebuild of a 28,000-paper graph
-    (benchmarks/rebuild.py). Reference counting still frees everything as usual.
-
-    >>> import gc
-    >>> with paused_gc():
-    ...     gc.isenabled()
-    False
-    >>> gc.isenabled()
-    True
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 @dataclass
@@ -323,7 +298,16 @@ STAMP = ".graphkit-build.json"
 
 
 # the libraries whose version can change what a build writes (the graph, the parse of the post, the map)
-OUTPUT_LIBRARIES = ("networkx", "pyvis", "jinja2", "numpy", "markdown-it-py", "bibtexparser", "pyyaml")
+OUTPUT_LIBRARIES = (
+    "networkx",
+    "pyvis",
+    "jinja2",
+    "numpy",
+    "markdown-it-pyrs",
+    "markdown-it-pyrs-abi3",
+    "bibtexparser",
+    "pyyaml",
+)
 
 
 def code_fingerprint(root: str | Path | None = None) -> str:

@@ -102,10 +102,13 @@ def parse_seeds(source: str) -> SeedList:
     SeedError
         The file is missing, a directory, binary, or not UTF-8.
     """
+    from ..gcpause import paused_gc
+
     text, name = _read_source(source)
     kind = _kind_of(name, text)
-    if kind == "bibtex":
-        return parse_bibtex(text, name)
-    if kind == "ids":
-        return parse_id_list(text, name)
-    return parse_markdown(text, name)
+    with paused_gc():  # a huge post makes a few hundred thousand small records and frees none as cycles
+        if kind == "bibtex":
+            return parse_bibtex(text, name)
+        if kind == "ids":
+            return parse_id_list(text, name)
+        return parse_markdown(text, name)

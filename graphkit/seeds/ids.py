@@ -5,6 +5,7 @@ given into its URL, so these rules only decide what an id *is*. Pure."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 _ARXIV_NEW = r"\d{4}\.\d{4,5}"
@@ -61,6 +62,7 @@ _NON_PAPER_HOSTS = [
     (("youtube.com", "youtu.be", "bilibili.com", "vimeo.com", "youku.com"), "video"),
     (("kaggle.com",), "dataset page"),
 ]
+_NON_PAPER_REASON = {h: reason for hosts, reason in _NON_PAPER_HOSTS for h in hosts}
 _DATASET_HINT = re.compile(
     r"(dataset|datasets|/data/|ucf101|hmdb|kinetics|sports-1m|activity-?net)", re.IGNORECASE
 )
@@ -82,6 +84,13 @@ def classify_link(href: str) -> tuple[str, dict, str]:
     >>> classify_link("http://openaccess.thecvf.com/content_cvpr_2017/papers/x.pdf")[0]
     'other'
     """
+    kind, ids, reason = _classify(href)
+    return kind, dict(ids), reason
+
+
+@lru_cache(maxsize=1 << 16)
+def _classify(href: str) -> tuple[str, dict, str]:
+    """:func:`classify_link`, remembered: a post links to the same pages again and again (callers get a copy)."""
     href = (href or "").strip()
     if not href:
         return "empty", {}, ""
@@ -95,8 +104,10 @@ def classify_link(href: str) -> tuple[str, dict, str]:
     if not host:
         # a relative link: another page of the author's own blog
         return "non-paper", {}, "blog or article site"
-    for hosts, reason in _NON_PAPER_HOSTS:
-        if any(host == h or host.endswith("." + h) for h in hosts):
+    labels = host.split(".")
+    for k in range(len(labels) - 1):  # the host and each domain it is under: a.b.github.com, b.github.com, …
+        reason = _NON_PAPER_REASON.get(".".join(labels[k:]))
+        if reason:
             return "non-paper", {}, reason
     path = parts.path or "/"
     if _DATASET_HINT.search(host + path):
@@ -126,6 +137,19 @@ def _url_ids(href: str) -> dict:
     return {}
 
 
+_URL_START = re.compile(r"^(?:https?:)?//|^[\w.-]+\.[a-z]{2,}/", re.IGNORECASE)
+_S2_URL_TEXT = re.compile(
+    r"(?:https?://)?(?:www\.)?semanticscholar\.org/paper/\S+|pdfs\.semanticscholar\.org/\S+"
+)
+# (pattern, id name, group, a lower-case string every match holds)
+_TEXT_IDS = (
+    (_ARXIV_TEXT, "arxiv", "id", "arxiv"),
+    (_ARXIV_URL_TEXT, "arxiv", "id", "arxiv"),
+    (_CORR_TEXT, "arxiv", "id", "abs/"),
+    (_DOI_TEXT, "doi", "doi", "doi"),
+)
+
+
 def ids_in_text(text: str) -> dict:
     """Paper ids in a URL or a piece of text (first of each kind).
 
@@ -137,23 +161,22 @@ def ids_in_text(text: str) -> dict:
     text = (text or "").strip()
     if not text:
         return {}
-    if re.match(r"^(?:https?:)?//|^[\w.-]+\.[a-z]{2,}/", text, re.IGNORECASE) and " " not in text:
+    low = text.lower()
+    if "arxiv" not in low and "doi" not in low and "abs/" not in low and "semanticscholar" not in low:
+        return {}  # none of the patterns below can match: most text of a post
+    if _URL_START.match(text) and " " not in text:
         found = _url_ids(text)
         if found:
             return found
     found: dict = {}
-    for rx, name, group in (
-        (_ARXIV_TEXT, "arxiv", "id"),
-        (_ARXIV_URL_TEXT, "arxiv", "id"),
-        (_CORR_TEXT, "arxiv", "id"),
-        (_DOI_TEXT, "doi", "doi"),
-    ):
-        m = rx.search(text)
-        if m and name not in found:
-            found[name] = m.group(group).rstrip(".,;)") if name == "doi" else m.group(group)
-    for m in re.finditer(
-        r"(?:https?://)?(?:www\.)?semanticscholar\.org/paper/\S+|pdfs\.semanticscholar\.org/\S+", text
-    ):
+    for rx, name, group, needs in _TEXT_IDS:
+        if name not in found and needs in low:
+            m = rx.search(text)
+            if m:
+                found[name] = m.group(group).rstrip(".,;)") if name == "doi" else m.group(group)
+    if "semanticscholar" not in low:
+        return found
+    for m in _S2_URL_TEXT.finditer(text):
         s2 = _url_ids(m.group(0).split("?")[0].split("#")[0]).get("s2")
         if s2:
             found.setdefault("s2", s2)

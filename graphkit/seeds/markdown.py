@@ -146,123 +146,307 @@ def _front_date(meta: dict) -> str | None:
     return m.group(0) if m else None
 
 
-# A post is parsed in pieces of at least this many characters, cut before top-level headings (see _token_pieces)
+# A post is parsed in pieces of at least this many characters, cut before top-level headings (see _tree_pieces)
 _PIECE = 1 << 19
 _CUT = re.compile(
     r"^[ \t]*\n(?=#{1,6}(?:[ \t]|$))", re.MULTILINE
 )  # a blank line, then a column-0 ATX heading
 
+# A one-line link reference definition (``[label]: destination "title"``) and a column-0..3 code fence
+_DEF_LINE = re.compile(
+    r"""^ {0,3}\[(?P<label>(?:[^\[\]\\\n]|\\.){0,999}[^\s\[\]\\](?:[^\[\]\\\n]|\\.){0,999})\]:"""
+    r"""[ \t]*(?:<[^<>\n]*>|[^\s<]\S*)(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*$""",
+    re.MULTILINE,
+)
+_FENCE_LINE = re.compile(r"^ {0,3}(?P<fence>`{3,}(?!.*`)|~{3,})", re.MULTILINE)
+_LABEL_USE = re.compile(r"\[((?:[^\[\]\\\n]|\\.){1,999})\]")
 
-def _token_pieces(text: str):
-    """markdown-it's tokens of ``text`` as ``(tokens, line offset)`` pieces, so a huge post never holds all its
-    tokens at once.
+
+def _ref_key(label: str) -> str:
+    """A reference label as CommonMark matches it: case-folded, inner whitespace collapsed."""
+    return " ".join(label.split()).casefold()
+
+
+def _lift_definitions(text: str) -> tuple[str, dict[str, str]]:
+    r"""``text`` with its one-line link reference definitions lifted out, and the definitions by label (the first
+    of duplicates wins, as in CommonMark). Each lifted line becomes an empty HTML comment at the same indent, which
+    closes a list as the definition did and keeps the line numbers.
+
+    A definition is a line of that shape after a blank line or another definition, outside a code fence; the rare
+    multi-line ones stay in the text for the parser. Lifting them lets every piece of a huge post use a definition
+    made in another (only the ones it names are given back to it), and keeps a long run of definitions away from
+    the parser, which is slow on them.
+
+    >>> body, refs = _lift_definitions("See [TSN][t].\n\n[t]: https://arxiv.org/abs/1608.00859\n[T]: x\n")
+    >>> body, refs
+    ('See [TSN][t].\n\n<!-- -->\n<!-- -->\n', {'t': '[t]: https://arxiv.org/abs/1608.00859'})
+    >>> _lift_definitions("para\n[t]: http://a\n")[1], _lift_definitions("```\n\n[t]: http://a\n```\n")[1]
+    ({}, {})
+    """
+    if "]:" not in text:
+        return text, {}
+    fences = [(m.start(), m.group("fence")) for m in _FENCE_LINE.finditer(text)]
+    closed: list[tuple[int, int]] = []  # spans of fenced code
+    open_at, marker = -1, ""
+    for pos, f in fences:
+        if open_at < 0:
+            open_at, marker = pos, f
+        elif f[0] == marker[0] and len(f) >= len(marker):
+            closed.append((open_at, pos))
+            open_at = -1
+    if open_at >= 0:
+        closed.append((open_at, len(text)))
+    refs: dict[str, str] = {}
+    keep: list[str] = []
+    last = 0
+    prev_def_end = -2
+    k = 0
+    for m in _DEF_LINE.finditer(text):
+        a = m.start()
+        while k < len(closed) and closed[k][1] < a:
+            k += 1
+        if k < len(closed) and closed[k][0] <= a:
+            continue
+        before = text.rfind("\n", 0, max(a - 1, 0)) + 1 if a else 0
+        if a and a - 1 != prev_def_end and text[before : a - 1].strip():
+            continue  # it continues a paragraph
+        line = m.group(0)
+        refs.setdefault(_ref_key(m.group("label")), line.strip())
+        keep.append(text[last:a])
+        keep.append(line[: len(line) - len(line.lstrip())] + "<!-- -->")
+        last = m.end()
+        prev_def_end = m.end()
+    if not keep:
+        return text, refs
+    keep.append(text[last:])
+    return "".join(keep), refs
+
+
+def _with_definitions(piece: str, refs: dict[str, str]) -> str:
+    """``piece`` followed by the lifted definitions it names, each after a blank line."""
+    if not refs or "[" not in piece:
+        return piece
+    wanted = {_ref_key(m.group(1)) for m in _LABEL_USE.finditer(piece)}
+    lines = [refs[k] for k in wanted if k in refs]
+    if not lines:
+        return piece
+    return piece + ("\n" if piece.endswith("\n") else "\n\n") + "\n" + "\n\n".join(lines) + "\n"
+
+
+class _Tok:
+    """One inline element of a paragraph, in the flat shape :func:`_inline_walk` reads: ``link_open`` (with its
+    ``href``) … ``link_close``, ``em_open`` … ``em_close``, ``text``, ``code_inline``, ``html_inline``, breaks."""
+
+    __slots__ = ("type", "content", "href")
+
+    def __init__(self, type: str, content: str = "", href: str = "") -> None:
+        self.type, self.content, self.href = type, content, href
+
+    def attrGet(self, name: str) -> str | None:
+        return self.href if name == "href" else None
+
+
+class _Inline:
+    """The inline content of one paragraph, heading or table cell, flattened."""
+
+    __slots__ = ("children",)
+
+    def __init__(self, nodes) -> None:
+        self.children: list[_Tok] = []
+        _flatten(nodes, self.children)
+
+
+def _flatten(nodes, out: list[_Tok]) -> None:
+    for n in nodes:
+        name = n.name
+        if name in ("text", "text_special"):
+            out.append(_Tok("text", n.meta.get("content", "")))
+        elif name in ("link", "autolink"):
+            out.append(_Tok("link_open", href=n.meta.get("url", "")))
+            _flatten(n.children, out)
+            out.append(_Tok("link_close"))
+        elif name == "em":
+            out.append(_Tok("em_open"))
+            _flatten(n.children, out)
+            out.append(_Tok("em_close"))
+        elif name == "code_inline":
+            out.append(_Tok("code_inline", "".join(c.meta.get("content", "") for c in n.children)))
+        elif name in ("softbreak", "hardbreak"):
+            out.append(_Tok(name))
+        elif name == "html_inline":
+            out.append(_Tok("html_inline", n.meta.get("content", "")))
+        elif name != "image":  # strong, strikethrough, …: their text counts; an image's alt text does not
+            _flatten(n.children, out)
+
+
+# the node names of inline content (in a tight list, an item's text sits in the item with no paragraph around it)
+_INLINE_NODES = frozenset(
+    "text text_special link autolink em strong code_inline image softbreak hardbreak html_inline "
+    "strikethrough".split()
+)
+_OPEN_TO_END = frozenset(("fence", "html_block", "code_block"))
+_HEADINGS = frozenset(("heading", "lheading"))  # ATX (``# …``) and setext (underlined)
+
+
+def _parser():
+    import markdown_it_pyrs
+
+    return markdown_it_pyrs.MarkdownIt("commonmark").enable("table")
+
+
+def _tree_pieces(text: str):
+    """The syntax trees of ``text`` (markdown-it.rs, through markdown-it-pyrs) as ``(tree, line_of)`` pieces, so a
+    huge post never holds its whole tree; ``line_of(node)`` is the node's 1-based line in ``text``.
 
     A piece ends with a blank line before a column-0 ATX heading. CommonMark closes every block there except a
     fenced code block or an HTML block of kinds 1–5 (``<pre>``, ``<!--``…), which run on to their end marker: when
     a piece's parse leaves one open to its last line, the cut was not a boundary and the whole text is parsed at
-    once instead. Reference-style links are defined for the whole text: the definitions of every piece holding
-    ``]:`` are collected first (markdown-it keeps the first of duplicates, as it does in one parse).
+    once instead (yielding ``(None, None)`` first: what was handed out is void). Reference definitions are lifted
+    out of the text first (:func:`_lift_definitions`) and each piece gets back those it names.
     """
-    from markdown_it import MarkdownIt
-
-    md = MarkdownIt("commonmark", {"html": True}).enable("table")
+    md = _parser()
+    text, refs = _lift_definitions(text)
     cuts = [0]
     for m in _CUT.finditer(text):
         if m.end() - cuts[-1] >= _PIECE and len(text) - m.end() >= _PIECE // 4:
             cuts.append(m.end())
-    if len(cuts) == 1:
-        yield md.parse(text), 0
-        return
     spans = list(zip(cuts, [*cuts[1:], len(text)], strict=True))
-    env: dict = {}
-    blocks_only = MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
-    for a, b in spans:
-        if text.find("]:", a, b) >= 0:
-            blocks_only.parse(text[a:b], env)
-    refs = env.get("references", {})
-    offset = 0
+    first_line = 0
     for k, (a, b) in enumerate(spans):
-        tokens = md.parse(text[a:b], {"references": refs})
-        n_lines = text.count("\n", a, b)
-        if k < len(spans) - 1 and any(
-            t.type in ("fence", "html_block") and t.map and t.map[1] >= n_lines for t in tokens
-        ):
-            del tokens
-            yield None, 0  # start over: what was handed out is void
-            yield md.parse(text), 0
-            return
-        yield tokens, offset
-        offset += n_lines
+        piece = text[a:b]
+        raw = piece.encode()
+        tree = md.tree(_with_definitions(piece, refs))
+        if k < len(spans) - 1:
+            last_line = raw.rfind(b"\n", 0, len(raw) - 1) + 1
+            if _open_to_end(tree, last_line):
+                del tree
+                yield None, None
+                yield md.tree(_with_definitions(text, refs)), _line_index(text.encode(), 0)
+                return
+        yield tree, _line_index(raw, first_line)
+        first_line += piece.count("\n")
+
+
+def _open_to_end(tree, last_line: int) -> bool:
+    """Whether a block that runs on to its end marker (a fence, an HTML block) is still open on the piece's last
+    line: only the last block at each depth can be."""
+    node = tree
+    while node.children:
+        node = node.children[-1]
+        if node.name in _OPEN_TO_END and node.srcmap and node.srcmap[1] >= last_line:
+            return True
+    return False
+
+
+def _line_index(raw: bytes, first_line: int):
+    """``line_of(node)``: the 1-based line of a node of a tree parsed from ``raw`` (whose first line is line
+    ``first_line + 1`` of the post), from the byte offset where the node starts."""
+    from bisect import bisect_right
+
+    newlines = [m.start() for m in re.finditer(b"\n", raw)]
+
+    def line_of(node) -> int:
+        return bisect_right(newlines, node.srcmap[0] - 1) + 1 + first_line if node.srcmap else 0
+
+    return line_of
 
 
 def _entries_from_markdown(text: str, keep: Callable[[_Entry], Any] = lambda e: e) -> list:
     """The entries of a post in order, each passed through ``keep`` as it is made (so a huge post's entries need
     not all be held: ``parse_markdown`` keeps only its verdict on each)."""
-    heads: list[str] = []  # heading texts by level
-    appendix_level: int | None = None
-    entries: list = []
-    for tokens, offset in _token_pieces(text):
-        if tokens is None:  # a cut that was no boundary: the whole text follows
-            heads, appendix_level, entries = [], None, []
+    walk = _Walk(keep)
+    for tree, line_of in _tree_pieces(text):
+        if tree is None:  # a cut that was no boundary: the whole text follows
+            walk = _Walk(keep)
             continue
-        heads, appendix_level = _walk_tokens(tokens, offset, heads, appendix_level, entries, keep)
-    return entries
+        walk.line_of = line_of
+        walk.block(tree)
+    return walk.entries
 
 
-def _walk_tokens(tokens, offset: int, heads: list[str], appendix_level: int | None, entries: list, keep):
-    """Append the entries (list items, table rows) of one piece's tokens; return the heading state after it."""
-    item_stack: list[dict] = []
-    row: dict | None = None
-    in_thead = False
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        if tok.type == "heading_open":
-            level = int(tok.tag[1])
-            inline = tokens[i + 1]
-            htext = _heading_text(inline)
-            heads = heads[: level - 1] + [""] * max(0, level - 1 - len(heads)) + [htext]
-            if appendix_level is not None and level <= appendix_level:
-                appendix_level = None
-            if appendix_level is None and _APPENDIX.match(htext):
-                appendix_level = level
-            if appendix_level is None and not item_stack and row is None:
-                line = tok.map[0] + 1 + offset if tok.map else 0
-                entries.extend(keep(e) for e in _prose_entries(inline, line, heads[: level - 1]))
-            i += 3
-            continue
-        if tok.type == "list_item_open":
-            item_stack.append(
-                {"line": tok.map[0] + 1 + offset if tok.map else 0, "inlines": [], "level": tok.level}
-            )
-        elif tok.type == "list_item_close":
-            item = item_stack.pop()
-            if item["inlines"]:
-                entries.append(keep(_make_entry(item["line"], item["inlines"], heads, appendix_level)))
-        elif tok.type == "thead_open":
-            in_thead = True
-        elif tok.type == "thead_close":
-            in_thead = False
-        elif tok.type == "tr_open" and not in_thead:
-            row = {"line": tok.map[0] + 1 + offset if tok.map else 0, "inlines": []}
-        elif tok.type == "tr_close" and row is not None:
-            if row["inlines"]:
-                entries.append(keep(_make_entry(row["line"], row["inlines"], heads, appendix_level)))
-            row = None
-        elif tok.type == "inline":
-            if row is not None:
-                row["inlines"].append(tok)
-            elif (
-                item_stack
-                and tokens[i - 1].type == "paragraph_open"
-                and tokens[i - 1].level == item_stack[-1]["level"] + 1
-            ):  # the item's own text, not a nested item's
-                item_stack[-1]["inlines"].append(tok)
-            elif not item_stack and appendix_level is None and tokens[i - 1].type == "paragraph_open":
-                line = tokens[i - 1].map[0] + 1 + offset if tokens[i - 1].map else 0
-                entries.extend(keep(e) for e in _prose_entries(tok, line, [h for h in heads if h]))
-        i += 1
-    return heads, appendix_level
+class _Walk:
+    """The entries (list items, table rows, papers named in prose) of a post's trees, in order; the heading state
+    carries from one piece to the next."""
+
+    def __init__(self, keep) -> None:
+        self.keep = keep
+        self.entries: list = []
+        self.heads: list[str] = []  # heading texts by level
+        self.appendix_level: int | None = None
+        self.items = 0  # how many list items we are in
+        self.line_of: Callable = lambda n: 0
+
+    def block(self, node) -> None:
+        for child in node.children:
+            name = child.name
+            if name in _HEADINGS:
+                self.heading(child)
+            elif name == "list_item":
+                self.item(child)
+            elif name == "table":
+                self.table(child)
+            elif name == "paragraph":
+                if not self.items and self.appendix_level is None:
+                    self.prose(_Inline(child.children), self.line_of(child), [h for h in self.heads if h])
+            elif name in ("bullet_list", "ordered_list", "blockquote"):
+                self.block(child)
+
+    def heading(self, node) -> None:
+        level = int(node.meta.get("level", 1))
+        inline = _Inline(node.children)
+        htext = _heading_text(inline)
+        heads = self.heads
+        self.heads = heads[: level - 1] + [""] * max(0, level - 1 - len(heads)) + [htext]
+        if self.appendix_level is not None and level <= self.appendix_level:
+            self.appendix_level = None
+        if self.appendix_level is None and _APPENDIX.match(htext):
+            self.appendix_level = level
+        if self.appendix_level is None and not self.items:
+            self.prose(inline, self.line_of(node), self.heads[: level - 1])
+
+    def prose(self, inline: _Inline, line: int, path: list[str]) -> None:
+        self.entries.extend(self.keep(e) for e in _prose_entries(inline, line, path))
+
+    def item(self, node) -> None:
+        """A list item: its own text (paragraphs right in it, or the bare text of a tight list) makes its entry,
+        after the entries of the items nested in it."""
+        line = self.line_of(node)
+        inlines: list[_Inline] = []
+        run: list = []
+        self.items += 1
+        for child in node.children:
+            name = child.name
+            if name in _INLINE_NODES:
+                run.append(child)
+                continue
+            if run:
+                inlines.append(_Inline(run))
+                run = []
+            if name == "paragraph":
+                inlines.append(_Inline(child.children))
+            elif name in _HEADINGS:
+                self.heading(child)
+            elif name == "table":
+                self.table(child)
+            elif name in ("bullet_list", "ordered_list", "blockquote"):
+                self.block(child)
+        if run:
+            inlines.append(_Inline(run))
+        self.items -= 1
+        if inlines:
+            self.entries.append(self.keep(_make_entry(line, inlines, self.heads, self.appendix_level)))
+
+    def table(self, node) -> None:
+        """Each body row is an entry, its cells read in order (a header row is not)."""
+        for part in node.children:
+            if part.name != "tbody":
+                continue
+            for row in part.children:
+                cells = [_Inline(cell.children) for cell in row.children]
+                if cells:
+                    self.entries.append(
+                        self.keep(_make_entry(self.line_of(row), cells, self.heads, self.appendix_level))
+                    )
 
 
 def _heading_text(inline) -> str:
