@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 _ARXIV_NEW = r"\d{4}\.\d{4,5}"
 _ARXIV_OLD = r"[a-z][a-z\-]+(?:\.[A-Z]{2})?/\d{7}"
@@ -99,8 +99,7 @@ def _classify(href: str) -> tuple[str, dict, str]:
     ids = ids_in_text(href)
     if ids:
         return "paper-id", ids, ""
-    parts = urlsplit(href if "//" in href or href.startswith("/") else "//" + href)
-    host = (parts.hostname or "").lower()
+    host, path, query = _split(href if "//" in href or href.startswith("/") else "//" + href)
     if not host:
         # a relative link: another page of the author's own blog
         return "non-paper", {}, "blog or article site"
@@ -109,19 +108,43 @@ def _classify(href: str) -> tuple[str, dict, str]:
         reason = _NON_PAPER_REASON.get(".".join(labels[k:]))
         if reason:
             return "non-paper", {}, reason
-    path = parts.path or "/"
+    path = path or "/"
     if _DATASET_HINT.search(host + path):
         return "non-paper", {}, "dataset page"
-    if _HOMEPAGE_HINT.search(host) or _HOMEPAGE_HINT.search(path) or (path in ("", "/") and not parts.query):
+    if _HOMEPAGE_HINT.search(host) or _HOMEPAGE_HINT.search(path) or (path in ("", "/") and not query):
         return "non-paper", {}, "homepage"
     return "other", {}, ""
 
 
+_URL_PARTS = re.compile(
+    r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//(?P<netloc>[^/?#]*)(?P<path>[^?#]*)(?:\?(?P<query>[^#]*))?"
+)
+
+
+def _split(url: str) -> tuple[str, str, str]:
+    """``(host, path, query)`` of a URL, the host lower-cased without user or port (what ``urlsplit`` gives, at a
+    fraction of its cost on a post's hundred thousand links).
+
+    >>> _split("HTTPS://user:pw@Arxiv.org:443/abs/1608.00859?x=1#f"), _split("//[::1]:8080/p"), _split("/rel")
+    (('arxiv.org', '/abs/1608.00859', 'x=1'), ('::1', '/p', ''), ('', '/rel', ''))
+    """
+    url = url.strip().replace("\t", "").replace("\n", "").replace("\r", "")
+    m = _URL_PARTS.match(url)
+    if m is None:
+        path = url.split("#", 1)[0]
+        path, _, query = path.partition("?")
+        return "", path if ":" not in path.split("/", 1)[0] else path.split(":", 1)[1], query
+    netloc = m.group("netloc").rpartition("@")[2]
+    if netloc.startswith("["):
+        host = netloc[1 : netloc.find("]")] if "]" in netloc else netloc[1:]
+    else:
+        host = netloc.partition(":")[0]
+    return host.lower(), m.group("path"), m.group("query") or ""
+
+
 def _url_ids(href: str) -> dict:
-    parts = urlsplit(href if "//" in href else "//" + href)
-    host = (parts.hostname or "").lower()
-    path = unquote(parts.path or "")
-    hp = host + path
+    host, path, _query = _split(href if "//" in href else "//" + href)
+    hp = host + unquote(path)
     m = _ARXIV_URL.match(hp)
     if m:
         return {"arxiv": m.group("id")}

@@ -8,6 +8,12 @@ import unicodedata
 from urllib.parse import urlsplit
 
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff01-\uff60]")
+_PUNCT = re.compile(r"[^\w\s]|_")
+_LETTER, _CAP_OR_DIGIT = re.compile(r"[A-Za-z]"), re.compile(r"[A-Z0-9]")
+_COLON = re.compile(r"[:：]")
+_DIGITS = re.compile(r"[\d\-]+")
+_TITLE_START = re.compile(r"^[\"'“(\[]?[A-Za-z0-9]")
+_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
 def normalise_title(title: str) -> str:
@@ -17,7 +23,7 @@ def normalise_title(title: str) -> str:
     True
     """
     t = unicodedata.normalize("NFKC", title or "").casefold()
-    t = re.sub(r"[^\w\s]|_", " ", t)
+    t = _PUNCT.sub(" ", t)
     return " ".join(t.split())
 
 
@@ -39,7 +45,7 @@ def _is_name(token: str) -> bool:
     """A method name looks like ``TSN``, ``I3D``, ``StNet``, ``DMC-Net``: a letter and a capital or digit past
     the first character."""
     return (
-        bool(re.search(r"[A-Za-z]", token)) and bool(re.search(r"[A-Z0-9]", token[1:])) and len(token) <= 24
+        len(token) <= 24 and _LETTER.search(token) is not None and _CAP_OR_DIGIT.search(token, 1) is not None
     )
 
 
@@ -63,7 +69,7 @@ def make_label(title: str, extra_lines: list[str] = (), context: str = "") -> tu
     m = _NAME_IS.match(t)
     if m and _is_name(m.group("name")):
         return m.group("name"), 2
-    head = re.split(r"[:：]", t, maxsplit=1)
+    head = _COLON.split(t, maxsplit=1)
     if len(head) == 2:
         name = head[0].strip()
         words = name.split()
@@ -87,7 +93,7 @@ def make_label(title: str, extra_lines: list[str] = (), context: str = "") -> tu
         return m.group("name"), 1
     for line in extra_lines:
         m = _ACRONYM_LINE.match(unicodedata.normalize("NFKC", line))
-        if m and _is_name(m.group("name")) and not re.fullmatch(r"[\d\-]+", m.group("name")):
+        if m and _is_name(m.group("name")) and not _DIGITS.fullmatch(m.group("name")):
             return m.group("name"), 1
     words, out = t.split(), ""
     for w in words:
@@ -155,9 +161,9 @@ def looks_like_title(text: str) -> bool:
     False
     """
     t = unicodedata.normalize("NFKC", text or "").strip()
-    if len(t) < 10 or len(t) > 300 or _CJK.search(t) or not re.match(r"^[\"'“(\[]?[A-Za-z0-9]", t):
+    if len(t) < 10 or len(t) > 300 or _CJK.search(t) or not _TITLE_START.match(t):
         return False
-    return len(re.findall(r"[A-Za-z]{2,}", t)) >= 3
+    return len(_WORD.findall(t)) >= 3
 
 
 # --------------------------------------------------------------------------------------------------------------
