@@ -244,40 +244,49 @@ def _csv_number(value) -> str:
     return "" if value is None else csv_cell(value)
 
 
+def _first(pair):
+    return pair[0]
+
+
 def write_csv(G: nx.DiGraph, path: str | Path, missing: list[dict] = ()) -> Path:
     """``papers.csv``: one row per paper, columns :data:`CSV_HEADER`, UTF-8 (no BOM). ``missing_kind`` and
     ``missing_score`` are those of :func:`graphkit.discover.find_missing` (empty for other papers)."""
     path = Path(path)
     kind = {m["paperId"]: m["kind"] for m in missing or []}
     score = {m["paperId"]: m["score"] for m in missing or []}
-    order = seed_nodes(G) + sorted(n for n in G if not G.nodes[n].get("seed"))
     nodes = G.nodes
+    order = [(n, nodes[n]) for n in seed_nodes(G)]
+    order += sorted(((n, d) for n, d in G.nodes(data=True) if not d.get("seed")), key=_first)
     # csv_cell on every cell, with the common cases inlined (this runs on every paper seen: 400,000 cells at 28,000)
     t = _csv_text
     n_ = _csv_number
-    with atomic_write(path, newline="") as f:
-        w = csv.writer(f)
-        w.writerow(CSV_HEADER)
-        w.writerows(
-            [
+
+    def rows():
+        for n, d in order:
+            get = d.get
+            ext = get("externalIds") or {}
+            yield [
                 t(n),
-                t((d.get("externalIds") or {}).get("ArXiv")),
-                t((d.get("externalIds") or {}).get("DOI")),
-                t(d.get("title")),
-                n_(d.get("year")),
-                t(d.get("venue")),
-                "true" if d.get("seed") else "false",
-                t(d.get("key")),
-                t(d.get("label") or ""),
-                t("; ".join(d.get("sections") or [])),
-                n_(d.get("citationCount")),
-                n_(d.get("influentialCitationCount")),
-                n_(d.get("referenceCount")),
+                t(ext.get("ArXiv")),
+                t(ext.get("DOI")),
+                t(get("title")),
+                n_(get("year")),
+                t(get("venue")),
+                "true" if get("seed") else "false",
+                t(get("key")),
+                t(get("label") or ""),
+                t("; ".join(get("sections") or ())),
+                n_(get("citationCount")),
+                n_(get("influentialCitationCount")),
+                n_(get("referenceCount")),
                 t(kind.get(n, "")),
                 csv_cell(score.get(n, "")),
             ]
-            for n, d in ((n, nodes[n]) for n in order)
-        )
+
+    with atomic_write(path, newline="") as f:
+        w = csv.writer(f)
+        w.writerow(CSV_HEADER)
+        w.writerows(rows())
     return path
 
 

@@ -1,9 +1,9 @@
 """The interactive lineage map: graph -> one self-contained HTML file (pyvis + graphkit's own template).
 
 :func:`map_view` decides, in pure code, what is drawn and how (which nodes, where on the time axis, colour, size,
-shape, highlighted edges, tooltip text). :func:`write_html` builds the pyvis network from that view, and pours
-pyvis's node/edge/option data into ``templates/map.html`` with vis-network's JS and CSS inlined from the copy pyvis
-ships: no CDN, no Bootstrap, no external fonts or images, 0 network requests. All text from S2 or the post travels
+shape, highlighted edges, tooltip text). :func:`write_html` turns that view into vis-network data as pyvis's
+``Network`` would (:func:`vis_data`), and pours it into ``templates/map.html`` with vis-network's JS and CSS inlined
+from the copy pyvis ships: no CDN, no Bootstrap, no external fonts or images, 0 network requests. All text from S2 or the post travels
 as JSON inside ``<script type="application/json">`` (with ``<``, ``>``, ``&`` escaped) and reaches the page only
 through ``textContent``; vis-network's HTML ``title`` is never used.
 """
@@ -391,9 +391,12 @@ OPTIONS = {
 
 
 def _vis_assets() -> tuple[str, str]:
-    import pyvis
+    from importlib.util import find_spec
 
-    lib = Path(pyvis.__file__).parent / "lib"
+    spec = find_spec("pyvis")  # its files, without importing it (pyvis imports IPython, jinja2 and jsonpickle)
+    if spec is None or not spec.submodule_search_locations:
+        raise OutputError("pyvis is not installed; reinstall graphkit (pip install graphkit)")
+    lib = Path(next(iter(spec.submodule_search_locations))) / "lib"
     for name in sorted((p.name for p in lib.glob("vis-*")), reverse=True):
         js, css = lib / name / "vis-network.min.js", lib / name / "vis-network.css"
         if js.is_file() and css.is_file():
@@ -419,6 +422,46 @@ def json_for_script(obj) -> str:
     return text
 
 
+def vis_data(view: dict) -> tuple[list[dict], list[dict], dict]:
+    """The page's vis-network nodes, edges and options, as ``pyvis.network.Network`` (0.3) gives them for the
+    view's nodes and edges and :data:`OPTIONS` — the same dicts, keys in the same order — without importing
+    pyvis (which imports IPython, jinja2 and jsonpickle: a tenth of a warm rebuild). A node gets pyvis's default
+    ``color`` unless it has one or a ``group``, a ``shape`` (``dot``) unless it has one, and keeps the view's
+    label; an edge gets ``arrows: "to"`` unless it has arrows; the first of two nodes with one id is kept. The
+    options go through pyvis's ``set_options`` parse, which drops every blank.
+
+    >>> view = {"nodes": [{"id": "a", "label": "", "size": 3}, {"id": "a", "label": "x"},
+    ...                   {"id": "b", "label": "B", "group": "g", "color": "red"}],
+    ...         "edges": [{"from": "a", "to": "b", "width": 1}]}
+    >>> nodes, edges, options = vis_data(view)
+    >>> nodes[0]
+    {'color': '#97c2fc', 'size': 3, 'id': 'a', 'label': '', 'shape': 'dot'}
+    >>> nodes[1:]
+    [{'group': 'g', 'id': 'b', 'label': 'B', 'shape': 'dot'}]
+    >>> edges, options["interaction"]["hover"]
+    ([{'width': 1, 'from': 'a', 'to': 'b', 'arrows': 'to'}], True)
+    """
+    nodes, seen = [], set()
+    for n in view["nodes"]:
+        if n["id"] in seen:
+            continue
+        seen.add(n["id"])
+        attrs = {k: v for k, v in n.items() if k not in ("id", "label", "shape", "color")}
+        if "group" not in attrs:
+            attrs = {"color": n.get("color", "#97c2fc"), **attrs}
+        nodes.append({**attrs, "id": n["id"], "label": n["label"], "shape": n.get("shape", "dot")})
+    edges = []
+    for e in view["edges"]:
+        if e["from"] not in seen or e["to"] not in seen:
+            raise OutputError(f"the map has an edge {e['from']} -> {e['to']} to a paper it does not draw")
+        edge = {k: v for k, v in e.items() if k not in ("from", "to")}
+        edge.update({"from": e["from"], "to": e["to"]})
+        edge.setdefault("arrows", "to")
+        edges.append(edge)
+    options = json.loads(json.dumps(OPTIONS).replace("\n", "").replace(" ", ""))
+    return nodes, edges, options
+
+
 def write_html(
     G: nx.DiGraph,
     path: str | Path,
@@ -434,8 +477,6 @@ def write_html(
 ) -> dict:
     """Write the map (from ``view``, else from :func:`map_view` of the rest); returns ``{"nodes", "edges",
     "bytes", "layout"}``."""
-    from pyvis.network import Network
-
     if view is None:
         view = map_view(
             G,
@@ -446,22 +487,12 @@ def write_html(
             max_nodes=max_nodes,
             title=title,
         )
-    net = Network(height="100%", width="100%", directed=True)
-    for n in view["nodes"]:
-        attrs = {k: v for k, v in n.items() if k not in ("id", "label")}
-        net.add_node(n["id"], label=n["label"], **attrs)
-    for e in view["edges"]:
-        net.add_edge(e["from"], e["to"], **{k: v for k, v in e.items() if k not in ("from", "to")})
-    net.set_options(json.dumps(OPTIONS))
-    nodes, edges, _heading, _h, _w, options = net.get_network_data()
-    label_of = {n["id"]: n["label"] for n in view["nodes"]}
-    for n in nodes:  # pyvis names an unlabelled node by its id: the map names it on hover only
-        n["label"] = label_of[n["id"]]
+    nodes, edges, options = vis_data(view)
     data = dict(
         view,
         nodes=nodes,
         edges=edges,
-        options=json.loads(options) if isinstance(options, str) else options,
+        options=options,
         layout={k: v for k, v in view["layout"].items() if k != "seconds"},
     )  # the same graph, the same page
     js, css = _vis_assets()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from graphkit.render import map_view, write_html
+from graphkit.render import OPTIONS, map_view, vis_data, write_html
 from tests.mapdata import HOSTILE_TITLE, HOSTILE_VENUE, demo_analyses, demo_graph
 
 
@@ -115,3 +115,23 @@ def test_page_is_self_contained_escaped_and_small(tmp_path):
     assert any(i["title"] == HOSTILE_TITLE for i in doc["info"])  # kept as data, shown with textContent
     assert "innerHTML" not in page.split('id="graphkit-data"')[1].split("</script>", 2)[2]  # our own script
     assert len(doc["nodes"]) == info["nodes"] and len(doc["edges"]) == info["edges"]
+
+
+def test_page_data_is_what_pyvis_gives_without_importing_it():
+    from pyvis.network import Network
+
+    G = demo_graph()
+    a = demo_analyses(G)
+    v = map_view(G, missing=a["missing"], declared=a["declared"], main_path=a["main_path"])
+    net = Network(height="100%", width="100%", directed=True)
+    for n in v["nodes"]:
+        net.add_node(n["id"], label=n["label"], **{k: x for k, x in n.items() if k not in ("id", "label")})
+    for e in v["edges"]:
+        net.add_edge(e["from"], e["to"], **{k: x for k, x in e.items() if k not in ("from", "to")})
+    net.set_options(json.dumps(OPTIONS))
+    nodes, edges, _heading, _h, _w, options = net.get_network_data()
+    for n in nodes:  # pyvis names an unlabelled node by its id; the page keeps the view's label
+        n["label"] = next(m["label"] for m in v["nodes"] if m["id"] == n["id"])
+    got = vis_data(v)
+    assert json.dumps(got[:2]) == json.dumps((nodes, edges))  # the same dicts, keys in the same order
+    assert got[2] == json.loads(options)
