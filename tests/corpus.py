@@ -387,6 +387,9 @@ HEAVY = {
     "arXiv:1412.0767": 5_200,
     "arXiv:1406.2199": 3_100,
 }
+# one seed over S2's 10,000-citation batch cap and one of 1,200 (12,700 citers): lists read page by page, at half
+# the size of HEAVY
+HEAVY_LIGHT = {"arXiv:1608.00859": 11_500, "arXiv:1705.07750": 1_200}
 
 
 def with_heavy_citers(

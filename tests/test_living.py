@@ -285,13 +285,16 @@ def _grow_example(fc: FixtureCorpus, keys: dict) -> list[str]:
     return three
 
 
-def test_max_age_refreshes_only_what_changed(heavy_post_corpus, post_seeds, tmp_path):
-    """On the example post with four seeds cited 3,100-11,500 times (FIXTURE), after three others gain citations."""
-    import copy
+def test_max_age_refreshes_only_what_changed(post_seeds, tmp_path):
+    """On the example post with two seeds cited 11,500 and 1,200 times (FIXTURE: the heavy corpus at half its
+    size; the first is over the batch's citation cap, so its list is read page by page), after three others gain
+    citations."""
+    from tests.conftest import NO_MATCH, POST
+    from tests.corpus import HEAVY_LIGHT, from_seedlist, with_heavy_citers
 
-    from tests.conftest import POST
-
-    fc = copy.deepcopy(heavy_post_corpus)
+    fc = with_heavy_citers(
+        from_seedlist(post_seeds, no_match=(NO_MATCH,), hostile=True), post_seeds, HEAVY_LIGHT
+    )
     keys = {s.key: fc.resolve(s.api_id) for s in post_seeds.papers if s.api_id and fc.resolve(s.api_id)}
     n_titles = sum(1 for s in post_seeds.papers if not s.api_id)
     with FakeS2(fc) as srv:
