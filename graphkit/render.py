@@ -393,7 +393,9 @@ OPTIONS = {
 def _vis_assets() -> tuple[str, str]:
     from importlib.util import find_spec
 
-    spec = find_spec("pyvis")  # its files, without importing it (pyvis imports IPython, jinja2 and jsonpickle)
+    spec = find_spec(
+        "pyvis"
+    )  # its files, without importing it (pyvis imports IPython, jinja2 and jsonpickle)
     if spec is None or not spec.submodule_search_locations:
         raise OutputError("pyvis is not installed; reinstall graphkit (pip install graphkit)")
     lib = Path(next(iter(spec.submodule_search_locations))) / "lib"

@@ -35,13 +35,11 @@ import os
 import random
 import re
 import socket
-import sqlite3
 import threading
 import time
 from pathlib import Path
 from urllib.parse import quote, unquote, urlencode, urljoin, urlsplit
 
-import diskcache
 import orjson
 import requests
 from requests.adapters import HTTPAdapter
@@ -50,9 +48,17 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import InvalidHeader
 from urllib3.util.retry import Retry
 
+from .cache import (  # noqa: F401 (GENERATION_KEY, entry_text, parse_entry, _ReadOnlyCache: re-exported)
+    GENERATION_KEY,
+    MISS,
+    NOT_FOUND,
+    ResponseCache,
+    _ReadOnlyCache,
+    entry_text,
+    parse_entry,
+)
 from .errors import (
     BadRequest,
-    CacheError,
     GraphkitError,
     KeyRefused,
     OfflineMiss,
@@ -76,7 +82,6 @@ BATCH_CITATIONS = 9_999  # citations one POST /paper/batch answer carries, over 
 ANON_RPS = 100 / 300  # S2's published anonymous rate: 100 requests per 5 minutes
 KEYED_RPS = 1.0
 RETRY_STATUSES = (429, 500, 502, 503, 504)
-GENERATION_KEY = "graphkit:generation"  # a counter bumped on every cache write (atomic across processes)
 RETRY_AFTER_MAX = (
     30.0  # seconds: a longer Retry-After (99999, a date in 2099) is waited out for this long only
 )
@@ -398,12 +403,6 @@ class S2Client:
         self._key = api_key or None
         self.offline = offline
         self.refresh = refresh
-        if max_age is not None and (
-            not isinstance(max_age, (int, float)) or math.isnan(max_age) or max_age < 0
-        ):
-            raise GraphkitError(f"--max-age {max_age!r} is not a duration; give one such as 30d, 12h or 0")
-        self.max_age = max_age
-        self._fresh_after: float | None = None  # set by begin_refresh: answers fetched before it are stale
         self.deadline = _limit("S2_DEADLINE", deadline, DEADLINE, float)
         self.max_bytes = int(_limit("S2_MAX_BYTES", max_bytes, MAX_BYTES, int))
         self.timeout = (min(timeout[0], self.deadline), min(timeout[1], self.deadline))
@@ -419,11 +418,9 @@ class S2Client:
         self.rps = rps
         self.limiter = Limiter(rps)
         self.counters = _Counters()
-        self._cache_dir = Path(cache_dir)
-        self._span_lock = threading.Lock()
-        self._span: tuple[float | None, float | None] = (None, None)
-        self._undated = 0
-        self.cache = _open_cache(self._cache_dir, offline)
+        self.responses = ResponseCache(
+            cache_dir, self.base_url, offline=offline, refresh=refresh, max_age=max_age
+        )
         retry_cls = _make_retry_class(self.limiter, self.counters, self)
         retry = retry_cls(
             total=max_retries,
@@ -452,46 +449,47 @@ class S2Client:
     def __repr__(self) -> str:  # never the key
         return f"S2Client(base_url={self.base_url!r}, key={'set' if self._key else 'none'}, rps={self.rps})"
 
+    # -- the response cache (graphkit.cache), as the fetch plan and the pipeline use it ---------------------------
+    @property
+    def cache(self):
+        """The diskcache store itself (tests read and damage entries through it)."""
+        return self.responses.store
+
+    @cache.setter
+    def cache(self, store) -> None:
+        self.responses.store = store
+
     @property
     def generation(self) -> int:
         """How many responses were ever written to this cache: unchanged means nothing new was cached."""
-        try:
-            return int(self.cache.get(GENERATION_KEY, 0))
-        except (TypeError, ValueError):
-            return -1  # a damaged counter: never "up to date"
-        except sqlite3.DatabaseError as e:
-            raise CacheError(_damaged(self._cache_dir, e)) from None
+        return self.responses.generation
 
-    def _bump_generation(self) -> None:
-        """Tell up-to-date checks that the cache changed (atomic across processes)."""
-        try:
-            self.cache.incr(GENERATION_KEY)
-        except (TypeError, ValueError):
-            self.cache.set(GENERATION_KEY, 1)
-
-    # -- when what was used was fetched ---------------------------------------------------------------------
-    def _saw(self, fetched: float | None) -> None:
-        with self._span_lock:
-            if fetched is None:
-                self._undated += 1
-                return
-            lo, hi = self._span
-            self._span = (
-                fetched if lo is None else min(lo, fetched),
-                fetched if hi is None else max(hi, fetched),
-            )
+    @property
+    def max_age(self) -> float | None:
+        return self.responses.max_age
 
     def reset_fetched(self) -> None:
         """Start a new :meth:`fetched_span` (a build calls it before it fetches)."""
-        with self._span_lock:
-            self._span, self._undated = (None, None), 0
+        self.responses.reset_fetched()
 
     def fetched_span(self) -> dict:
-        """When the answers used since :meth:`reset_fetched` were fetched: ``{"oldest", "newest"}`` as UTC ISO
-        times (None when none was dated) and ``undated`` (entries cached before entries carried a date)."""
-        with self._span_lock:
-            (lo, hi), undated = self._span, self._undated
-        return {"oldest": _iso(lo), "newest": _iso(hi), "undated": undated}
+        """When the answers used since :meth:`reset_fetched` were fetched (see :meth:`ResponseCache.fetched_span`)."""
+        return self.responses.fetched_span()
+
+    def begin_refresh(self) -> None:
+        """Start a refresh under ``max_age`` (see :meth:`ResponseCache.begin_refresh`)."""
+        self.responses.begin_refresh()
+
+    def end_refresh(self) -> None:
+        self.responses.end_refresh()
+
+    def recall(self, name: str):
+        """A note kept with :meth:`remember` (None if none, or with ``--refresh``)."""
+        return self.responses.recall(name)
+
+    def remember(self, name: str, value) -> None:
+        """Keep a small note about S2's answers (the count a seed's citation list was read under, and where)."""
+        self.responses.remember(name, value)
 
     # -- stats ---------------------------------------------------------------------------------------------
     @property
@@ -506,13 +504,6 @@ class S2Client:
         }
 
     # -- the one request path ------------------------------------------------------------------------------
-    def _cache_key(self, method: str, path: str, params: dict, body: dict | None) -> str:
-        query = urlencode(sorted((k, str(v)) for k, v in params.items()))
-        key = f"{self.base_url} {method} {path}?{query}"
-        if body is not None:
-            key += " " + json.dumps(body, sort_keys=True, separators=(",", ":"))
-        return key
-
     def request(
         self,
         method: str,
@@ -530,17 +521,17 @@ class S2Client:
         retried like a 5xx and never cached; an undated cached one (from a graphkit that did not check) that fails
         it is dropped and fetched again, a dated one passed it before it was cached.
         """
-        ckey = self._cache_key(method, path, params, body)
+        ckey = self.responses.key(method, path, params, body)
         if not self.refresh:
-            hit = self._cache_get(ckey, check, ageless=ageless)
-            if hit is _NOT_FOUND and not ok404:
-                hit = _MISS  # a 404 cached for a call that accepts it does not answer one that does not
-            if hit is not _MISS:
+            hit = self.responses.get(ckey, check, ageless=ageless)
+            if hit is NOT_FOUND and not ok404:
+                hit = MISS  # a 404 cached for a call that accepts it does not answer one that does not
+            if hit is not MISS:
                 self.counters.add("cache_hits")
                 logging.getLogger("graphkit.s2").debug(
                     "cache hit: %s %s%s?%s", method, self.base_url, path, urlencode(sorted(params.items()))
                 )
-                return None if hit is _NOT_FOUND else hit
+                return None if hit is NOT_FOUND else hit
         if self.offline:
             raise OfflineMiss(
                 f"not in the cache for {self.base_url}: {method} {path}?{urlencode(sorted(params.items()))}; "
@@ -611,11 +602,11 @@ class S2Client:
                         url=shown,
                         status=200,
                     )
-                self._cache_set(ckey, text)  # cached the moment it arrives
+                self.responses.put(ckey, text)  # cached the moment it arrives
                 self.limiter.recovered()
                 return data
             if status == 404 and ok404:  # a negative answer is an answer: cached like any other
-                self._cache_set(ckey, text, status=404)
+                self.responses.put(ckey, text, status=404)
                 return None
             raise _error_for(status, text, shown, self._key is not None)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -697,124 +688,9 @@ class S2Client:
             url=shown,
         )
 
-    def _cache_set(self, ckey: str, text: str, *, status: int = 200) -> None:
-        now = time.time()
-        try:
-            self.cache.set(ckey, entry_text(text, fetched=now, status=status))
-            self._saw(now)
-            self._bump_generation()
-        except sqlite3.DatabaseError as e:
-            raise CacheError(_damaged(self._cache_dir, e)) from None
-        except OSError as e:
-            raise CacheError(
-                f"cannot write to the cache in {self._cache_dir}: {e.strerror}; pass another "
-                "--cache-dir (a read-only cache works with --offline)"
-            ) from None
-
     def _pause(self, attempt: int) -> None:
         self.counters.add("retries")
         time.sleep(min(60.0, 0.2 * 2**attempt) * (0.5 + random.random()))
-
-    def _cache_get(self, ckey: str, check=None, *, ageless: bool = False):
-        """The cached answer for ``ckey`` (parsed), :data:`_NOT_FOUND` for a cached 404, or :data:`_MISS` (also for
-        a stale one, unless ``ageless``); a corrupted entry is dropped. The entry's fetch time goes into
-        :meth:`fetched_span`."""
-        try:
-            text = self.cache.get(ckey, default=_MISS)
-        except Exception:  # an unreadable entry (garbage, truncated file)
-            text = _CORRUPT
-        if text is _MISS:
-            return _MISS
-        if text is not _CORRUPT and isinstance(text, str):
-            fetched, status, body = parse_entry(text)
-            if not ageless and self._stale(fetched) and not self.offline:
-                return _MISS  # asked again; the old answer stays until the new one replaces it
-            if status == 404:
-                self._saw(fetched)
-                return _NOT_FOUND
-            try:
-                data = orjson.loads(body) if status == 200 else _CORRUPT
-            except ValueError:
-                pass
-            else:
-                # a dated entry was checked before it was cached (only _cache_set dates one); an undated one, cached
-                # by an older graphkit, is checked now and dropped if graphkit cannot read it
-                if data is not _CORRUPT and (fetched is not None or check is None or not check(data)):
-                    self._saw(fetched)
-                    return data
-        # corrupted: drop it so it is fetched again (or named, offline)
-        try:
-            self.cache.delete(ckey)
-        except Exception:
-            pass
-        if self.offline:
-            raise OfflineMiss(
-                f"the cached response for {ckey.split(' ', 1)[1][:200]} is corrupted and was "
-                "dropped; run once without --offline to fetch it again"
-            )
-        return _MISS
-
-    # -- age and refresh --------------------------------------------------------------------------------------
-    def _stale(self, fetched: float | None) -> bool:
-        if self.max_age is None:
-            return False
-        if fetched is None:  # cached before entries were dated
-            return True
-        return fetched < (self._fresh_after if self._fresh_after is not None else time.time() - self.max_age)
-
-    def begin_refresh(self) -> None:
-        """Start a refresh under :attr:`max_age`: answers fetched before ``now - max_age`` are stale. The start is
-        kept in the cache, so that a refresh interrupted and run again with the same ``max_age`` counts what it
-        already fetched as fresh (it asks for nothing twice); :meth:`end_refresh` forgets it."""
-        if self.max_age is None or self.offline:
-            return
-        key = f"refresh {self.base_url}"
-        now = time.time()
-        try:
-            mark = json.loads(self.cache.get(key, default="null") or "null")
-        except (ValueError, TypeError):
-            mark = None
-        if (
-            isinstance(mark, dict)
-            and mark.get("max_age") == self.max_age
-            and isinstance(mark.get("began"), (int, float))
-        ):
-            began = float(mark["began"])  # resume the interrupted refresh
-        else:
-            began = now
-            self.cache.set(key, json.dumps({"began": began, "max_age": self.max_age}))
-        self._fresh_after = began - self.max_age
-
-    def end_refresh(self) -> None:
-        """The refresh finished: forget its start (see :meth:`begin_refresh`)."""
-        if self.max_age is not None and not self.offline:
-            try:
-                self.cache.delete(f"refresh {self.base_url}")
-            except Exception:
-                pass
-
-    def recall(self, name: str):
-        """A note graphkit kept with :meth:`remember` (``None`` if none, or with ``--refresh``)."""
-        if self.refresh:
-            return None
-        try:
-            text = self.cache.get(f"derived {self.base_url} {name}", default=None)
-            return None if text is None else json.loads(parse_entry(text)[2])
-        except (ValueError, TypeError, Exception):
-            return None
-
-    def remember(self, name: str, value) -> None:
-        """Keep a small note about S2's answers (the count a seed's citation list was read under, and where)."""
-        if self.offline:
-            return
-        try:
-            # a note about answers, not an answer: it changes no build's outputs (no new generation)
-            self.cache.set(
-                f"derived {self.base_url} {name}",
-                entry_text(json.dumps(value, separators=(",", ":")), fetched=time.time()),
-            )
-        except (sqlite3.DatabaseError, OSError):
-            pass  # only saves requests next time
 
     # -- endpoints -----------------------------------------------------------------------------------------
     def batch(self, ids: list[str], fields: str = PAPER_FIELDS, *, on_refused=None) -> list[dict | None]:
@@ -994,55 +870,7 @@ class S2Client:
 
     def close(self) -> None:
         self.session.close()
-        self.cache.close()
-
-
-_MISS = object()
-_CORRUPT = object()
-_NOT_FOUND = object()  # a cached 404
-
-ENTRY_TAG = "#gk1 "  # a cache entry: "#gk1 <fetched, unix seconds> <HTTP status>\n<body as received>"
-
-
-def entry_text(body: str, *, fetched: float, status: int = 200) -> str:
-    r"""A cache entry: a header line with the fetch time and the status, then the body exactly as received.
-
-    >>> entry_text('{"data": []}', fetched=1764183600.5)
-    '#gk1 1764183600.500 200\n{"data": []}'
-    """
-    return f"{ENTRY_TAG}{fetched:.3f} {int(status)}\n{body}"
-
-
-def parse_entry(text: str) -> tuple[float | None, int, str]:
-    """(fetched, status, body) of a cache entry; an entry written before entries were dated (the bare JSON) has
-    no fetch time and status 200.
-
-    >>> parse_entry(entry_text("null", fetched=1764183600.0, status=404))
-    (1764183600.0, 404, 'null')
-    >>> parse_entry('{"data": []}')
-    (None, 200, '{"data": []}')
-    >>> parse_entry("#gk1 garbage")[1]
-    0
-    """
-    if not text.startswith(ENTRY_TAG):
-        return None, 200, text
-    end = text.find("\n")
-    try:
-        fetched, status = text[len(ENTRY_TAG) : end].split()
-        return float(fetched), int(status), text[end + 1 :]
-    except ValueError:
-        return None, 0, ""  # a damaged header: neither an answer nor a 404
-
-
-def _iso(t: float | None) -> str | None:
-    """A fetch time as UTC ISO 8601, to the second.
-
-    >>> _iso(1764183600.9), _iso(None)
-    ('2025-11-26T19:00:00Z', None)
-    """
-    if t is None:
-        return None
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(t)))
+        self.responses.close()
 
 
 def _why(e: Exception) -> str:
@@ -1129,60 +957,6 @@ def _limit(env: str, given, default, kind):
     if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
         raise GraphkitError(f"{shown} is not a number > 0; fix or unset it")
     return value
-
-
-def _damaged(cache_dir: Path, e: Exception) -> str:
-    return (
-        f"the cache in {cache_dir} is damaged ({e}); move {cache_dir / 'cache.db'} aside (or delete it) to start "
-        "an empty cache there, or pass another --cache-dir"
-    )
-
-
-def _open_cache(cache_dir: Path, offline: bool):
-    """The diskcache in ``cache_dir``; a read-only one is opened read-only when ``offline``."""
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        return diskcache.Cache(str(cache_dir), size_limit=2**40, eviction_policy="none")
-    except (OSError, sqlite3.OperationalError) as e:
-        db = cache_dir / "cache.db"
-        if offline and db.is_file():
-            try:
-                return _ReadOnlyCache(cache_dir)
-            except sqlite3.DatabaseError as e2:
-                raise CacheError(_damaged(cache_dir, e2)) from None
-        why = getattr(e, "strerror", None) or str(e)
-        raise CacheError(
-            f"cannot use cache directory {cache_dir}: {why}; pass --cache-dir DIR "
-            "(a read-only cache works with --offline)"
-        ) from None
-    except sqlite3.DatabaseError as e:  # a file that is not a cache
-        raise CacheError(_damaged(cache_dir, e)) from None
-
-
-class _ReadOnlyCache:
-    """Reads a diskcache directory that cannot be written (``--offline`` on a read-only copy): get only."""
-
-    def __init__(self, cache_dir: Path):
-        self._disk = diskcache.Disk(str(cache_dir))
-        uri = (cache_dir / "cache.db").resolve().as_uri() + "?mode=ro"
-        self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
-        self._db.execute("SELECT 1 FROM Cache LIMIT 1").fetchall()
-
-    def get(self, key, default=None):
-        row = self._db.execute(
-            "SELECT mode, filename, value FROM Cache WHERE key = ? AND raw = 1", (key,)
-        ).fetchone()
-        if row is None:
-            return default
-        return self._disk.fetch(row[0], row[1], row[2], False)
-
-    def incr(self, key):  # pragma: no cover - offline never writes
-        raise OSError(30, "read-only cache")
-
-    set = delete = incr
-
-    def close(self) -> None:
-        self._db.close()
 
 
 def _error_for(status: int, text: str, url: str, keyed: bool) -> S2Error:

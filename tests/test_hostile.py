@@ -376,7 +376,7 @@ def test_a_cache_diskcache_cannot_open_for_writing_is_opened_read_only_offline(t
     """As on a read-only directory (which root, running these tests, cannot make): diskcache's open fails."""
     import sqlite3
 
-    import graphkit.s2 as s2
+    import graphkit.cache as cache_module
 
     c = client(good, tmp_path)
     first = c.edges(fid("a"), "citations")
@@ -385,7 +385,7 @@ def test_a_cache_diskcache_cannot_open_for_writing_is_opened_read_only_offline(t
     def readonly(*a, **kw):
         raise sqlite3.OperationalError("attempt to write a readonly database")
 
-    monkeypatch.setattr(s2.diskcache, "Cache", readonly)
+    monkeypatch.setattr(cache_module.diskcache, "Cache", readonly)
     with pytest.raises(CacheError, match="a read-only cache works with --offline"):
         client(good, tmp_path)
     off = client(good, tmp_path, offline=True)
