@@ -4,15 +4,17 @@ The modules, in pipeline order (only ``s2`` does network I/O; every other stage 
 graphs, and ``cli`` only parses, calls and prints)::
 
     seeds/      post, id list or BibTeX -> SeedList     ids, names, markdown, bibtex, idlist, merge, model
-    s2          the HTTP client: one base URL, cache (diskcache), pacing, retries, deadlines, checked answers
+    s2          the HTTP client: one base URL, pacing, one back-off policy, deadlines, checked answers
+    cache       S2's answers on disk (diskcache): keys, dated entries, age, refresh marks, notes (no HTTP)
     fetch       the fetch plan: which calls, in what order, checked against the counts -> corpus (plain dicts)
     graph       corpus -> networkx.DiGraph (citing -> cited); papers' names
     lineage     declared chains, names (aliases), backbone, main path
     discover    missing foundations, follow-ups and surveys, ranked by relevance and influence
     layout      the map's columns, order and positions (numpy)
-    render      laid-out map -> index.html (pyvis + templates/map.html) and map.svg
+    render      laid-out map -> index.html (pyvis's vis-network + templates/map.html) and map.svg
     export      graph.json, GraphML, GEXF, CSV, BibTeX, report.md
     files       outputs written whole (atomic replace)
+    gcpause     the cyclic garbage collector paused while a stage builds many objects
     pipeline    the stages joined: collect -> analyse -> write_site; the up-to-date stamp
     errors      one exception tree
     cli         click commands

@@ -171,6 +171,52 @@ class Limiter:
                 self._ok_streak = 0
 
 
+class Backoff:
+    """The one back-off policy of a request: how long to wait before its n-th retry, and how many attempts it may
+    make in all — whether urllib3 retries (429/5xx, dropped connections) or graphkit does (a body cut short, not
+    JSON, or of the wrong shape). The n-th retry waits ``factor × 2^(n-1)`` seconds (none before the first, at
+    most ``cap``) plus up to ``factor / 2`` of jitter: urllib3's formula, kept in one place.
+
+    >>> b = Backoff(factor=1.0, cap=10.0, retries=6, jitter=False)
+    >>> [b.delay(n) for n in range(1, 7)], b.attempts
+    ([0.0, 2.0, 4.0, 8.0, 10.0, 10.0], 7)
+    >>> Backoff(factor=float("nan"))
+    Traceback (most recent call last):
+    graphkit.errors.GraphkitError: S2_BACKOFF=nan is not a number of seconds >= 0; fix or unset it
+    """
+
+    def __init__(self, factor: float = 1.0, cap: float = 60.0, retries: int = 6, *, jitter: bool = True):
+        for name, v in (("S2_BACKOFF", factor), ("backoff_max", cap)):
+            if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
+                raise GraphkitError(f"{name}={v!r} is not a number of seconds >= 0; fix or unset it")
+        if not (isinstance(retries, int) and retries >= 0):
+            raise GraphkitError(f"S2_MAX_RETRIES={retries!r} is not a whole number >= 0; fix or unset it")
+        self.factor, self.cap, self.retries, self.jitter = float(factor), float(cap), retries, jitter
+
+    @property
+    def attempts(self) -> int:
+        """Attempts one request may make, the first included."""
+        return self.retries + 1
+
+    def delay(self, retry: int) -> float:
+        """Seconds to wait before the ``retry``-th retry (1-based)."""
+        if retry <= 1:
+            return 0.0
+        wait = min(self.cap, self.factor * 2 ** (retry - 1))
+        return wait + (random.uniform(0, self.factor / 2) if self.jitter else 0.0)
+
+
+class _Budget:
+    """The attempts one request has left (shared by urllib3's retries and graphkit's, in the calling thread)."""
+
+    def __init__(self, attempts: int) -> None:
+        self.total = self.left = attempts
+
+    @property
+    def made(self) -> int:
+        return self.total - self.left
+
+
 class _Counters:
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -205,6 +251,15 @@ def _make_retry_class(limiter: Limiter, counters: _Counters, limits: S2Client) -
                 return None
             return min(max(value, 0.0), limits.retry_after_max)
 
+        def get_backoff_time(self) -> float:  # the one policy (S2_BACKOFF), n = the retries made so far
+            return limits.policy.delay(len(self.history))
+
+        def is_exhausted(
+            self,
+        ) -> bool:  # the request's budget of attempts is spent: no retry inside urllib3 either
+            budget = getattr(_local, "budget", None)
+            return super().is_exhausted() or (budget is not None and budget.left <= 0)
+
         def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
             if response is not None:
                 counters.status(response.status)
@@ -213,6 +268,9 @@ def _make_retry_class(limiter: Limiter, counters: _Counters, limits: S2Client) -
             return super().increment(method, url, response, error, _pool, _stacktrace)
 
         def sleep(self, response=None):
+            budget = getattr(_local, "budget", None)
+            if budget is not None:
+                budget.left -= 1  # the retry urllib3 is about to make
             if response is not None:
                 after = self.get_retry_after(response)
                 if after:
@@ -410,6 +468,7 @@ class S2Client:
         self.on_wait = (
             None  # called (seconds, why) before a long wait the server asked for: for progress lines
         )
+        self.policy = Backoff(backoff, backoff_max, max_retries)
         self.max_retries = max_retries
         if rps is None:
             rps = KEYED_RPS if self._key else ANON_RPS
@@ -431,18 +490,15 @@ class S2Client:
             redirect=0,  # redirects are judged in request(): same origin only
             allowed_methods=None,  # POST /paper/batch is idempotent: retry it too
             status_forcelist=RETRY_STATUSES,
-            backoff_factor=backoff,
-            backoff_max=backoff_max,
-            backoff_jitter=backoff / 2,
+            # back-off: self.policy (PacedRetry.get_backoff_time), the same for graphkit's own retries
             respect_retry_after_header=True,
             raise_on_status=False,
             raise_on_redirect=False,
         )
-        self.session = session or requests.Session()
+        self.session = _own_session(session)  # the caller's session, if any, is copied, never changed
         adapter = _PacedAdapter(self.limiter, self.counters, max_retries=retry, pool_maxsize=4)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        self.session.headers["User-Agent"] = "graphkit (+citation-graph explorer)"
         self._auth = auth
         self._headers = {"x-api-key": self._key} if self._key else {}
 
@@ -539,14 +595,14 @@ class S2Client:
             )
         url = self.base_url + path
         shown = f"{url}?{urlencode(sorted(params.items()))}"
-        tries = self.max_retries + 1
+        budget = _Budget(self.policy.attempts)
         problem = ""
-        for attempt in range(tries):
+        while True:
             try:
                 logging.getLogger("graphkit.s2").debug(
                     "%s %s", method, shown
                 )  # the key is in a header, never here
-                resp, raw, expired = self._send(method, url, params, body, shown)
+                resp, raw, expired = self._send(method, url, params, body, shown, budget)
                 text = raw.decode("utf-8")
             except requests.exceptions.ConnectionError as e:
                 if getattr(e, "graphkit_expired", False):
@@ -562,8 +618,8 @@ class S2Client:
                 ) from None
             except (requests.exceptions.RequestException, UnicodeDecodeError) as e:
                 expired = getattr(e, "graphkit_expired", False)
-                if attempt + 1 < tries:
-                    self._pause(attempt)
+                if budget.left > 0:
+                    self._pause(budget)
                     continue
                 if expired:
                     raise self._too_slow(shown) from None
@@ -574,16 +630,16 @@ class S2Client:
                 ) from None
             status = resp.status_code
             if expired:  # cut off mid-answer: whatever arrived is not the answer
-                if attempt + 1 < tries:
-                    self._pause(attempt)
+                if budget.left > 0:
+                    self._pause(budget)
                     continue
                 raise self._too_slow(shown)
             if status == 200:
                 try:
                     data = orjson.loads(text)
                 except ValueError:
-                    if attempt + 1 < tries:  # a truncated body: ask again
-                        self._pause(attempt)
+                    if budget.left > 0:  # a truncated body: ask again
+                        self._pause(budget)
                         continue
                     raise S2Unavailable(
                         f"{shown} kept sending bodies that are not valid JSON; "
@@ -593,8 +649,8 @@ class S2Client:
                     ) from None
                 problem = check(data) if check is not None else None
                 if problem:  # the wrong shape: retried like a 5xx, never cached
-                    if attempt + 1 < tries:
-                        self._pause(attempt)
+                    if budget.left > 0:
+                        self._pause(budget)
                         continue
                     raise S2Unavailable(
                         f"{shown} kept answering malformed JSON ({problem}); nothing of it was "
@@ -609,13 +665,13 @@ class S2Client:
                 self.responses.put(ckey, text, status=404)
                 return None
             raise _error_for(status, text, shown, self._key is not None)
-        raise AssertionError("unreachable")  # pragma: no cover
 
-    def _send(self, method: str, url: str, params: dict, body: dict | None, shown: str):
+    def _send(self, method: str, url: str, params: dict, body: dict | None, shown: str, budget: _Budget):
         """One attempt (urllib3's retries inside), following same-origin redirects only; the body read streamed,
         within the deadline and the size limit. Returns (response, body bytes, whether the deadline cut it)."""
         watches: list[_Watch] = []
-        _local.deadline, _local.watches = self.deadline, watches
+        _local.deadline, _local.watches, _local.budget = self.deadline, watches, budget
+        budget.left -= 1  # this attempt (urllib3's retries inside it count themselves)
         try:
             for _hop in range(MAX_REDIRECTS + 1):
                 try:
@@ -646,7 +702,7 @@ class S2Client:
         finally:
             for w in watches:
                 w.cancel()
-            _local.deadline, _local.watches = None, None
+            _local.deadline, _local.watches, _local.budget = None, None, None
 
     def _redirect_target(self, resp, url: str, shown: str) -> str:
         """Where a redirect points, if it stays on the API's origin; else a one-line error (the key stays home)."""
@@ -688,9 +744,10 @@ class S2Client:
             url=shown,
         )
 
-    def _pause(self, attempt: int) -> None:
+    def _pause(self, budget: _Budget) -> None:
+        """Wait before graphkit's own retry of a request, by the one policy."""
         self.counters.add("retries")
-        time.sleep(min(60.0, 0.2 * 2**attempt) * (0.5 + random.random()))
+        time.sleep(self.policy.delay(budget.made))
 
     # -- endpoints -----------------------------------------------------------------------------------------
     def batch(self, ids: list[str], fields: str = PAPER_FIELDS, *, on_refused=None) -> list[dict | None]:
@@ -787,20 +844,6 @@ class S2Client:
             ) + self._lists_chunk(chunk[half:], kinds, fields, nested, on_refused, ageless)
         return [p if isinstance(p, dict) and p.get("paperId") else None for p in got]
 
-    def paper(self, paper_id: str, fields: str = PAPER_FIELDS) -> dict:
-        """``GET /paper/{id}`` (the id escaped for the path)."""
-        path = "/paper/" + check_paper_id(paper_id)
-        got = self.request(
-            "GET", path, {"fields": fields}, ok404=True, check=lambda d: check_answer("paper", d)
-        )
-        if got is None:
-            raise PaperNotFound(
-                f"S2 does not know paper {paper_id} (404 at {self.base_url}{path}); check the id",
-                url=self.base_url + path,
-                status=404,
-            )
-        return got
-
     def match_title(self, title: str, fields: str = PAPER_FIELDS) -> dict | None:
         """``GET /paper/search/match``: S2's best match for a title (with ``matchScore``), None if none."""
         got = self.request(
@@ -871,6 +914,19 @@ class S2Client:
     def close(self) -> None:
         self.session.close()
         self.responses.close()
+
+
+def _own_session(given: requests.Session | None) -> requests.Session:
+    """A session for the client alone: a caller's session lends its headers, proxies, TLS settings, auth and
+    cookies, and is left as it was (its adapters and headers untouched)."""
+    own = requests.Session()
+    if given is not None:
+        own.headers.update(given.headers)
+        own.proxies.update(given.proxies)
+        own.verify, own.cert, own.trust_env, own.auth = given.verify, given.cert, given.trust_env, given.auth
+        own.cookies.update(given.cookies)
+    own.headers["User-Agent"] = "graphkit (+citation-graph explorer)"
+    return own
 
 
 def _why(e: Exception) -> str:

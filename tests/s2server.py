@@ -420,6 +420,7 @@ class _Handler(BaseHTTPRequestHandler):
             "query": {k: v[0] for k, v in query.items()},
             "body": body.decode("utf-8", "replace"),
             "key": self.headers.get("x-api-key"),
+            "headers": dict(self.headers),
             "status": None,
         }
         with fake._lock:

@@ -277,10 +277,10 @@ def test_ids_are_escaped_into_the_path_not_refused(tmp_path, server):
     """Hostile-looking ids stay one id inside /paper/…: escaped, never resolved as dot segments or a query."""
     for bad in ["../../etc/passwd", "ARXIV:1608.00859?fields=x", "abc def", "DOI:10.1/../../x", "#frag"]:
         with pytest.raises(PaperNotFound):
-            client(server, tmp_path).paper(bad)
+            client(server, tmp_path).edges(bad, "references")
     for r in server.log:
-        assert r["path"].startswith("/graph/v1/paper/") and "/../" not in r["path"]
-        assert r["query"]["fields"].startswith("paperId,")
+        assert r["path"].startswith("/graph/v1/paper/") and r["path"].endswith("/references")
+        assert "/../" not in r["path"] and r["query"]["fields"].startswith("isInfluential,")
     for bad in ["", " ", "ARXIV:1\n2", ".."]:
         with pytest.raises(SeedError):
             check_paper_id(bad)
@@ -322,3 +322,47 @@ def test_recorded_real_responses_parse(tmp_path):
         assert got[1]["publicationVenue"] is None
         items = c.edges("10.2139/ssrn.2250500", "references")["items"]
         assert items == refs["response"]["data"]
+
+
+# -- one back-off policy, one bound on the attempts of a request ------------------------------------------------------
+@pytest.mark.parametrize(
+    "answers",
+    [
+        [503] * 20,  # urllib3's retries
+        ["truncate"] * 20,  # graphkit's own (a body that is not JSON)
+        [(200, [{"paperId": ["not", "an", "id"]}], {})] * 20,  # graphkit's own (the wrong shape)
+        [503, "truncate", 503, "truncate", 503, "truncate", 503, "truncate"],  # both, in turn
+    ],
+    ids=["5xx", "truncated", "malformed", "mixed"],
+)
+def test_one_request_makes_at_most_retries_plus_one_attempts(server, tmp_path, answers):
+    """Before, urllib3's retries ran inside each of graphkit's: up to (retries + 1)² attempts for one request."""
+    server.script("/paper/batch", *answers)
+    with pytest.raises(S2Unavailable):
+        client(server, tmp_path, max_retries=3, backoff=0).batch(["ARXIV:1608.00859"])
+    assert len(server.requests("POST", "/paper/batch$")) == 4
+
+
+def test_graphkits_own_retries_wait_as_s2_backoff_says(server, tmp_path, monkeypatch):
+    import graphkit.s2 as s2
+
+    slept: list[float] = []
+    monkeypatch.setattr(s2.time, "sleep", slept.append)  # the waits, recorded (the limiter is off: rps 0)
+    server.script("/paper/batch", "truncate", "truncate", "truncate")
+    got = client(server, tmp_path, max_retries=3, backoff=0.5).batch(["ARXIV:1608.00859"])
+    assert got[0] is not None
+    # retries 1, 2, 3: none, then 0.5 × 2, 0.5 × 4 seconds, each plus up to 0.25 s of jitter
+    assert len(slept) == 3 and slept[0] == 0.0
+    assert 1.0 <= slept[1] <= 1.25 and 2.0 <= slept[2] <= 2.25
+
+
+def test_a_callers_session_is_lent_not_changed(server, tmp_path):
+    import requests
+
+    mine = requests.Session()
+    mine.headers["X-Mine"] = "1"
+    adapters, headers = dict(mine.adapters), dict(mine.headers)
+    c = client(server, tmp_path, session=mine)
+    assert c.batch(["ARXIV:1608.00859"])[0] is not None
+    assert dict(mine.adapters) == adapters and dict(mine.headers) == headers  # untouched
+    assert server.log[-1]["headers"].get("X-Mine") == "1"  # and its headers were used
