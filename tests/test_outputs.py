@@ -173,7 +173,7 @@ class _Child:
 
 
 def test_kill_while_writing_leaves_whole_files(tmp_path):
-    fc, lines = synthetic(20, seed=5, heavy=False, few=100, many=(300, 600))  # about 2,600 papers
+    fc, lines = synthetic(16, seed=5, heavy=False, few=40, many=(150, 300))  # about 1,100 papers
     # two versions of the outputs: all 20 seeds, or the first 14
     (tmp_path / "a.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (tmp_path / "b.txt").write_text("\n".join(lines[:14]) + "\n", encoding="utf-8")
