@@ -788,13 +788,12 @@ class S2Client:
         ids: list[str],
         kinds: tuple[str, ...],
         fields: str = PAPER_FIELDS,
-        list_fields: str = PAPER_FIELDS,
         *,
         on_refused=None,
         ageless: bool = False,
     ) -> list[dict | None]:
         """``POST /paper/batch`` with nested lists: each paper with its ``references`` and/or ``citations``
-        (``kinds``) as lists of paper objects with ``list_fields`` — paper fields only, S2 nests no edge details.
+        (``kinds``) as lists of paper objects with :data:`PAPER_FIELDS` — S2 nests no edge details.
 
         Calls of at most 500 ids. S2 carries at most 9,999 citations over a whole answer (later papers' lists come
         back empty or cut) and answers 400 past 10 MB: such a call is split in halves, and a single paper whose own
@@ -804,7 +803,7 @@ class S2Client:
         for kind in kinds:
             if kind not in ("references", "citations"):
                 raise ValueError(kind)
-        nested = ",".join(f"{kind}.{f}" for kind in kinds for f in list_fields.split(","))
+        nested = ",".join(f"{kind}.{f}" for kind in kinds for f in PAPER_FIELDS.split(","))
         out: list[dict | None] = []
         for i in range(0, len(ids), BATCH_MAX):
             out.extend(
@@ -844,12 +843,12 @@ class S2Client:
             ) + self._lists_chunk(chunk[half:], kinds, fields, nested, on_refused, ageless)
         return [p if isinstance(p, dict) and p.get("paperId") else None for p in got]
 
-    def match_title(self, title: str, fields: str = PAPER_FIELDS) -> dict | None:
+    def match_title(self, title: str) -> dict | None:
         """``GET /paper/search/match``: S2's best match for a title (with ``matchScore``), None if none."""
         got = self.request(
             "GET",
             "/paper/search/match",
-            {"query": title, "fields": fields},
+            {"query": title, "fields": PAPER_FIELDS},
             ok404=True,
             check=lambda d: check_answer("match", d),
         )

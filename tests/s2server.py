@@ -20,7 +20,15 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import orjson
+
 from tests.corpus import FixtureCorpus
+
+
+def _dumps(payload) -> bytes:
+    """JSON as S2 sends it: compact, no spaces (as the recorded answers in ``shared/s2/recorded`` are)."""
+    return orjson.dumps(payload)
+
 
 PAPER_FIELDS = {
     "paperId",
@@ -308,7 +316,7 @@ class FakeS2:
                 paper["citations"] = [self._paper(c, nested["citations"]) for c, *_ in rows]
             out.append(paper)
         if nested:
-            size = len(json.dumps(out).encode())
+            size = len(_dumps(out))
             if size > self.batch_max_bytes:
                 return 400, {
                     "error": f"Response would exceed maximum size of {self.batch_max_bytes / 2**20:g} MB. "
@@ -464,7 +472,7 @@ class _Handler(BaseHTTPRequestHandler):
                 time.sleep(fake.faults.slow_seconds)
             elif action == "truncate":
                 status, payload = fake.answer(method, parts.path, query, body)
-                raw = json.dumps(payload).encode()
+                raw = _dumps(payload)
                 entry["status"] = "truncate"
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -486,7 +494,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, entry, status, payload, headers=None):
         entry["status"] = status
-        raw = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        raw = payload if isinstance(payload, bytes) else _dumps(payload)
         try:
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
