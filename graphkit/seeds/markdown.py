@@ -158,7 +158,7 @@ _DEF_LINE = re.compile(
     r"""[ \t]*(?:<[^<>\n]*>|[^\s<]\S*)(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*$""",
     re.MULTILINE,
 )
-_FENCE_LINE = re.compile(r"^ {0,3}(?P<fence>`{3,}(?!.*`)|~{3,})", re.MULTILINE)
+_FENCE_LINE = re.compile(r"^ {0,3}(?P<fence>`{3,}(?!.*`)|~{3,})(?P<rest>.*)$", re.MULTILINE)
 _LABEL_USE = re.compile(r"\[((?:[^\[\]\\\n]|\\.){1,999})\]")
 
 
@@ -182,16 +182,18 @@ def _lift_definitions(text: str) -> tuple[str, dict[str, str]]:
     ('See [TSN][t].\n\n<!-- -->\n<!-- -->\n', {'t': '[t]: https://arxiv.org/abs/1608.00859'})
     >>> _lift_definitions("para\n[t]: http://a\n")[1], _lift_definitions("```\n\n[t]: http://a\n```\n")[1]
     ({}, {})
+    >>> _lift_definitions("```\n```python\n\n[t]: http://a\n```\n")[1]  # a line with an info string closes no fence
+    {}
     """
     if "]:" not in text:
         return text, {}
-    fences = [(m.start(), m.group("fence")) for m in _FENCE_LINE.finditer(text)]
+    fences = [(m.start(), m.group("fence"), m.group("rest")) for m in _FENCE_LINE.finditer(text)]
     closed: list[tuple[int, int]] = []  # spans of fenced code
     open_at, marker = -1, ""
-    for pos, f in fences:
+    for pos, f, rest in fences:
         if open_at < 0:
             open_at, marker = pos, f
-        elif f[0] == marker[0] and len(f) >= len(marker):
+        elif f[0] == marker[0] and len(f) >= len(marker) and not rest.strip():  # a closing fence has no info
             closed.append((open_at, pos))
             open_at = -1
     if open_at >= 0:
