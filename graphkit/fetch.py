@@ -304,20 +304,7 @@ def _fetch_lists(seedlist: SeedList, client: S2Client, progress, chains) -> dict
         got = client.edges(
             pid, kind, on_page=tick, count=count, fields=fields, ageless=ageless or kind == "references"
         )
-        expected = min(count, CITATION_CAP - 1) if kind == "citations" else count
-        if len(got["items"]) < expected or got.get("bounded"):
-            entry = {
-                "paperId": pid,
-                "key": _key_of(seeds, pid),
-                "list": kind,
-                "expected": expected,
-                "got": len(got["items"]),
-            }
-            if got.get("bounded"):
-                entry["stopped"] = f"after {got['pages']} pages (the bound for {count} entries)"
-            short.append(entry)
-        if kind == "citations" and (count > CITATION_CAP or got["cut"]):
-            cut[pid] = count
+        _note_list(got, seeds, pid, kind, count, short, cut)
         return got["items"]
 
     # 3. references: the nested list when it is whole, else page by page
@@ -488,20 +475,7 @@ def _fetch_paged(
             # a list read in more or fewer pages than planned moves the plan, not the bound
             run.planned += got["pages"] - expected_pages
             store[pid] = got["items"]
-            expected = min(count, CITATION_CAP - 1) if kind == "citations" else count
-            if len(got["items"]) < expected or got.get("bounded"):
-                entry = {
-                    "paperId": pid,
-                    "key": _key_of(seeds, pid),
-                    "list": kind,
-                    "expected": expected,
-                    "got": len(got["items"]),
-                }
-                if got.get("bounded"):  # an endless ``next``: stopped at the page bound
-                    entry["stopped"] = f"after {got['pages']} pages (the bound for {count} entries)"
-                short.append(entry)
-            if kind == "citations" and (count > CITATION_CAP or got["cut"]):
-                cut[pid] = count
+            _note_list(got, seeds, pid, kind, count, short, cut)
     return {
         "seeds": seeds,
         "papers": papers,
@@ -512,6 +486,25 @@ def _fetch_paged(
         "meta": {"title": seedlist.title, "date": seedlist.date, "source": seedlist.source},
         "stats": run.stats(lower_bound=lb, paged_bound=lb),
     }
+
+
+def _note_list(got: dict, seeds: dict, pid: str, kind: str, count: int, short: list, cut: dict) -> None:
+    """Record a list read page by page: in ``short`` when it holds fewer items than its count says (citations
+    capped at 9,999) or stopped at the page bound (an endless ``next``); in ``cut`` when S2's cap cut it."""
+    expected = min(count, CITATION_CAP - 1) if kind == "citations" else count
+    if len(got["items"]) < expected or got.get("bounded"):
+        entry = {
+            "paperId": pid,
+            "key": _key_of(seeds, pid),
+            "list": kind,
+            "expected": expected,
+            "got": len(got["items"]),
+        }
+        if got.get("bounded"):
+            entry["stopped"] = f"after {got['pages']} pages (the bound for {count} entries)"
+        short.append(entry)
+    if kind == "citations" and (count > CITATION_CAP or got["cut"]):
+        cut[pid] = count
 
 
 def _key_of(seeds: list[dict], pid: str) -> str:

@@ -473,25 +473,9 @@ def _prose_entries(inline, line: int, path: list[str]) -> list[_Entry]:
     for lk in links:
         if lk.kind == "paper-id":
             title = lk.text if looks_like_title(lk.text) else ""
-            out.append(
-                _Entry(
-                    line,
-                    title,
-                    [lk],
-                    dict(lk.ids),
-                    [text],
-                    path,
-                    [],
-                    None,
-                    None,
-                    False,
-                    True,
-                    raw,
-                    prose=True,
-                )
-            )
+            out.append(_prose_entry(line, title, lk, dict(lk.ids), [text], path, raw))
         else:
-            out.append(_Entry(line, "", [lk], {}, [], path, [], None, None, False, True, "", prose=True))
+            out.append(_prose_entry(line, "", lk, {}, [], path, ""))
     linked = {v for lk in links for v in lk.ids.values()}
     for m in _ARXIV_TEXT.finditer(text):
         if m.group("id") not in linked:
@@ -499,25 +483,15 @@ def _prose_entries(inline, line: int, path: list[str]) -> list[_Entry]:
             lk = _Link("arXiv:" + m.group("id"), "", "paper-id", {"arxiv": m.group("id")})
             named = _NAME_BEFORE.search(text[: m.start()])
             name = named.group("name") if named and _is_name(named.group("name")) else ""
-            out.append(
-                _Entry(
-                    line,
-                    "",
-                    [lk],
-                    {"arxiv": m.group("id")},
-                    [text],
-                    path,
-                    [],
-                    None,
-                    None,
-                    False,
-                    True,
-                    raw,
-                    prose=True,
-                    name=name,
-                )
-            )
+            out.append(_prose_entry(line, "", lk, {"arxiv": m.group("id")}, [text], path, raw, name=name))
     return out
+
+
+def _prose_entry(line, title, link, ids, lines, path, raw, name="") -> _Entry:
+    """One paper (or one link seen) that prose names: no anchors, date, venue or appendix of its own."""
+    return _Entry(
+        line, title, [link], ids, lines, path, [], None, None, False, True, raw, prose=True, name=name
+    )
 
 
 def _make_entry(line, inlines, heads, appendix_level) -> _Entry:
