@@ -71,6 +71,7 @@ class FixtureCorpus:
     index: dict[str, str] = field(default_factory=dict)  # "ARXIV:…", "DOI:…", "CorpusId:…" -> paperId
     count_override: dict[tuple[str, str], int] = field(default_factory=dict)  # (pid, field) -> reported count
     _cites: dict[str, list] | None = None
+    _titles: tuple[dict, list] | None = None
 
     def add(
         self,
@@ -110,7 +111,7 @@ class FixtureCorpus:
             "referenceCount": 0,
         }
         self.refs.setdefault(pid, [])
-        self._cites = None
+        self._cites = self._titles = None
         return pid
 
     def cite(
@@ -139,6 +140,23 @@ class FixtureCorpus:
                     cites.setdefault(cited, []).append((citing, infl, intents, contexts))
             self._cites = cites
         return self._cites.get(pid, [])
+
+    def titles(self) -> tuple[dict, list]:
+        """The papers' normalised titles: ``{title: first paperId}`` and ``[(paperId, title, letter counts)]`` in
+        order, built once (the title match reads them for every query)."""
+        if self._titles is None:
+            from collections import Counter
+
+            from graphkit.seeds import normalise_title
+
+            exact: dict[str, str] = {}
+            rows = []
+            for pid, p in self.papers.items():
+                t = normalise_title(p["title"] or "")
+                exact.setdefault(t, pid)
+                rows.append((pid, t, Counter(t)))
+            self._titles = exact, rows
+        return self._titles
 
     def finalise(self) -> FixtureCorpus:
         """Set every paper's counts from the links (unless overridden, to model S2's wrong counts)."""

@@ -325,22 +325,32 @@ class FakeS2:
         return 200, out
 
     def _match(self, q: str, fields):
+        """The paper whose normalised title is most like ``q`` (difflib's ratio, the first of equals), if it is at
+        least 0.8 like it. An equal title wins at once; the others are bounded by length and by letter counts
+        (difflib's own upper bounds) before the ratio is computed."""
         bad = self._bad_fields(fields, PAPER_FIELDS)
         if bad:
             return bad
         import difflib
+        from collections import Counter
 
         from graphkit.seeds import normalise_title
 
         nq = normalise_title(q)
-        best, score = None, 0.0
-        for pid, p in self.corpus.papers.items():
-            sm = difflib.SequenceMatcher(None, nq, normalise_title(p["title"] or ""), autojunk=False)
-            if sm.real_quick_ratio() <= score or sm.quick_ratio() <= score:
-                continue
-            r = sm.ratio()
-            if r > score:
-                best, score = pid, r
+        exact, rows = self.corpus.titles()
+        best, score = exact.get(nq), 1.0
+        if best is None:
+            cq, lq, score = Counter(nq), len(nq), 0.0
+            for pid, nt, ct in rows:
+                total = lq + len(nt)
+                if total == 0:
+                    continue
+                floor = max(score, 0.8)  # below 0.8 nothing is answered, so no candidate there matters
+                if 2.0 * min(lq, len(nt)) / total < floor or 2.0 * sum((cq & ct).values()) / total < floor:
+                    continue
+                r = difflib.SequenceMatcher(None, nq, nt, autojunk=False).ratio()
+                if r > score:
+                    best, score = pid, r
         if best is None or score < 0.8:
             return 404, {"error": "Title match not found"}
         paper = self._paper(best, fields)

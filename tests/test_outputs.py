@@ -23,7 +23,6 @@ from graphkit.files import atomic_write, remove_stale, temp_name
 from tests.corpus import synthetic
 from tests.s2server import FakeS2
 
-EXE = shutil.which("graphkit", path=str(Path(sys.executable).parent))
 OUTPUTS = [
     "graph.json",
     "graph.graphml",
@@ -111,12 +110,7 @@ def _env() -> dict:
 
 def _build(args: list[str], out: Path) -> float:
     """Run a whole build; how long its writing phase lasted (from graph.json's temporary file to the exit)."""
-    p = subprocess.Popen(
-        [EXE, "build", *args, "-o", str(out)],
-        env=_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    p = _Child(["build", *args, "-o", str(out)])
     while not _writing_started(out) and p.poll() is None:
         time.sleep(0.0005)
     t0 = time.monotonic()
@@ -124,12 +118,27 @@ def _build(args: list[str], out: Path) -> float:
     return time.monotonic() - t0
 
 
-def _writing_started(out: Path) -> bool:
-    """graph.json is the first output written: its temporary file is there."""
+def _inodes(out: Path) -> dict[str, int]:
+    return {n: (out / n).stat().st_ino for n in OUTPUTS if (out / n).exists()}
+
+
+def _replaced(out: Path, before: dict[str, int]) -> int:
+    """How many outputs a build has put in place since ``before`` (each lands by a rename: a new inode)."""
+    now = _inodes(out)
+    return sum(1 for n, ino in now.items() if before.get(n) != ino)
+
+
+def _temporaries(out: Path) -> set[str]:
+    """graph.json's temporary files in ``out`` (graph.json is the first output written)."""
     try:
-        return any(n.startswith(".graph.json.") and n.endswith(".graphkit-tmp") for n in os.listdir(out))
+        return {n for n in os.listdir(out) if n.startswith(".graph.json.") and n.endswith(".graphkit-tmp")}
     except FileNotFoundError:
-        return False
+        return set()
+
+
+def _writing_started(out: Path, before: set[str] = frozenset()) -> bool:
+    """A temporary graph.json that was not there ``before`` (one a killed build left is not this build's)."""
+    return bool(_temporaries(out) - before)
 
 
 def _graphkit_in_child(args: list[str]) -> None:
@@ -145,6 +154,11 @@ def _graphkit_in_child(args: list[str]) -> None:
     main()
 
 
+# what a build imports (numpy and requests among them), imported once in the fork server rather than in each child;
+# and pytest, which each child would otherwise import again as the __main__ of `python -m pytest`
+_BUILD_MODULES = ("cli", "pipeline", "render", "s2", "fetch", "graph", "layout", "export", "discover", "lineage")
+
+
 class _Child:
     """A ``graphkit`` process as ``subprocess.Popen`` shows one (``poll``, ``send_signal``, ``wait``), started by
     forking a server that has graphkit imported: the same command and code path as the console script, without
@@ -157,7 +171,7 @@ class _Child:
 
         if _Child._ctx is None:
             _Child._ctx = multiprocessing.get_context("forkserver")
-            _Child._ctx.set_forkserver_preload(["graphkit.cli", "graphkit.pipeline", "graphkit.render"])
+            _Child._ctx.set_forkserver_preload(["pytest", *(f"graphkit.{m}" for m in _BUILD_MODULES)])
         self.p = _Child._ctx.Process(target=_graphkit_in_child, args=(args,))
         self.p.start()
 
@@ -199,6 +213,9 @@ def test_kill_while_writing_leaves_whole_files(tmp_path):
         )  # the references, and a warm cache for both
     shutil.copytree(tmp_path / "ref-a", out)  # the version a kill must otherwise leave whole
     ref = {v: {n: (tmp_path / f"ref-{v}" / n).read_bytes() for n in OUTPUTS} for v in "ab"}
+    for version in ref.values():
+        for name, data in version.items():
+            _parse(name, data)
     assert all(ref["a"][n] != ref["b"][n] for n in ("graph.json", "graph.graphml", "papers.csv"))
 
     def run(version: str) -> _Child:  # --offline: straight from the cache to writing
@@ -224,19 +241,24 @@ def test_kill_while_writing_leaves_whole_files(tmp_path):
     while kills < 20 and tries < 40:
         tries += 1
         version = "ab"[tries % 2]
+        left, before = _temporaries(out), _inodes(out)
         p = run(version)
-        while not _writing_started(out) and p.poll() is None:
+        while not _writing_started(out, left) and p.poll() is None:
             time.sleep(0.0005)
-        time.sleep(rng.uniform(0, writing))
+        if tries % 3:  # at a random moment of the writing
+            time.sleep(rng.uniform(0, writing))
+        else:  # the moment the k-th file is replaced, however slow the machine is today: some new, some old
+            k = rng.randint(1, len(OUTPUTS) - 1)
+            while _replaced(out, before) < k and p.poll() is None:
+                time.sleep(0.0005)
         if p.poll() is None:
             p.send_signal(signal.SIGKILL)
             kills += 1
         p.wait(60)
         names = set(OUTPUTS) & set(os.listdir(out))
         versions = set()
-        for name in names:
+        for name in names:  # each file is one of the two whole versions (which parse: checked below)
             data = (out / name).read_bytes()
-            _parse(name, data)
             if (
                 name == "report.md"
             ):  # its "What changed" section depends on the build before: compare the rest
