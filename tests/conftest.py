@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,13 @@ from tests.s2server import FakeS2
 ROOT = Path(__file__).resolve().parents[1]
 POST = ROOT / "examples" / "video-classification" / "post.md"
 NO_MATCH = "Spatiotemporal Pyramid Network for Video Action Recognition"
+
+
+def pytest_configure(config):
+    """Full collections rarely: the session's heavy corpora (tens of thousands of papers) stay alive, and each full
+    collection would walk them all again (a third of some tests' time). The graphkit command runs without the
+    cyclic GC for the same reason."""
+    gc.set_threshold(50_000, 20, 1_000)
 
 
 @pytest.fixture(autouse=True)

@@ -94,15 +94,20 @@ def test_declared_lineage_keeps_its_details(post_corpus, post_seeds, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def small():
+def small(tmp_path_factory):
+    """A 30-seed synthetic corpus (about 7,900 papers), its id list, and the paged plan's graph of it."""
     fc, lines = synthetic(30, seed=3, heavy=False)
-    return fc, parse_id_list("\n".join(lines) + "\n")
+    sl = parse_id_list("\n".join(lines) + "\n")
+    with FakeS2(fc) as srv:
+        paged = shape(
+            build_graph(fetch_corpus(sl, client(srv, tmp_path_factory.mktemp("paged")), detail="full"))
+        )
+    return fc, sl, paged
 
 
 def test_answers_over_10_mb_are_split(small, tmp_path):
-    fc, sl = small
+    fc, sl, want = small
     with FakeS2(fc) as srv:
-        want = shape(build_graph(fetch_corpus(sl, client(srv, tmp_path / "a"), detail="full")))
         srv.batch_max_bytes = 60_000  # about ten seeds' lists a call
         n = len(srv.log)
         got = build_graph(fetch_corpus(sl, client(srv, tmp_path / "b")))
@@ -112,9 +117,8 @@ def test_answers_over_10_mb_are_split(small, tmp_path):
 
 
 def test_one_paper_over_10_mb_has_its_lists_read_by_pages(small, tmp_path):
-    fc, sl = small
+    fc, sl, want = small
     with FakeS2(fc) as srv:
-        want = shape(build_graph(fetch_corpus(sl, client(srv, tmp_path / "a"), detail="full")))
         srv.batch_max_bytes = 2_000  # no paper's lists fit: metadata by batch, every list by pages
         corpus = fetch_corpus(sl, client(srv, tmp_path / "b"))
     assert shape(build_graph(corpus)) == want
@@ -124,9 +128,8 @@ def test_one_paper_over_10_mb_has_its_lists_read_by_pages(small, tmp_path):
 def test_lists_cut_by_the_batch_wide_cap_are_completed(small, tmp_path):
     """Verify, never trust: a server whose batch-wide cap is lower than planned for cuts or empties later lists;
     each is found short of its count and completed through the paged endpoint."""
-    fc, sl = small
+    fc, sl, want = small
     with FakeS2(fc) as srv:
-        want = shape(build_graph(fetch_corpus(sl, client(srv, tmp_path / "a"), detail="full")))
         srv.batch_citations = 1_500
         n = len(srv.log)
         corpus = fetch_corpus(sl, client(srv, tmp_path / "b"))
@@ -136,7 +139,7 @@ def test_lists_cut_by_the_batch_wide_cap_are_completed(small, tmp_path):
 
 
 def test_fake_server_nests_paper_fields_only(small):
-    fc, _ = small
+    fc, _, _ = small
     pid = next(iter(fc.papers))
     with FakeS2(fc) as srv:
         url = srv.url + "/paper/batch"

@@ -156,7 +156,18 @@ def _graphkit_in_child(args: list[str]) -> None:
 
 # what a build imports (numpy and requests among them), imported once in the fork server rather than in each child;
 # and pytest, which each child would otherwise import again as the __main__ of `python -m pytest`
-_BUILD_MODULES = ("cli", "pipeline", "render", "s2", "fetch", "graph", "layout", "export", "discover", "lineage")
+_BUILD_MODULES = (
+    "cli",
+    "pipeline",
+    "render",
+    "s2",
+    "fetch",
+    "graph",
+    "layout",
+    "export",
+    "discover",
+    "lineage",
+)
 
 
 class _Child:
