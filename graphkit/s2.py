@@ -150,6 +150,11 @@ class Limiter:
         delay = slot - now
         if delay > 0:
             self.sleep(delay)
+            woke = self.clock()
+            # slept past the slot (a busy machine): the next start keeps its distance from this one
+            if woke > slot:
+                with self._lock:
+                    self._next = max(self._next, woke + self.interval)
         return delay
 
     def push_back(self, seconds: float) -> None:
