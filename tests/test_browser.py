@@ -57,22 +57,52 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def _tab():
+    """One Chromium and one tab for the module: each test loads its page into the same tab (a new tab costs
+    Chromium a new renderer process, about 0.9 CPU-seconds a page on this machine)."""
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
+        yield b.new_page()
         b.close()
 
 
+class _Tab:
+    """The module's tab, with what a test's pages say: console errors, requests, dialogs (dismissed)."""
+
+    def __init__(self, page):
+        self.page = page
+        self.seen = {"errors": [], "requests": [], "dialogs": []}
+        seen = self.seen
+        self._handlers = [
+            ("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None),
+            ("pageerror", lambda e: seen["errors"].append(str(e))),
+            ("request", lambda r: seen["requests"].append(r.url)),
+            ("dialog", lambda dlg: (seen["dialogs"].append(dlg.message), dlg.dismiss())),
+        ]
+        for event, handler in self._handlers:
+            page.on(event, handler)
+
+    def release(self) -> None:
+        """Stop listening, leave the page, park the mouse: the next test starts from a blank tab."""
+        for event, handler in self._handlers:
+            self.page.remove_listener(event, handler)
+        self.page.goto("about:blank")
+        self.page.mouse.move(0, 0)
+
+
+@pytest.fixture
+def browser(_tab):
+    tab = _Tab(_tab)
+    yield tab
+    tab.release()
+
+
 def open_map(browser, url, width=1280):
-    page = browser.new_page(viewport={"width": width, "height": 800})
-    seen = {"errors": [], "requests": [], "dialogs": []}
-    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
-    page.on("request", lambda r: seen["requests"].append(r.url))
-    page.on("dialog", lambda dlg: (seen["dialogs"].append(dlg.message), dlg.dismiss()))
+    """Load ``url`` into the test's tab at ``width`` × 800; the page and what it says (errors, requests, dialogs)."""
+    page = browser.page
+    page.set_viewport_size({"width": width, "height": 800})
     page.goto(url)
-    return page, seen
+    return page, browser.seen
 
 
 def test_drawn_offline_silent_and_settled(site, browser):
@@ -94,7 +124,6 @@ def test_drawn_offline_silent_and_settled(site, browser):
     page.screenshot(path=str(ARTIFACTS / "map.png"))
     assert seen["errors"] == []
     assert all(u.startswith(("file:", "data:")) for u in seen["requests"]), seen["requests"]
-    page.close()
 
 
 def test_hostile_title_is_text_in_tooltip_and_search(site, browser):
@@ -118,7 +147,6 @@ def test_hostile_title_is_text_in_tooltip_and_search(site, browser):
     assert page.evaluate("document.querySelectorAll('#gk-results img').length") == 0
     assert page.evaluate("window.__pwned") is None and seen["dialogs"] == []
     assert seen["errors"] == []
-    page.close()
 
 
 def test_search_focuses_and_click_highlights(site, browser):
@@ -141,7 +169,6 @@ def test_search_focuses_and_click_highlights(site, browser):
     dimmed = page.evaluate("graphkit.nodes.get().filter(n => n.font && n.font.color === '#c2c8d0').length")
     assert 0 < dimmed < len(site["view"]["nodes"])  # ancestors and descendants lit, the rest dimmed
     assert seen["errors"] == []
-    page.close()
 
 
 def test_works_in_a_700px_iframe(site, browser):
@@ -157,7 +184,6 @@ def test_works_in_a_700px_iframe(site, browser):
     page.screenshot(path=str(ARTIFACTS / "map-700px-iframe.png"))
     assert seen["errors"] == []
     assert all(u.startswith(("file:", "data:")) for u in seen["requests"])
-    page.close()
 
 
 @pytest.fixture(scope="module")
@@ -193,7 +219,6 @@ def test_example_post_map_acceptance(post_site, browser):
     assert page.text_content("#gk-legend").count("5 基本网络") == 1
     assert seen["errors"] == []
     assert all(u.startswith(("file:", "data:")) for u in seen["requests"]), seen["requests"]
-    page.close()
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -255,7 +280,6 @@ def test_map_reads_well_at_embedded_and_full_width(request, browser, which, widt
     assert f["crossings"] <= 2000, f
     assert f["coverage"] >= 0.6, f
     assert seen["errors"] == [] and all(u.startswith(("file:", "data:")) for u in seen["requests"])
-    page.close()
 
 
 def test_lineage_is_the_strongest_mark_and_the_rest_appears_on_hover(browser, example_map):
@@ -307,7 +331,6 @@ def test_lineage_is_the_strongest_mark_and_the_rest_appears_on_hover(browser, ex
     frame.wait_for_timeout(100)
     assert measure(frame)["coverage"] >= 0.6
     assert seen["errors"] == []
-    page.close()
 
 
 def test_svg_renders_like_the_page(browser, example_map):
@@ -323,4 +346,3 @@ def test_svg_renders_like_the_page(browser, example_map):
     }
     assert {"TSN", "TSM", "C3D", "I3D", "P3D"} <= names
     assert svg.stat().st_size < 400_000 and seen["errors"] == [] and seeds
-    page.close()
