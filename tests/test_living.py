@@ -328,20 +328,15 @@ def test_max_age_refreshes_only_what_changed(post_seeds, tmp_path):
 
 def test_an_interrupted_refresh_resumes_without_asking_twice(post_corpus, post_seeds, tmp_path):
     import copy
-    import os
     import signal
-    import subprocess
-    import sys
     import time
 
+    from tests.children import Child
     from tests.conftest import POST
 
-    exe = str(Path(sys.executable).with_name("graphkit"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("S2_", "GRAPHKIT_"))}
     fc = copy.deepcopy(post_corpus)
     keys = {s.key: fc.resolve(s.api_id) for s in post_seeds.papers if s.api_id and fc.resolve(s.api_id)}
     args = [
-        exe,
         "build",
         str(POST),
         "-o",
@@ -364,9 +359,7 @@ def test_an_interrupted_refresh_resumes_without_asking_twice(post_corpus, post_s
         uninterrupted = len(srv.log) - n0
         srv.latency = 0.05
         n = len(srv.log)
-        p = subprocess.Popen(
-            [*args, "--api-url", srv.url], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
+        p = Child([*args, "--api-url", srv.url], capture=False)
         t = time.monotonic()
         while len(srv.log) - n < uninterrupted // 2 and p.poll() is None and time.monotonic() - t < 60:
             time.sleep(0.01)
@@ -375,7 +368,8 @@ def test_an_interrupted_refresh_resumes_without_asking_twice(post_corpus, post_s
         srv.latency = 0.0
         first = len(srv.log) - n
         assert 0 < first < uninterrupted  # killed mid-refresh
-        r = subprocess.run([*args, "--api-url", srv.url], env=env, capture_output=True, text=True, timeout=60)
-        assert r.returncode == 0, r.stderr
+        p = Child([*args, "--api-url", srv.url])
+        _, err = p.communicate(timeout=60)
+        assert p.returncode == 0, err
         total = len(srv.log) - n
     assert total <= uninterrupted + 1  # the rerun asks for nothing the killed run already refreshed

@@ -20,6 +20,7 @@ import pytest
 
 from graphkit.errors import OutputError
 from graphkit.files import atomic_write, remove_stale, temp_name
+from tests.children import Child
 from tests.corpus import synthetic
 from tests.s2server import FakeS2
 
@@ -110,7 +111,7 @@ def _env() -> dict:
 
 def _build(args: list[str], out: Path) -> float:
     """Run a whole build; how long its writing phase lasted (from graph.json's temporary file to the exit)."""
-    p = _Child(["build", *args, "-o", str(out)])
+    p = Child(["build", *args, "-o", str(out)], capture=False)
     while not _writing_started(out) and p.poll() is None:
         time.sleep(0.0005)
     t0 = time.monotonic()
@@ -139,62 +140,6 @@ def _temporaries(out: Path) -> set[str]:
 def _writing_started(out: Path, before: set[str] = frozenset()) -> bool:
     """A temporary graph.json that was not there ``before`` (one a killed build left is not this build's)."""
     return bool(_temporaries(out) - before)
-
-
-def _graphkit_in_child(args: list[str]) -> None:
-    """The ``graphkit`` command, run in a process forked from the fork server (graphkit already imported there)."""
-    for k in [k for k in os.environ if k.startswith(("S2_", "GRAPHKIT_"))]:
-        del os.environ[k]
-    null = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, 1)
-    os.dup2(null, 2)
-    from graphkit.cli import main
-
-    sys.argv = ["graphkit", *args]
-    main()
-
-
-# what a build imports (numpy and requests among them), imported once in the fork server rather than in each child;
-# and pytest, which each child would otherwise import again as the __main__ of `python -m pytest`
-_BUILD_MODULES = (
-    "cli",
-    "pipeline",
-    "render",
-    "s2",
-    "fetch",
-    "graph",
-    "layout",
-    "export",
-    "discover",
-    "lineage",
-)
-
-
-class _Child:
-    """A ``graphkit`` process as ``subprocess.Popen`` shows one (``poll``, ``send_signal``, ``wait``), started by
-    forking a server that has graphkit imported: the same command and code path as the console script, without
-    an interpreter's start-up and imports (0.5 s) for each of the kill loop's runs."""
-
-    _ctx = None
-
-    def __init__(self, args: list[str]) -> None:
-        import multiprocessing
-
-        if _Child._ctx is None:
-            _Child._ctx = multiprocessing.get_context("forkserver")
-            _Child._ctx.set_forkserver_preload(["pytest", *(f"graphkit.{m}" for m in _BUILD_MODULES)])
-        self.p = _Child._ctx.Process(target=_graphkit_in_child, args=(args,))
-        self.p.start()
-
-    def poll(self) -> int | None:
-        return self.p.exitcode
-
-    def send_signal(self, sig: int) -> None:
-        os.kill(self.p.pid, sig)
-
-    def wait(self, timeout: float) -> int | None:
-        self.p.join(timeout)
-        return self.p.exitcode
 
 
 def test_kill_while_writing_leaves_whole_files(tmp_path):
@@ -229,8 +174,8 @@ def test_kill_while_writing_leaves_whole_files(tmp_path):
             _parse(name, data)
     assert all(ref["a"][n] != ref["b"][n] for n in ("graph.json", "graph.graphml", "papers.csv"))
 
-    def run(version: str) -> _Child:  # --offline: straight from the cache to writing
-        return _Child(
+    def run(version: str) -> Child:  # --offline: straight from the cache to writing
+        return Child(
             [
                 "build",
                 str(tmp_path / f"{version}.txt"),
@@ -243,7 +188,8 @@ def test_kill_while_writing_leaves_whole_files(tmp_path):
                 "--offline",
                 "--formats",
                 "all",
-            ]
+            ],
+            capture=False,
         )
 
     rng = random.Random(12)

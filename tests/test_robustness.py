@@ -6,13 +6,8 @@ Every server here is the loopback FIXTURE server; request loops are bounded by t
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -23,10 +18,9 @@ from graphkit.fetch import fetch_corpus
 from graphkit.graph import build_graph, save_graph
 from graphkit.s2 import S2Client
 from graphkit.seeds import parse_id_list
+from tests.children import Child
 from tests.corpus import FixtureCorpus, synthetic
 from tests.s2server import FakeClock, FakeS2, Faults
-
-EXE = shutil.which("graphkit", path=str(Path(sys.executable).parent))
 
 
 @pytest.fixture(scope="module")
@@ -177,16 +171,11 @@ def _log_key(r):
     return (r["method"], r["path"], json.dumps(r["query"], sort_keys=True), r["body"])
 
 
-def _build(url, post, out, cache, *extra, **kw):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("S2_", "GRAPHKIT_"))}
-    env.update(S2_API_URL=url, S2_RPS="0")
-    return subprocess.Popen(
-        [EXE, "build", str(post), "-o", str(out), "--cache-dir", str(cache), *extra],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        **kw,
+def _build(url, post, out, cache, *extra) -> Child:
+    """``graphkit build`` in a child process (forked: see tests/children.py), against ``url``, unpaced."""
+    return Child(
+        ["build", str(post), "-o", str(out), "--cache-dir", str(cache), *extra],
+        env={"S2_API_URL": url, "S2_RPS": "0"},
     )
 
 
