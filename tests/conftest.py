@@ -58,3 +58,16 @@ def post_server(post_corpus):
 def heavy_post_corpus(post_seeds):
     """The example post's FIXTURE corpus with four seeds cited 3,100–11,500 times (about 27,000 papers)."""
     return with_heavy_citers(from_seedlist(post_seeds, no_match=(NO_MATCH,), hostile=True), post_seeds)
+
+
+@pytest.fixture(scope="session")
+def heavy_lists_build(heavy_post_corpus, tmp_path_factory):
+    """A cold build of the heavy example post with the batch plan (``collect``, as ``graphkit build`` runs it),
+    and every request the loopback server received for it. Read, never changed, by the tests that use it."""
+    from graphkit.pipeline import collect
+    from graphkit.s2 import S2Client
+
+    cache = tmp_path_factory.mktemp("heavy-lists") / "cache"
+    with FakeS2(heavy_post_corpus) as srv:
+        got = collect(str(POST), S2Client(srv.url, cache_dir=cache, rps=0, backoff=0.01))
+        return got, list(srv.log)

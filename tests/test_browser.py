@@ -223,7 +223,9 @@ def test_example_post_map_acceptance(post_site, browser):
 
 # ----------------------------------------------------------------------------------------------------------------
 # What a reader sees, measured in the page at the embedded size (760×640 iframe) and at full width (1280×800).
-def _post_map(tmp_path_factory, corpus, name):
+def _post_map(tmp_path_factory, name, *, corpus=None, built=None):
+    """The example post's map, with its declared lineages: built from ``corpus`` on loopback, or from a graph
+    ``built`` already (a copy of it: analysing names papers)."""
     from graphkit.lineage import read_lineages
     from graphkit.pipeline import analyse, collect, write_site
     from graphkit.s2 import S2Client
@@ -231,23 +233,25 @@ def _post_map(tmp_path_factory, corpus, name):
 
     root = Path(__file__).resolve().parents[1] / "examples" / "video-classification"
     d = tmp_path_factory.mktemp(name)
-    with FakeS2(corpus) as srv:
-        got = collect(str(root / "post.md"), S2Client(srv.url, cache_dir=d / "cache", rps=0))
+    if built is None:
+        with FakeS2(corpus) as srv:
+            built = collect(str(root / "post.md"), S2Client(srv.url, cache_dir=d / "cache", rps=0))
+    G = built.graph.copy()
     aliases: dict = {}
-    results = analyse(got.graph, chains=read_lineages(root / "lineages.txt", aliases), aliases=aliases)
-    site = write_site(got.graph, d / "site", results, title=got.seeds.title)
+    results = analyse(G, chains=read_lineages(root / "lineages.txt", aliases), aliases=aliases)
+    site = write_site(G, d / "site", results, title=built.seeds.title)
     (d / "site" / "embed.html").write_text(embed_page(), encoding="utf-8")
-    return {"dir": d / "site", "G": got.graph, "results": results, "html": site["html"]}
+    return {"dir": d / "site", "G": G, "results": results, "html": site["html"]}
 
 
 @pytest.fixture(scope="module")
 def example_map(tmp_path_factory, post_corpus):
-    return _post_map(tmp_path_factory, post_corpus, "example")
+    return _post_map(tmp_path_factory, "example", corpus=post_corpus)
 
 
 @pytest.fixture(scope="module")
-def heavy_map(tmp_path_factory, heavy_post_corpus):
-    m = _post_map(tmp_path_factory, heavy_post_corpus, "heavy")
+def heavy_map(tmp_path_factory, heavy_lists_build):
+    m = _post_map(tmp_path_factory, "heavy", built=heavy_lists_build[0])
     assert m["G"].number_of_nodes() > 25_000  # the field as it is: four seeds cited thousands of times
     return m
 
