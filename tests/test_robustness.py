@@ -61,14 +61,26 @@ def _without_details(corpus: dict) -> dict:
     return corpus
 
 
+@pytest.fixture(scope="module")
+def fault_free(small, tmp_path_factory):
+    """The small corpus's graph (saved as graph.json) from a server without faults: every edge's details, and
+    none (as the batch plan leaves them)."""
+    fc, lines = small
+    tmp = tmp_path_factory.mktemp("fault-free")
+    with FakeS2(fc) as clean:
+        corpus = fetch_corpus(
+            parse_id_list(lines), S2Client(clean.url, cache_dir=tmp / "c", rps=0), detail="full"
+        )
+    full = graph_bytes(corpus, tmp, "full.json")
+    return {"full": full, "lists": graph_bytes(_without_details(corpus), tmp, "lists.json")}
+
+
 @pytest.mark.parametrize("detail", ["lists", "full"])
 @pytest.mark.parametrize("rate", [0.1, 0.3])
-def test_faults_at_a_rate_give_the_fault_free_graph(small, tmp_path, rate, detail):
+def test_faults_at_a_rate_give_the_fault_free_graph(small, fault_free, tmp_path, rate, detail):
     fc, lines = small
     sl = parse_id_list(lines)
-    with FakeS2(fc) as clean:
-        want = fetch_corpus(sl, S2Client(clean.url, cache_dir=tmp_path / "a", rps=0), detail="full")
-    want = graph_bytes(_without_details(want) if detail == "lists" else want, tmp_path, "a.json")
+    want = fault_free[detail]
     faults = Faults(rate=rate, seed=11, slow_seconds=0.8)
     clock = FakeClock()  # Retry-After (1 s) is waited out on the fake clock
     with FakeS2(fc, faults=faults, clock=clock) as srv:
