@@ -72,6 +72,7 @@ class FixtureCorpus:
     count_override: dict[tuple[str, str], int] = field(default_factory=dict)  # (pid, field) -> reported count
     _cites: dict[str, list] | None = None
     _titles: tuple[dict, list] | None = None
+    _cited: dict[str, set] = field(default_factory=dict)  # citing -> the papers it cites (refs, as a set)
 
     def add(
         self,
@@ -117,8 +118,10 @@ class FixtureCorpus:
     def cite(
         self, citing: str, cited: str, influential: bool = False, intents=("background",), contexts=()
     ) -> None:
-        if citing == cited or any(c == cited for c, *_ in self.refs[citing]):
+        cited_by_it = self._cited.setdefault(citing, set())
+        if citing == cited or cited in cited_by_it:
             return
+        cited_by_it.add(cited)
         self.refs[citing].append((cited, influential, list(intents), list(contexts)))
         self._cites = None
 

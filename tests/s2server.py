@@ -227,6 +227,7 @@ class FakeS2:
 
     # -- the API -------------------------------------------------------------------------------------------
     def answer(self, method: str, path: str, query: dict, body: bytes) -> tuple[int, object]:
+        """A status and its JSON payload (a batch answer with lists comes already encoded, as bytes)."""
         m = re.fullmatch(r"/graph/v1(/.*)", path)
         if not m:
             return 404, {"message": "Not Found"}
@@ -316,12 +317,13 @@ class FakeS2:
                 paper["citations"] = [self._paper(c, nested["citations"]) for c, *_ in rows]
             out.append(paper)
         if nested:
-            size = len(_dumps(out))
-            if size > self.batch_max_bytes:
+            raw = _dumps(out)  # sent as it is: encoded once
+            if len(raw) > self.batch_max_bytes:
                 return 400, {
                     "error": f"Response would exceed maximum size of {self.batch_max_bytes / 2**20:g} MB. "
                     "Please request fewer papers or fields."
                 }
+            return 200, raw
         return 200, out
 
     def _match(self, q: str, fields):
@@ -482,7 +484,7 @@ class _Handler(BaseHTTPRequestHandler):
                 time.sleep(fake.faults.slow_seconds)
             elif action == "truncate":
                 status, payload = fake.answer(method, parts.path, query, body)
-                raw = _dumps(payload)
+                raw = payload if isinstance(payload, bytes) else _dumps(payload)
                 entry["status"] = "truncate"
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
