@@ -72,7 +72,7 @@ class FixtureCorpus:
     count_override: dict[tuple[str, str], int] = field(default_factory=dict)  # (pid, field) -> reported count
     _cites: dict[str, list] | None = None
     _titles: tuple[dict, list] | None = None
-    _cited: dict[str, set] = field(default_factory=dict)  # citing -> the papers it cites (refs, as a set)
+    _cited: set[tuple[str, str]] = field(default_factory=set)  # (citing, cited): the links in refs, as a set
 
     def add(
         self,
@@ -118,10 +118,9 @@ class FixtureCorpus:
     def cite(
         self, citing: str, cited: str, influential: bool = False, intents=("background",), contexts=()
     ) -> None:
-        cited_by_it = self._cited.setdefault(citing, set())
-        if citing == cited or cited in cited_by_it:
+        if citing == cited or (citing, cited) in self._cited:
             return
-        cited_by_it.add(cited)
+        self._cited.add((citing, cited))
         self.refs[citing].append((cited, influential, list(intents), list(contexts)))
         self._cites = None
 

@@ -151,6 +151,7 @@ class FakeS2:
         self._tokens = burst
         self._last = clock()
         self._httpd: ThreadingHTTPServer | None = None
+        self._handler: type | None = None
         self._thread: threading.Thread | None = None
 
     # -- control -------------------------------------------------------------------------------------------
@@ -164,6 +165,7 @@ class FakeS2:
         class Handler(_Handler):
             fake = server
 
+        self._handler = Handler
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
@@ -176,6 +178,9 @@ class FakeS2:
         if self._httpd:
             self._httpd.shutdown()
             self._httpd.server_close()
+            # a class is part of a reference cycle (its __mro__): without this, the handler class would keep the
+            # server, and with it the corpus and the log, alive until the next full garbage collection
+            self._handler.fake = None
 
     def __enter__(self) -> FakeS2:
         return self.start()
