@@ -51,6 +51,12 @@ def _run(args: list[str], env: dict, out: str, err: str) -> None:
     main()
 
 
+def _temp_file(suffix: str) -> str:
+    fd, path = tempfile.mkstemp(prefix="graphkit-child-", suffix=suffix)
+    os.close(fd)
+    return path
+
+
 class Child:
     """``graphkit ARGS`` as ``subprocess.Popen`` shows a process: ``poll``, ``send_signal``, ``wait``,
     ``communicate`` (stdout and stderr as text) and ``returncode`` (``-N`` when signal N ended it).
@@ -66,17 +72,10 @@ class Child:
             _context.set_forkserver_preload(list(PRELOAD))
         self._out = self._err = os.devnull
         if capture:
-            fd, self._out = tempfile.mkstemp(prefix="graphkit-child-", suffix=".out")
-            os.close(fd)
-            fd, self._err = tempfile.mkstemp(prefix="graphkit-child-", suffix=".err")
-            os.close(fd)
+            self._out, self._err = (_temp_file(suffix) for suffix in (".out", ".err"))
         self.args = [str(a) for a in args]
         self.p = _context.Process(target=_run, args=(self.args, dict(env or {}), self._out, self._err))
         self.p.start()
-
-    @property
-    def pid(self) -> int:
-        return self.p.pid
 
     @property
     def returncode(self) -> int | None:
