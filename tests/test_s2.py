@@ -273,6 +273,24 @@ def test_limiter_on_a_fake_clock():
     assert [off.wait() for _ in range(5)] == [0.0] * 5 and off.interval == 0.0
 
 
+def test_a_start_that_slept_past_its_slot_keeps_the_next_an_interval_away():
+    """A busy machine wakes a sleeper late: the request after it still starts a whole interval later."""
+    clk = FakeClock()
+    late = iter([0.05])  # the first sleep overshoots by 50 ms, the others are exact
+
+    def sleep(seconds):
+        clk.sleep(seconds + next(late, 0.0))
+
+    lim = Limiter(5.0, margin=1.0, clock=clk, sleep=sleep)
+    starts = []
+    for _ in range(4):
+        lim.wait()
+        starts.append(clk())
+    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    assert gaps[0] == pytest.approx(0.25)  # the late one
+    assert min(gaps) == pytest.approx(0.2)  # never closer than 1/rps (was 0.15 after the late one)
+
+
 def test_ids_are_escaped_into_the_path_not_refused(tmp_path, server):
     """Hostile-looking ids stay one id inside /paper/…: escaped, never resolved as dot segments or a query."""
     for bad in ["../../etc/passwd", "ARXIV:1608.00859?fields=x", "abc def", "DOI:10.1/../../x", "#frag"]:
