@@ -144,19 +144,15 @@ class FixtureCorpus:
         return self._cites.get(pid, [])
 
     def titles(self) -> tuple[dict, list]:
-        """The papers' normalised titles: ``{title: first paperId}`` and ``[(paperId, title, letter counts)]`` in
-        order, built once (the title match reads them for every query)."""
+        """The papers' normalised titles: ``{title: first paperId}`` and ``[(paperId, title)]`` in order, built
+        once (the title match reads them for every query)."""
         if self._titles is None:
-            from collections import Counter
-
             from graphkit.seeds import normalise_title
 
+            rows = [(pid, normalise_title(p["title"] or "")) for pid, p in self.papers.items()]
             exact: dict[str, str] = {}
-            rows = []
-            for pid, p in self.papers.items():
-                t = normalise_title(p["title"] or "")
+            for pid, t in rows:
                 exact.setdefault(t, pid)
-                rows.append((pid, t, Counter(t)))
             self._titles = exact, rows
         return self._titles
 

@@ -348,12 +348,15 @@ class FakeS2:
         best, score = exact.get(nq), 1.0
         if best is None:
             cq, lq, score = Counter(nq), len(nq), 0.0
-            for pid, nt, ct in rows:
+            for pid, nt in rows:
                 total = lq + len(nt)
                 if total == 0:
                     continue
                 floor = max(score, 0.8)  # below 0.8 nothing is answered, so no candidate there matters
-                if 2.0 * min(lq, len(nt)) / total < floor or 2.0 * sum((cq & ct).values()) / total < floor:
+                if (
+                    2.0 * min(lq, len(nt)) / total < floor
+                    or 2.0 * sum((cq & Counter(nt)).values()) / total < floor
+                ):
                     continue
                 r = difflib.SequenceMatcher(None, nq, nt, autojunk=False).ratio()
                 if r > score:
