@@ -105,10 +105,6 @@ def _unchanged(report: bytes) -> bytes:
     return re.sub(rb"## What changed since [^\n]*\n.*?(?=^## |\Z)", b"", report, flags=re.S | re.M)
 
 
-def _env() -> dict:
-    return {k: v for k, v in os.environ.items() if not k.startswith(("S2_", "GRAPHKIT_"))}
-
-
 def _build(args: list[str], out: Path) -> float:
     """Run a whole build; how long its writing phase lasted (from graph.json's temporary file to the exit)."""
     p = Child(["build", *args, "-o", str(out)], capture=False)
