@@ -180,18 +180,9 @@ def front_matter(source: str) -> dict:
             head = f.read(65_536)
     except OSError:
         return {}
-    if not head.startswith("---"):
-        return {}
-    end = head.find("\n---", 3)
-    if end < 0:
-        return {}
-    import yaml
+    from .seeds.frontmatter import split_front_matter
 
-    try:
-        loaded = yaml.safe_load(head[3:end])
-    except yaml.YAMLError:
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
+    return split_front_matter(head)[0]
 
 
 def source_slug(source: str) -> str:

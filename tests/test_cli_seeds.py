@@ -31,7 +31,7 @@ def test_seeds_table_groups_by_section():
     r = CliRunner().invoke(cli, ["seeds", str(POST)])
     assert r.exit_code == 0
     lines = r.stdout.splitlines()
-    assert lines[-1] == "83 papers: 65 arXiv, 4 Semantic Scholar, 14 title only; 9 skipped"
+    assert lines[-1] == "83 papers: 65 arXiv, 4 Semantic Scholar, 14 title only; 13 skipped"
     assert "5 基本网络 / 5.4 双流法" in lines
     assert any("arXiv:1608.00859" in ln and "TSN" in ln for ln in lines)
 

@@ -184,6 +184,7 @@ def test_other_style_post():
         "title:Is Space-Time Attention All You Need for Video Understanding?",  # table row, title only
     ]
     assert [(s.reason, s.text) for s in sl.skipped] == [
+        ("homepage", "Some intro text with a link to my homepage that is not a seed."),  # a paragraph's link
         ("code repository", "mmaction2"),
         ("blog or article site", "A great blog post"),
         ("dataset page", "Kinetics"),

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..errors import SeedError
 from .bibtex import bibtex_ids, parse_bibtex
+from .frontmatter import split_front_matter
 from .idlist import parse_id_list
 from .ids import classify_link, id_line, ids_in_text, seed_key
 from .markdown import parse_markdown
@@ -102,13 +103,11 @@ def parse_seeds(source: str) -> SeedList:
     SeedError
         The file is missing, a directory, binary, or not UTF-8.
     """
-    from ..gcpause import paused_gc
-
     text, name = _read_source(source)
     kind = _kind_of(name, text)
-    with paused_gc():  # a huge post makes a few hundred thousand small records and frees none as cycles
-        if kind == "bibtex":
-            return parse_bibtex(text, name)
-        if kind == "ids":
-            return parse_id_list(text, name)
-        return parse_markdown(text, name)
+    if kind == "bibtex":
+        return parse_bibtex(text, name)
+    if kind == "ids":
+        return parse_id_list(text, name)
+    meta, body = split_front_matter(text)
+    return parse_markdown(body, name, meta)

@@ -77,7 +77,7 @@ def parse_bibtex(text: str, source: str = "") -> SeedList:
         venue = f.get("booktitle") or f.get("journal") or None
         if venue and re.match(r"^(arXiv|CoRR)\b", venue, re.IGNORECASE):
             venue = None
-        e = _Entry(line, title, [], ids, [title], [], [], f.get("year"), venue, False, False, title)
+        e = _Entry(line, title, text_ids=ids, lines=[title], date=f.get("year"), venue=venue, raw=title)
         label, q = make_label(title)
         cands.append(_Candidate(e, ids, None, label, q, names=[entry.key] if entry.key else []))
     for block in lib.failed_blocks:

@@ -22,7 +22,7 @@ def parse_id_list(text: str, source: str = "") -> SeedList:
             continue
         ids = id_line(line)
         title = "" if ids else line
-        entry = _Entry(n, title, [], ids, [title], [], [], None, None, False, False, line)
+        entry = _Entry(n, title, text_ids=ids, lines=[title], raw=line)
         label, q = make_label(title) if title else (line[:24], 0)
         cands.append(_Candidate(entry, ids, None, label, q))
     return SeedList(papers=merge(cands), skipped=[], source=source)

@@ -26,6 +26,55 @@ _HEX40 = re.compile(r"^[0-9a-f]{40}$")
 _S2_PAGE = re.compile(r"^(?:www\.)?semanticscholar\.org/paper/(?:[^/]+/)?(?P<id>[0-9a-f]{40})/?$")
 _S2_PDF = re.compile(r"^pdfs\.semanticscholar\.org/(?P<a>[0-9a-f]{4})/(?P<b>[0-9a-f]{36})\.pdf$")
 _CORPUS = re.compile(r"^corpus_?id\s*:\s*(?P<id>\d+)$", re.IGNORECASE)
+_CORPUS_TEXT = re.compile(r"\bcorpus_?id\s*:\s*(?P<id>\d{1,12})(?!\d)", re.IGNORECASE)
+# a DOI in the path of a publisher's page (dl.acm.org/doi/abs/10.1145/…, link.springer.com/chapter/10.1007/…)
+_DOI_PATH = re.compile(
+    rf"^(?:dl\.acm\.org/doi(?:/(?:abs|full|pdf|epdf|fullHtml))?|link\.springer\.com/(?:chapter|article|content/pdf)"
+    rf"|onlinelibrary\.wiley\.com/doi(?:/(?:abs|full|pdf|epdf))?|www\.tandfonline\.com/doi(?:/(?:abs|full|pdf))?)"
+    rf"/(?P<doi>{_DOI})$",
+    re.IGNORECASE,
+)
+
+# Hosts of pages that are a paper's own (proceedings, publishers, review sites): a link there is a paper link even
+# without an id in it (a title-only seed)
+_PAPER_HOSTS = (
+    "thecvf.com",
+    "aclanthology.org",
+    "aclweb.org",
+    "papers.nips.cc",
+    "proceedings.neurips.cc",
+    "neurips.cc",
+    "nips.cc",
+    "proceedings.mlr.press",
+    "jmlr.org",
+    "openreview.net",
+    "dl.acm.org",
+    "ieeexplore.ieee.org",
+    "link.springer.com",
+    "springer.com",
+    "sciencedirect.com",
+    "ecva.net",
+    "bmva.org",
+    "aaai.org",
+    "ijcai.org",
+    "nature.com",
+    "science.org",
+    "biorxiv.org",
+    "medrxiv.org",
+    "researchgate.net",
+    "hal.science",
+    "hal.inria.fr",
+    "citeseerx.ist.psu.edu",
+    "academic.oup.com",
+    "onlinelibrary.wiley.com",
+    "mdpi.com",
+    "frontiersin.org",
+    "plos.org",
+    "pnas.org",
+    "cell.com",
+    "iopscience.iop.org",
+    "tandfonline.com",
+)
 
 # Hosts that never hold a paper by themselves: (host suffix, reason)
 _NON_PAPER_HOSTS = [
@@ -72,8 +121,9 @@ _HOMEPAGE_HINT = re.compile(r"(github\.io$|/~[\w.-]+/?$|/people/|/homepage)", re
 def classify_link(href: str) -> tuple[str, dict, str]:
     """What a link target says: ``(kind, ids, reason)``.
 
-    ``kind`` is ``paper-id`` (ids found), ``anchor`` (``#…`` in the page), ``non-paper`` (code, blog, video,
-    dataset, homepage — ``reason`` says which), ``empty`` or ``other`` (any other page: a title-only seed).
+    ``kind`` is ``paper-id`` (ids found), ``paper-page`` (a paper without an id in its link: a PDF anywhere, a
+    proceedings or publisher page), ``anchor`` (``#…`` in the page), ``non-paper`` (code, blog, video, dataset,
+    homepage — ``reason`` says which), ``empty`` or ``other`` (any other page).
 
     >>> classify_link("http://cn.arxiv.org/abs/1608.00859v2.pdf")[:2]
     ('paper-id', {'arxiv': '1608.00859'})
@@ -82,7 +132,13 @@ def classify_link(href: str) -> tuple[str, dict, str]:
     >>> classify_link("https://github.com/yjxiong/tsn-pytorch")
     ('non-paper', {}, 'code repository')
     >>> classify_link("http://openaccess.thecvf.com/content_cvpr_2017/papers/x.pdf")[0]
-    'other'
+    'paper-page'
+    >>> classify_link("https://someone.github.io/pub/paper.pdf")[0], classify_link("https://someone.github.io/")[2]
+    ('paper-page', 'homepage')
+    >>> classify_link("https://api.semanticscholar.org/CorpusID:1629541")[:2]
+    ('paper-id', {'corpusId': '1629541'})
+    >>> classify_link("https://dl.acm.org/doi/abs/10.1145/3343031.3350876")[:2]
+    ('paper-id', {'doi': '10.1145/3343031.3350876'})
     """
     kind, ids, reason = _classify(href)
     return kind, dict(ids), reason
@@ -109,6 +165,10 @@ def _classify(href: str) -> tuple[str, dict, str]:
         if reason:
             return "non-paper", {}, reason
     path = path or "/"
+    if path.lower().endswith(".pdf") or "/pdf/" in path.lower() or any(
+        host == h or host.endswith("." + h) for h in _PAPER_HOSTS
+    ):
+        return "paper-page", {}, ""
     if _DATASET_HINT.search(host + path):
         return "non-paper", {}, "dataset page"
     if _HOMEPAGE_HINT.search(host) or _HOMEPAGE_HINT.search(path) or (path in ("", "/") and not query):
@@ -157,6 +217,13 @@ def _url_ids(href: str) -> dict:
     m = _S2_PDF.match(hp)
     if m:
         return {"s2": m.group("a") + m.group("b")}
+    m = _DOI_PATH.match(hp)
+    if m:
+        return {"doi": m.group("doi").rstrip(".,;)")}
+    if "semanticscholar.org" in host:
+        m = _CORPUS_TEXT.search(hp)
+        if m:
+            return {"corpusId": m.group("id")}
     return {}
 
 
@@ -178,14 +245,21 @@ def ids_in_text(text: str) -> dict:
 
     >>> ids_in_text("see arXiv:1811.08383v3 and https://doi.org/10.1109/CVPR.2016.213")
     {'arxiv': '1811.08383', 'doi': '10.1109/CVPR.2016.213'}
-    >>> ids_in_text("https://arxiv.org/abs/hep-th/9901001v1")
-    {'arxiv': 'hep-th/9901001'}
+    >>> ids_in_text("https://arxiv.org/abs/hep-th/9901001v1"), ids_in_text("see CorpusID:1629541")
+    ({'arxiv': 'hep-th/9901001'}, {'corpusId': '1629541'})
     """
     text = (text or "").strip()
     if not text:
         return {}
     low = text.lower()
-    if "arxiv" not in low and "doi" not in low and "abs/" not in low and "semanticscholar" not in low:
+    if (
+        "arxiv" not in low
+        and "doi" not in low
+        and "abs/" not in low
+        and "semanticscholar" not in low
+        and "corpus" not in low
+        and "/10." not in low
+    ):
         return {}  # none of the patterns below can match: most text of a post
     if _URL_START.match(text) and " " not in text:
         found = _url_ids(text)
@@ -197,6 +271,10 @@ def ids_in_text(text: str) -> dict:
             m = rx.search(text)
             if m:
                 found[name] = m.group(group).rstrip(".,;)") if name == "doi" else m.group(group)
+    if "corpus" in low and "corpusId" not in found:
+        m = _CORPUS_TEXT.search(text)
+        if m:
+            found["corpusId"] = m.group("id")
     if "semanticscholar" not in low:
         return found
     for m in _S2_URL_TEXT.finditer(text):

@@ -1,20 +1,60 @@
-"""A reading-list post in Markdown -> seeds: markdown-it-py's token stream, read piece by piece so that a huge post
-never holds all its tokens. Pure."""
+"""A reading-list post in Markdown -> seeds: markdown-it-py's syntax tree, walked once. Pure.
+
+What an entry is: a list item's own text, a table row, or a paragraph (a blockquote's too) that names a paper — by
+a link, an id in its text, a citation string, or a bold or quoted title. Each becomes a seed or a skip with its
+reason; nothing that holds a link is passed over without a word.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from html.parser import HTMLParser
-from typing import Any
 
+from .cite import parse_citation
 from .ids import _ARXIV_TEXT, classify_link, ids_in_text
 from .merge import merge
 from .model import SeedList, Skipped, _Candidate, _Entry, _Link, _short
-from .names import _DATE, _NAME_BEFORE, _is_name, _venue_hint, looks_like_title, make_label, repo_name
+from .names import (
+    _DATE,
+    _NAME_BEFORE,
+    _is_name,
+    _venue_hint,
+    clean_title,
+    is_link_word,
+    looks_like_title,
+    make_label,
+    repo_name,
+    split_tag,
+)
 
 _ISO_DATE = re.compile(r"(?<![\d-])((?:19|20)\d{2}-\d{2}-\d{2})(?![\d-])")
 _APPENDIX = re.compile(r"^(?:[A-Z0-9]+[.)]?\s+)?(附录|appendix|appendices)\b", re.IGNORECASE)
+_URL_IN_TEXT = re.compile(r"(?:https?://|www\.)\S+|\b(?:arXiv|doi|CorpusId)\s*[:：]\s*\S+", re.IGNORECASE)
+# an item whose words say it is a data set or a tool, not a paper
+_DATASET_WORDS = re.compile(
+    r"\b(?:data\s?sets?|benchmarks?|database|corpus|\d[\d,.]*\s*[kKmM]?\s*(?:hours|videos|clips|classes|"
+    r"categories|images|frames|subjects|actions|sequences))\b|数据集|数据库",
+    re.IGNORECASE,
+)
+_TOOL_WORDS = re.compile(
+    r"\b(?:toolkit|toolbox|library|libraries|pipelines?|framework|codebase|sdk|api|package|plugin|"
+    r"implementation|reimplementation|tutorial|course|lecture|slides)\b|工具|代码库|教程|课程",
+    re.IGNORECASE,
+)
+_DATASET_SECTION = re.compile(r"data\s?sets?|benchmarks?|数据集|数据库", re.IGNORECASE)
+_TOOL_SECTION = re.compile(
+    r"\btools?\b|toolkits?|libraries|frameworks?|codebases?|software|implementations?|tutorials?|courses?|"
+    r"工具|代码|框架|教程|课程",
+    re.IGNORECASE,
+)
+_PAPER_WORDS = frozenset(("paper", "pdf", "arxiv", "论文", "abs", "openreview", "cvf", "doi"))
+_NO_TITLE = re.compile(r"^[\W\d_]*$|^(?:19|20)\d{2}(?:[-/.]\d{1,2}){0,2}$")
+
+
+def _parser():
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table")
 
 
 class _HtmlBits(HTMLParser):
@@ -24,8 +64,10 @@ class _HtmlBits(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.hrefs: list[str] = []
         self.ids: list[str] = []
+        self.br = False
 
     def handle_starttag(self, tag, attrs):
+        self.br = self.br or tag == "br"
         for k, v in attrs:
             if k == "href" and tag == "a" and v:
                 self.hrefs.append(v)
@@ -33,79 +75,116 @@ class _HtmlBits(HTMLParser):
                 self.ids.append(v)
 
 
-_NO_BITS = _HtmlBits()
-
-
 def _html_bits(fragment: str) -> _HtmlBits:
-    if fragment.startswith("</") or "=" not in fragment:  # a closing tag, or a tag with no attributes
-        return _NO_BITS
     p = _HtmlBits()
-    p.feed(fragment)
-    p.close()
+    if not fragment.startswith("</"):
+        p.feed(fragment)
+        p.close()
     return p
 
 
-def _inline_walk(inline) -> tuple[list[_Link], str, list[str], list[str], bool, list[str], str]:
-    """From one inline token: links, title, text lines, ids of anchors, whether a link came first, em texts,
-    and the item's raw text (for text-level id search)."""
-    links: list[_Link] = []
-    anchors: list[str] = []
-    ems: list[str] = []
-    lines = [""]
-    plain = [""]  # the first line without emphasis: where a plain-text title sits
-    title = None
-    first_is_link = None
-    cur_link: dict | None = None
-    in_em = 0
-    em_buf = ""
-    for t, value in inline.children:
-        if t == "link_open":
-            cur_link = {"href": value, "text": ""}
-        elif t == "link_close" and cur_link is not None:
-            kind, ids, reason = classify_link(cur_link["href"])
-            links.append(_Link(cur_link["href"], cur_link["text"].strip(), kind, ids, reason))
-            if first_is_link is None:
-                first_is_link = True
-                title = cur_link["text"].strip()
-            cur_link = None
-        elif t == "html_inline":
-            bits = _html_bits(value)
-            anchors.extend(bits.ids)
-            for href in bits.hrefs:
-                kind, ids, reason = classify_link(href)
-                links.append(_Link(href, "", kind, ids, reason))
-        elif t in ("softbreak", "hardbreak"):
-            lines.append("")
-            plain.append("")
-        elif t == "em_open":
-            in_em += 1
-            em_buf = ""
-        elif t == "em_close":
-            in_em = max(0, in_em - 1)
-            ems.append(em_buf.strip())
-        elif t in ("text", "code_inline"):
-            content = value
-            if t == "text":
-                if cur_link is not None:
-                    cur_link["text"] += content
-                if in_em:
-                    em_buf += content
-            elif cur_link is not None:
-                cur_link["text"] += content
-            if content.strip() and first_is_link is None and cur_link is None and t == "text":
-                first_is_link = False
-            if t == "text":
-                lines[-1] += content
-                if not in_em:
-                    plain[-1] += content
-    if title is None or first_is_link is False:
-        title = _plain_title(plain[0])
-    raw_text = "\n".join(lines)
-    return links, title, lines, anchors, bool(first_is_link), ems, raw_text
+class _Text:
+    """What one block's inline content says: its links, its text line by line (``lines``: everything;
+    ``plain``: without the texts of links that only say what they are, such as ``[pdf]``), bold spans, in-page
+    anchors, whether a link comes first, and the link the first line starts with."""
+
+    def __init__(self) -> None:
+        self.links: list[_Link] = []
+        self.lines = [""]
+        self.plain = [""]
+        self.strongs: list[tuple[int, str, bool]] = []  # (line, text, whether it starts its line)
+        self.ems: list[str] = []
+        self.anchors: list[str] = []
+        self.first_link: _Link | None = None  # the link the first line starts with, if it does
+
+    def extend(self, nodes) -> None:
+        self._walk(nodes, link=None, strong=None, em=None)
+
+    def _walk(self, nodes, link, strong, em) -> None:
+        for n in nodes:
+            kind = n.type
+            if kind == "text":
+                self._text(n.content, link, strong, em)
+            elif kind == "code_inline":  # code is no text of the item's (an id in it is no id), but a link's
+                if link is not None:
+                    link[0] += n.content
+            elif kind == "link":
+                href = n.attrs.get("href", "") or ""
+                buf = [""]
+                start = not self.lines[-1].strip() and len(self.lines) == 1
+                self._walk(n.children, buf, strong, em)
+                text = " ".join(buf[0].split())
+                kind_, ids, reason = classify_link(str(href))
+                lk = _Link(str(href), text, kind_, ids, reason)
+                self.links.append(lk)
+                if start and self.first_link is None and text:
+                    self.first_link = lk
+                if not is_link_word(text):
+                    self.plain[-1] += text
+                if strong is not None:
+                    strong[0] += text
+            elif kind == "strong":
+                buf = [""]
+                start = not self.lines[-1].strip()
+                line = len(self.lines) - 1
+                self._walk(n.children, link, buf, em)
+                if buf[0].strip():
+                    self.strongs.append((line, " ".join(buf[0].split()), start))
+                if strong is not None:
+                    strong[0] += buf[0]
+            elif kind == "em":
+                buf = [""]
+                self._walk(n.children, link, strong, buf)
+                self.ems.append(buf[0].strip())
+                if em is not None:
+                    em[0] += buf[0]
+            elif kind in ("softbreak", "hardbreak"):
+                self._break()
+            elif kind == "html_inline":
+                bits = _html_bits(n.content)
+                self.anchors.extend(bits.ids)
+                for href in bits.hrefs:
+                    kind_, ids, reason = classify_link(href)
+                    self.links.append(_Link(href, "", kind_, ids, reason))
+                if bits.br:
+                    self._break()
+            elif kind != "image":  # strikethrough and the like: their text counts; an image's alt text does not
+                self._walk(n.children, link, strong, em)
+
+    def _text(self, content: str, link, strong, em) -> None:
+        self.lines[-1] += content
+        if link is not None:
+            link[0] += content
+        else:
+            self.plain[-1] += content
+        if strong is not None:
+            strong[0] += content
+        if em is not None:
+            em[0] += content
+
+    def _break(self) -> None:
+        self.lines.append("")
+        self.plain.append("")
+
+    @property
+    def text(self) -> str:
+        return "\n".join(ln.strip() for ln in self.lines if ln.strip())
 
 
+def _read(*inlines) -> _Text:
+    t = _Text()
+    for k, inline in enumerate(inlines):
+        if k:
+            t._break()
+        t.extend(inline.children if inline is not None else [])
+    return t
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The title of an entry
+# --------------------------------------------------------------------------------------------------------------
 _TITLE_END = re.compile(
-    r"\s*(?:[,;(]\s*(?:see\s+)?)?(?:arXiv\s*:|doi\s*:|https?://)|\s+(?:—|--|–)\s", re.IGNORECASE
+    r"\s*(?:[,;(]\s*(?:see\s+)?)?(?:arXiv\s*[:：]|doi\s*:|https?://)|\s+(?:—|--|–|-)\s|\s+\|\s", re.IGNORECASE
 )
 
 
@@ -115,434 +194,308 @@ def _plain_title(line: str) -> str:
     return (line[: m.start()] if m else line).strip().rstrip(",;:")
 
 
-def _strip_front_matter(text: str) -> tuple[dict, str]:
-    """(front matter as a dict, text with the front matter blanked so line numbers stay true)."""
-    if not text.startswith("---"):
-        return {}, text
-    first = text.find("\n")
-    if (text if first < 0 else text[:first]).strip() != "---":
-        return {}, text
-    m = (
-        re.compile(r"^[^\S\n]*(?:---|\.\.\.)[^\S\n]*$", re.MULTILINE).search(text, first + 1)
-        if first >= 0
-        else None
-    )
-    if m is None:
-        return {}, text
-    import yaml
+class _Title:
+    __slots__ = ("title", "name", "venue", "link", "cite", "from_bold")
 
-    try:
-        meta = yaml.safe_load(text[first + 1 : m.start()]) or {}
-    except yaml.YAMLError:
-        meta = {}
-    if not isinstance(meta, dict):
-        meta = {}
-    end = text.find("\n", m.end())
-    rest = "" if end < 0 else text[end + 1 :]
-    return meta, "\n" * (text.count("\n", 0, m.end()) + 1) + rest
+    def __init__(self, title="", name=None, venue=None, link=None, cite=None, from_bold=False):
+        self.title, self.name, self.venue, self.link, self.cite = title, name, venue, link, cite
+        self.from_bold = from_bold
 
 
-def _front_date(meta: dict) -> str | None:
-    d = meta.get("date")
-    if d is None:
-        return None
-    m = re.match(r"\d{4}-\d{2}-\d{2}", str(d))
-    return m.group(0) if m else None
+def _title_of(t: _Text) -> _Title:
+    """The paper's title in a block's text, with the name and venue its tags give, the link whose text it is, and
+    the citation it was read from (if it was)."""
+    first = t.lines[0].strip()
+    plain0 = t.plain[0].strip()
+    rest, name, venue = split_tag(plain0)
+    if name and is_link_word(name):
+        name = None
+    lead_strong = next((s for ln, s, start in t.strongs if ln == 0 and start), None)
+    if lead_strong and split_tag(lead_strong)[0] != lead_strong and len(split_tag(lead_strong)[0].split()) < 2:
+        # **[TSN]** or **[12]**: a tag in bold; the title is what follows it
+        lead_strong = next((s for ln, s, start in t.strongs[1:] if ln == 0), None)
+        if lead_strong and not rest.lstrip(" *_\"“").startswith(lead_strong[:10]):
+            lead_strong = None
+    lk = t.first_link
+    if lk is not None and not is_link_word(lk.text) and first.startswith(lk.text[:1] or "\0"):
+        title = clean_title(split_tag(lk.text)[0])
+        tag = split_tag(lk.text)
+        return _Title(title, name or tag[1], venue or tag[2] or _venue_hint(plain0), lk)
+    cite = parse_citation(" ".join(ln for ln in t.plain if ln.strip())) or parse_citation(rest)
+    if cite is not None:
+        return _Title(cite.title, name, venue or cite.venue, None, cite)
+    if lead_strong and len(clean_title(lead_strong).split()) >= 2:
+        return _Title(clean_title(split_tag(lead_strong.strip("《》"))[0]), name, venue, None, None, True)
+    return _Title(clean_title(_plain_title(rest)), name, venue, None)
 
 
-# A post is parsed in pieces of at least this many characters, cut before top-level headings (see _tree_pieces)
-_PIECE = 1 << 19
-_CUT = re.compile(
-    r"^[ \t]*\n(?=#{1,6}(?:[ \t]|$))", re.MULTILINE
-)  # a blank line, then a column-0 ATX heading
-
-# A one-line link reference definition (``[label]: destination "title"``) and a column-0..3 code fence
-_DEF_LINE = re.compile(
-    r"""^ {0,3}\[(?P<label>(?:[^\[\]\\\n]|\\.){0,999}[^\s\[\]\\](?:[^\[\]\\\n]|\\.){0,999})\]:"""
-    r"""[ \t]*(?:<[^<>\n]*>|[^\s<]\S*)(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*$""",
-    re.MULTILINE,
-)
-_FENCE_LINE = re.compile(r"^ {0,3}(?P<fence>`{3,}(?!.*`)|~{3,})(?P<rest>.*)$", re.MULTILINE)
-_LABEL_USE = re.compile(r"\[((?:[^\[\]\\\n]|\\.){1,999})\]")
+def _link_line(t: _Text) -> bool:
+    """Whether a block only gives links for a paper named elsewhere: ``Paper: https://arxiv.org/…``,
+    ``[📄 Paper](…) | [💻 Code](…)``, ``arXiv：https://…``."""
+    if not t.links and not _URL_IN_TEXT.search(t.text):
+        return False
+    rest = _URL_IN_TEXT.sub(" ", "\n".join(t.plain))
+    words = [w for w in re.split(r"[\s|:：,;/·•\[\]()]+", rest) if w and not re.fullmatch(r"\W+", w)]
+    return all(is_link_word(w) or _venue_hint(w + " 2000") for w in words) and len(words) <= 6
 
 
-def _ref_key(label: str) -> str:
-    """A reference label as CommonMark matches it: case-folded, inner whitespace collapsed."""
-    return " ".join(label.split()).casefold()
+def _section_kind(path: list[str]) -> str | None:
+    for h in reversed(path):
+        if _DATASET_SECTION.search(h):
+            return "dataset page"
+        if _TOOL_SECTION.search(h):
+            return "tool page"
+    return None
 
 
-def _lift_definitions(text: str) -> tuple[str, dict[str, str]]:
-    r"""``text`` with its one-line link reference definitions lifted out, and the definitions by label (the first
-    of duplicates wins, as in CommonMark). Each lifted line becomes an empty HTML comment at the same indent, which
-    closes a list as the definition did and keeps the line numbers.
-
-    A definition is a line of that shape after a blank line or another definition, outside a code fence; the rare
-    multi-line ones stay in the text for the parser. Lifting them lets every piece of a huge post use a definition
-    made in another (only the ones it names are given back to it), and keeps a long run of definitions away from
-    the parser, which is slow on them.
-
-    >>> body, refs = _lift_definitions("See [TSN][t].\n\n[t]: https://arxiv.org/abs/1608.00859\n[T]: x\n")
-    >>> body, refs
-    ('See [TSN][t].\n\n<!-- -->\n<!-- -->\n', {'t': '[t]: https://arxiv.org/abs/1608.00859'})
-    >>> _lift_definitions("para\n[t]: http://a\n")[1], _lift_definitions("```\n\n[t]: http://a\n```\n")[1]
-    ({}, {})
-    >>> _lift_definitions("```\n```python\n\n[t]: http://a\n```\n")[1]  # a line with an info string closes no fence
-    {}
-    """
-    if "]:" not in text:
-        return text, {}
-    fences = [(m.start(), m.group("fence"), m.group("rest")) for m in _FENCE_LINE.finditer(text)]
-    closed: list[tuple[int, int]] = []  # spans of fenced code
-    open_at, marker = -1, ""
-    for pos, f, rest in fences:
-        if open_at < 0:
-            open_at, marker = pos, f
-        elif f[0] == marker[0] and len(f) >= len(marker) and not rest.strip():  # a closing fence has no info
-            closed.append((open_at, pos))
-            open_at = -1
-    if open_at >= 0:
-        closed.append((open_at, len(text)))
-    refs: dict[str, str] = {}
-    keep: list[str] = []
-    last = 0
-    prev_def_end = -2
-    k = 0
-    for m in _DEF_LINE.finditer(text):
-        a = m.start()
-        while k < len(closed) and closed[k][1] < a:
-            k += 1
-        if k < len(closed) and closed[k][0] <= a:
-            continue
-        before = text.rfind("\n", 0, max(a - 1, 0)) + 1 if a else 0
-        if a and a - 1 != prev_def_end and text[before : a - 1].strip():
-            continue  # it continues a paragraph
-        line = m.group(0)
-        refs.setdefault(_ref_key(m.group("label")), line.strip())
-        keep.append(text[last:a])
-        keep.append(line[: len(line) - len(line.lstrip())] + "<!-- -->")
-        last = m.end()
-        prev_def_end = m.end()
-    if not keep:
-        return text, refs
-    keep.append(text[last:])
-    return "".join(keep), refs
-
-
-def _with_definitions(piece: str, refs: dict[str, str]) -> str:
-    """``piece`` followed by the lifted definitions it names, each after a blank line."""
-    if not refs or "[" not in piece:
-        return piece
-    wanted = {_ref_key(m.group(1)) for m in _LABEL_USE.finditer(piece)}
-    lines = [refs[k] for k in wanted if k in refs]
-    if not lines:
-        return piece
-    return piece + ("\n" if piece.endswith("\n") else "\n\n") + "\n" + "\n\n".join(lines) + "\n"
-
-
-class _Inline:
-    """The inline content of one paragraph, heading or table cell, flattened into ``(kind, value)`` pairs:
-    ``link_open`` (value: its href) … ``link_close``, ``em_open`` … ``em_close``, ``text``, ``code_inline`` and
-    ``html_inline`` (value: their text), ``softbreak``, ``hardbreak``."""
-
-    __slots__ = ("children",)
-
-    def __init__(self, nodes) -> None:
-        self.children: list[tuple[str, str]] = []
-        _flatten(nodes, self.children)
-
-
-_LINK_CLOSE, _EM_OPEN, _EM_CLOSE = ("link_close", ""), ("em_open", ""), ("em_close", "")
-
-
-def _flatten(nodes, out: list[tuple[str, str]]) -> None:
-    for n in nodes:
-        name = n.name
-        if name == "text" or name == "text_special":
-            out.append(("text", n.meta["content"]))
-        elif name == "link" or name == "autolink":
-            out.append(("link_open", n.meta.get("url", "")))
-            _flatten(n.children, out)
-            out.append(_LINK_CLOSE)
-        elif name == "em":
-            out.append(_EM_OPEN)
-            _flatten(n.children, out)
-            out.append(_EM_CLOSE)
-        elif name == "code_inline":
-            out.append(("code_inline", "".join(c.meta.get("content", "") for c in n.children)))
-        elif name == "softbreak" or name == "hardbreak":
-            out.append((name, ""))
-        elif name == "html_inline":
-            out.append(("html_inline", n.meta.get("content", "")))
-        elif name != "image":  # strong, strikethrough, …: their text counts; an image's alt text does not
-            _flatten(n.children, out)
-
-
-# the node names of inline content (in a tight list, an item's text sits in the item with no paragraph around it)
-_INLINE_NODES = frozenset(
-    "text text_special link autolink em strong code_inline image softbreak hardbreak html_inline "
-    "strikethrough".split()
-)
-_OPEN_TO_END = frozenset(("fence", "html_block", "code_block"))
-_HEADINGS = frozenset(("heading", "lheading"))  # ATX (``# …``) and setext (underlined)
-
-
-def _parser():
-    import markdown_it_pyrs
-
-    return markdown_it_pyrs.MarkdownIt("commonmark").enable("table")
-
-
-def _tree_pieces(text: str):
-    """The syntax trees of ``text`` (markdown-it.rs, through markdown-it-pyrs) as ``(tree, line_of)`` pieces, so a
-    huge post never holds its whole tree; ``line_of(node)`` is the node's 1-based line in ``text``.
-
-    A piece ends with a blank line before a column-0 ATX heading. CommonMark closes every block there except a
-    fenced code block or an HTML block of kinds 1–5 (``<pre>``, ``<!--``…), which run on to their end marker: when
-    a piece's parse leaves one open to its last line, the cut was not a boundary and the whole text is parsed at
-    once instead (yielding ``(None, None)`` first: what was handed out is void). Reference definitions are lifted
-    out of the text first (:func:`_lift_definitions`) and each piece gets back those it names.
-    """
-    md = _parser()
-    text, refs = _lift_definitions(text)
-    cuts = [0]
-    for m in _CUT.finditer(text):
-        if m.end() - cuts[-1] >= _PIECE and len(text) - m.end() >= _PIECE // 4:
-            cuts.append(m.end())
-    spans = list(zip(cuts, [*cuts[1:], len(text)], strict=True))
-    first_line = 0
-    for k, (a, b) in enumerate(spans):
-        piece = text[a:b]
-        raw = piece.encode()
-        tree = md.tree(_with_definitions(piece, refs))
-        if k < len(spans) - 1:
-            last_line = raw.rfind(b"\n", 0, len(raw) - 1) + 1
-            if _open_to_end(tree, last_line):
-                del tree
-                yield None, None
-                yield md.tree(_with_definitions(text, refs)), _line_index(text.encode(), 0)
-                return
-        yield tree, _line_index(raw, first_line)
-        first_line += piece.count("\n")
-
-
-def _open_to_end(tree, last_line: int) -> bool:
-    """Whether a block that runs on to its end marker (a fence, an HTML block) is still open on the piece's last
-    line: only the last block at each depth can be."""
-    node = tree
-    while node.children:
-        node = node.children[-1]
-        if node.name in _OPEN_TO_END and node.srcmap and node.srcmap[1] >= last_line:
-            return True
-    return False
-
-
-def _line_index(raw: bytes, first_line: int):
-    """``line_of(node)``: the 1-based line of a node of a tree parsed from ``raw`` (whose first line is line
-    ``first_line + 1`` of the post), from the byte offset where the node starts."""
-    from bisect import bisect_right
-
-    newlines = [m.start() for m in re.finditer(b"\n", raw)]
-
-    def line_of(node) -> int:
-        return bisect_right(newlines, node.srcmap[0] - 1) + 1 + first_line if node.srcmap else 0
-
-    return line_of
-
-
-def _entries_from_markdown(text: str, keep: Callable[[_Entry], Any] = lambda e: e) -> list:
-    """The entries of a post in order, each passed through ``keep`` as it is made (so a huge post's entries need
-    not all be held: ``parse_markdown`` keeps only its verdict on each)."""
-    walk = _Walk(keep)
-    for tree, line_of in _tree_pieces(text):
-        if tree is None:  # a cut that was no boundary: the whole text follows
-            walk = _Walk(keep)
-            continue
-        walk.line_of = line_of
-        walk.block(tree)
-    return walk.entries
-
-
+# --------------------------------------------------------------------------------------------------------------
+# The walk
+# --------------------------------------------------------------------------------------------------------------
 class _Walk:
-    """The entries (list items, table rows, papers named in prose) of a post's trees, in order; the heading state
-    carries from one piece to the next."""
+    """The entries (list items, table rows, paragraphs that name papers) of a post's tree, in order."""
 
-    def __init__(self, keep) -> None:
-        self.keep = keep
-        self.entries: list = []
+    def __init__(self) -> None:
+        self.entries: list[_Entry] = []
         self.heads: list[str] = []  # heading texts by level
         self.appendix_level: int | None = None
         self.items = 0  # how many list items we are in
-        self.line_of: Callable = lambda n: 0
+        self.owner: tuple[str, int] | None = None  # a bold line or heading that titles the links after it
+        self.links = 0  # links seen, papers or not
+
+    def read(self, *inlines) -> _Text:
+        t = _read(*inlines)
+        self.links += sum(1 for lk in t.links if lk.kind != "empty")
+        return t
+
+    def path(self) -> list[str]:
+        return [h for h in self.heads if h]
 
     def block(self, node) -> None:
         for child in node.children:
-            name = child.name
-            if name in _HEADINGS:
+            kind = child.type
+            if kind == "heading":
                 self.heading(child)
-            elif name == "list_item":
+            elif kind == "list_item":
                 self.item(child)
-            elif name == "table":
+            elif kind == "table":
                 self.table(child)
-            elif name == "paragraph":
-                if not self.items and self.appendix_level is None:
-                    self.prose(_Inline(child.children), self.line_of(child), [h for h in self.heads if h])
-            elif name in ("bullet_list", "ordered_list", "blockquote"):
+            elif kind == "paragraph":
+                self.paragraph(child)
+            elif kind in ("bullet_list", "ordered_list", "blockquote"):
                 self.block(child)
 
     def heading(self, node) -> None:
-        level = int(node.meta.get("level", 1))
-        inline = _Inline(node.children)
-        htext = _heading_text(inline)
+        level = int(node.tag[1:]) if node.tag[1:].isdigit() else 1
+        inline = node.children[0] if node.children else None
+        t = self.read(inline)
+        htext = _heading_text(t)
         heads = self.heads
         self.heads = heads[: level - 1] + [""] * max(0, level - 1 - len(heads)) + [htext]
         if self.appendix_level is not None and level <= self.appendix_level:
             self.appendix_level = None
         if self.appendix_level is None and _APPENDIX.match(htext):
             self.appendix_level = level
+        self.owner = None
         if self.appendix_level is None and not self.items:
-            self.prose(inline, self.line_of(node), self.heads[: level - 1])
+            if any(lk.kind == "paper-id" for lk in t.links) or t.links:
+                self.prose(t, _line(node), self.heads[: level - 1])
+            else:
+                title = clean_title(split_tag(re.sub(r"^\s*\d+(?:\.\d+)*[.)]?\s+", "", t.lines[0]))[0])
+                if looks_like_title(title):
+                    self.owner = (title, level)
 
-    def prose(self, inline: _Inline, line: int, path: list[str]) -> None:
-        self.entries.extend(self.keep(e) for e in _prose_entries(inline, line, path))
+    def paragraph(self, node) -> None:
+        if self.items or self.appendix_level is not None:
+            return  # a list item reads its own paragraphs; the appendix is not read
+        inline = node.children[0] if node.children else None
+        t = self.read(inline)
+        line = _line(node)
+        if _link_line(t) and self.owner is not None:
+            self.entries.append(self.entry(line, t, owner=self.owner))
+            return
+        head = _title_of(t)
+        if head.cite is not None or (
+            (head.from_bold or split_tag(t.plain[0].strip())[0] != t.plain[0].strip())
+            and (t.links or ids_in_text(t.text))
+        ):
+            self.entries.append(self.entry(line, t, head=head))
+            self.owner = None
+            return
+        if head.from_bold and not t.links:
+            self.owner = (head.title, 0)
+            return
+        self.prose(t, line, self.path())
+
+    def prose(self, t: _Text, line: int, path: list[str]) -> None:
+        self.entries.extend(_prose_entries(t, line, path))
 
     def item(self, node) -> None:
-        """A list item: its own text (paragraphs right in it, or the bare text of a tight list) makes its entry,
-        after the entries of the items nested in it."""
-        line = self.line_of(node)
-        inlines: list[_Inline] = []
-        run: list = []
+        """A list item: its own paragraphs make its entry; the blocks nested in it are read with it as their
+        owner (``- **Title**`` then ``  - Paper: …``)."""
+        line = _line(node)
+        own = [c for c in node.children if c.type == "paragraph"]
+        t = self.read(*(p.children[0] if p.children else None for p in own))
+        if self.appendix_level is not None:
+            if t.links:
+                self.entries.append(self.entry(line, t))
+            return
+        outer = self.owner
+        link_line = _link_line(t) and outer is not None
+        e = self.entry(line, t, owner=outer if link_line else None)
+        self.entries.append(e)
+        self.owner = (e.title, -1) if e.title and not e.links and not e.text_ids else outer
         self.items += 1
         for child in node.children:
-            name = child.name
-            if name in _INLINE_NODES:
-                run.append(child)
-                continue
-            if run:
-                inlines.append(_Inline(run))
-                run = []
-            if name == "paragraph":
-                inlines.append(_Inline(child.children))
-            elif name in _HEADINGS:
+            kind = child.type
+            if kind == "heading":
                 self.heading(child)
-            elif name == "table":
+            elif kind == "table":
                 self.table(child)
-            elif name in ("bullet_list", "ordered_list", "blockquote"):
+            elif kind in ("bullet_list", "ordered_list", "blockquote"):
                 self.block(child)
-        if run:
-            inlines.append(_Inline(run))
         self.items -= 1
-        if inlines:
-            self.entries.append(self.keep(_make_entry(line, inlines, self.heads, self.appendix_level)))
+        self.owner = outer
 
     def table(self, node) -> None:
         """Each body row is an entry, its cells read in order (a header row is not)."""
         for part in node.children:
-            if part.name != "tbody":
+            if part.type != "tbody":
                 continue
             for row in part.children:
-                cells = [_Inline(cell.children) for cell in row.children]
+                cells = [cell.children[0] if cell.children else None for cell in row.children]
                 if cells:
-                    self.entries.append(
-                        self.keep(_make_entry(self.line_of(row), cells, self.heads, self.appendix_level))
-                    )
+                    self.entries.append(self.entry(_line(row), self.read(*cells), row=True))
+
+    def entry(self, line: int, t: _Text, *, head: _Title | None = None, owner=None, row=False) -> _Entry:
+        if row:
+            head = _row_title(t)
+        head = head or _title_of(t)
+        title, path = head.title, self.path()
+        if owner is not None:
+            title = owner[0]
+            if owner[1] > 0:  # a heading titles it: the sections are those above the heading
+                path = [h for h in self.heads[: owner[1] - 1] if h]
+        raw = t.text
+        text_ids = ids_in_text(raw)
+        date = next((e for e in t.ems if _DATE.match(e)), None)
+        if date is None:
+            m = _ISO_DATE.search(raw)
+            date = m.group(1) if m else None
+        venue = head.venue or _venue_hint(raw.replace(head.title, " ", 1) if head.title else raw)
+        return _Entry(
+            line=line,
+            title=title,
+            links=t.links,
+            text_ids=text_ids,
+            lines=[ln.strip() for ln in t.lines],
+            path=path,
+            anchor_ids=t.anchors,
+            date=date,
+            venue=venue,
+            in_appendix=self.appendix_level is not None,
+            title_link=head.link,
+            raw=raw,
+            name=head.name or "",
+            cite=head.cite is not None,
+            owned=owner is not None,
+        )
 
 
-def _heading_text(inline) -> str:
+def _row_title(t: _Text) -> _Title:
+    """A table row's title: the first cell that names something (a check mark, a year or an empty cell does
+    not)."""
+    for k in range(len(t.lines)):
+        cell = _Text()
+        cell.lines, cell.plain = [t.lines[k]], [t.plain[k]]
+        cell.strongs = [(0, s, st) for ln, s, st in t.strongs if ln == k]
+        cell.first_link = next(
+            (lk for lk in t.links if lk.text and t.lines[k].strip().startswith(lk.text[:1]) and lk.text in t.lines[k]),
+            None,
+        )
+        head = _title_of(cell)
+        if head.title and not _NO_TITLE.match(head.title):
+            return head
+    return _Title()
+
+
+def _line(node) -> int:
+    return node.map[0] + 1 if node.map else 0
+
+
+def _heading_text(t: _Text) -> str:
     """A heading's text; a link to a paper in it names the paper, not the section (unless it is all there is)."""
-    outside, everything, in_paper_link = [], [], False
-    for t, value in inline.children:
-        if t == "link_open":
-            in_paper_link = classify_link(value)[0] == "paper-id"
-        elif t == "link_close":
-            in_paper_link = False
-        elif t in ("text", "code_inline"):
-            everything.append(value)
-            if not in_paper_link:
-                outside.append(value)
-    text = " ".join("".join(outside).split())
-    return text or " ".join("".join(everything).split())
+    text = " ".join(t.lines[0].split())
+    outside = text
+    for lk in t.links:
+        if lk.kind == "paper-id" and lk.text:
+            outside = outside.replace(lk.text, " ")
+    outside = " ".join(outside.split())
+    return outside or text
 
 
-def _prose_entries(inline, line: int, path: list[str]) -> list[_Entry]:
-    """The papers a paragraph, a blockquote or a heading names: one entry per link to a paper id (its title is the
-    link text when that reads as a title, else S2's will be) and per bare ``arXiv:ID`` in its text; every other
-    link is an entry that only counts as seen."""
-    links, _title, lines, _anchors, _first, _ems, raw = _inline_walk(inline)
-    text = " ".join(" ".join(lines).split())
+def _prose_entries(t: _Text, line: int, path: list[str]) -> list[_Entry]:
+    """The papers a paragraph, a blockquote or a heading names: one entry per link to a paper (its title is the
+    link text when that reads as a title, else S2's will be) and per bare ``arXiv:ID`` in its text; a paragraph
+    whose links name no paper is one entry that is skipped with the reason."""
+    text = " ".join(t.text.split())
     out = []
-    for lk in links:
-        if lk.kind == "paper-id":
-            title = lk.text if looks_like_title(lk.text) else ""
-            out.append(_prose_entry(line, title, lk, dict(lk.ids), [text], path, raw))
-        else:
-            out.append(_prose_entry(line, "", lk, {}, [], path, ""))
-    linked = {v for lk in links for v in lk.ids.values()}
+    others = []
+    for lk in t.links:
+        if lk.kind == "paper-id" or (lk.kind == "paper-page" and looks_like_title(lk.text)):
+            title = clean_title(lk.text) if looks_like_title(lk.text) else ""
+            out.append(_prose_entry(line, title, lk, dict(lk.ids), text, path))
+        elif lk.kind != "empty":
+            others.append(lk)
+    linked = {v for lk in t.links for v in lk.ids.values()}
     for m in _ARXIV_TEXT.finditer(text):
         if m.group("id") not in linked:
             linked.add(m.group("id"))
             lk = _Link("arXiv:" + m.group("id"), "", "paper-id", {"arxiv": m.group("id")})
             named = _NAME_BEFORE.search(text[: m.start()])
             name = named.group("name") if named and _is_name(named.group("name")) else ""
-            out.append(_prose_entry(line, "", lk, {"arxiv": m.group("id")}, [text], path, raw, name=name))
+            out.append(_prose_entry(line, "", lk, {"arxiv": m.group("id")}, text, path, name=name))
+    if not out and others:
+        out.append(_prose_entry(line, "", others[0], {}, text, path, links=others))
     return out
 
 
-def _prose_entry(line, title, link, ids, lines, path, raw, name="") -> _Entry:
-    """One paper (or one link seen) that prose names: no anchors, date, venue or appendix of its own."""
-    return _Entry(
-        line, title, [link], ids, lines, path, [], None, None, False, True, raw, prose=True, name=name
-    )
-
-
-def _make_entry(line, inlines, heads, appendix_level) -> _Entry:
-    links: list[_Link] = []
-    anchors: list[str] = []
-    ems: list[str] = []
-    lines: list[str] = []
-    title = ""
-    first_is_link = False
-    raw = []
-    for k, inline in enumerate(inlines):
-        lk, t, ls, an, fl, em, rt = _inline_walk(inline)
-        if k == 0:
-            title, first_is_link = t, fl
-        elif not title and t:  # a table row whose first cell is empty
-            title, first_is_link = t, fl
-        links += lk
-        anchors += an
-        ems += em
-        lines += ls
-        raw.append(rt)
-    raw_text = "\n".join(raw)
-    text_ids = ids_in_text(raw_text)
-    date = next((e for e in ems if _DATE.match(e)), None)
-    if date is None:
-        m = _ISO_DATE.search(raw_text)
-        date = m.group(1) if m else None
-    venue = _venue_hint(raw_text.replace(title, " ", 1) if title else raw_text)
-    path = [h for h in heads if h]
+def _prose_entry(line, title, link, ids, text, path, name="", links=None) -> _Entry:
+    """One paper (or the links seen) that prose names: no anchors, date, venue or appendix of its own."""
     return _Entry(
         line=line,
-        title=" ".join(title.split()),
-        links=links,
-        text_ids=text_ids,
-        lines=[ln.strip() for ln in lines],
+        title=title,
+        links=links or [link],
+        text_ids=ids,
+        lines=[text],
         path=path,
-        anchor_ids=anchors,
-        date=date,
-        venue=venue,
-        in_appendix=appendix_level is not None,
-        first_is_link=first_is_link,
-        raw=raw_text,
+        raw=text,
+        prose=True,
+        name=name,
+        title_link=link if title else None,
     )
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Judging entries
+# --------------------------------------------------------------------------------------------------------------
+def _is_paper_link(lk: _Link) -> bool:
+    """A link to a paper without an id: a PDF, a proceedings page, or any page whose text says it is the paper
+    (``[[Paper]](https://…github.io/Project/)``)."""
+    if lk.kind == "paper-page":
+        return True
+    if lk.kind in ("other", "non-paper") and lk.reason not in ("code repository", "video", "blog or article site"):
+        words = {w for w in re.split(r"[\W\d_]+", lk.text.casefold()) if w}
+        return bool(words) and words <= _PAPER_WORDS | {"project", "page"} and bool(words & _PAPER_WORDS)
+    return False
 
 
 def _judge(entry: _Entry) -> tuple[_Candidate | None, Skipped | None]:
     """One entry -> a seed candidate, a skip with its reason, or neither (plain text in the appendix)."""
     links = [lk for lk in entry.links if lk.kind != "empty"]
-    if entry.prose:  # a paper a paragraph names, or a link that is seen and passed over
-        if not entry.text_ids:
-            return None, None
+    shown = _short(entry.title or entry.raw, 160)
+    if entry.prose:
+        if not entry.text_ids and not any(lk.kind == "paper-page" for lk in links):
+            return None, Skipped(entry.line, _short(entry.raw, 160), _link_reason(links))
         label, label_q = make_label(entry.title, context=entry.lines[0] if entry.lines else "")
         if entry.name and label_q < 2:
             label, label_q = entry.name, 2
@@ -551,8 +504,8 @@ def _judge(entry: _Entry) -> tuple[_Candidate | None, Skipped | None]:
         if not links:
             return None, None
         reason = next((lk.reason for lk in links if lk.kind == "non-paper"), "") or "in the appendix"
-        return None, Skipped(entry.line, _short(entry.title or entry.raw), reason)
-    title_link = entry.links[0] if entry.first_is_link and entry.links else None
+        return None, Skipped(entry.line, shown, reason)
+    title_link = entry.title_link
     ids: dict = {}
     if title_link is not None and title_link.kind == "paper-id":
         ids = dict(title_link.ids)
@@ -564,61 +517,112 @@ def _judge(entry: _Entry) -> tuple[_Candidate | None, Skipped | None]:
         if not ids:
             ids = dict(entry.text_ids)
     label, label_q = make_label(entry.title, entry.lines[1:], context=entry.lines[0] if entry.lines else "")
+    if entry.name:
+        label, label_q = entry.name, 2
     if label_q == 0:  # a code repository named after the method
-        for lk in entry.links:
+        for lk in links:
             name = repo_name(lk.href, entry.title) if lk.reason == "code repository" else None
             if name:
                 label, label_q = name, 1
                 break
     anchor = title_link.href[1:] if title_link is not None and title_link.kind == "anchor" else None
+    if not anchor and not ids and links and links[0].kind == "anchor" and entry.lines and entry.lines[0].startswith(
+        links[0].text[:1] or "\0"
+    ):
+        anchor = links[0].href[1:]
     if ids or anchor:
         return _Candidate(entry, ids, anchor, label, label_q), None
-    if links and all(lk.kind == "non-paper" for lk in links):
-        return None, Skipped(entry.line, _short(entry.title), links[0].reason)
-    if title_link is not None and title_link.kind == "non-paper":
-        return None, Skipped(entry.line, _short(entry.title), title_link.reason)
-    if (title_link is not None and title_link.kind != "non-paper") or looks_like_title(entry.title):
+    paper_link = any(_is_paper_link(lk) for lk in links)
+    if title_link is not None and title_link.kind == "non-paper" and not paper_link:
+        return None, Skipped(entry.line, shown, title_link.reason)
+    if not paper_link and not entry.cite:
+        kind = _words_kind(entry) or (_section_kind(entry.path) if title_link is not None or links else None)
+        if kind:
+            return None, Skipped(entry.line, shown, kind)
+    if not entry.title:
+        if links:
+            return None, Skipped(entry.line, shown, _link_reason(links))
+        return None, Skipped(entry.line, shown, "no link and not a paper title")
+    if paper_link or entry.cite or entry.owned:
         return _Candidate(entry, {}, None, label, label_q), None
-    return None, Skipped(entry.line, _short(entry.title), "no link and not a paper title")
+    if title_link is not None and title_link.kind == "other" and (looks_like_title(entry.title) or label_q):
+        return _Candidate(entry, {}, None, label, label_q), None
+    if links and all(lk.kind == "non-paper" for lk in links) and not looks_like_title(entry.title):
+        return None, Skipped(entry.line, shown, links[0].reason)
+    if looks_like_title(entry.title):
+        return _Candidate(entry, {}, None, label, label_q), None
+    if links:
+        return None, Skipped(entry.line, shown, _link_reason(links))
+    return None, Skipped(entry.line, shown, "no link and not a paper title")
 
 
-def _judge_slim(entry: _Entry) -> tuple[_Candidate | None, Skipped | None]:
-    """:func:`_judge`, the candidate keeping only what merging needs of its entry (not its links and text): the
-    entry itself is slimmed, so it must not be used after (parsing hands each entry here once, as it is made)."""
-    cand, skip = _judge(entry)
-    if cand is not None:
-        entry.links, entry.text_ids, entry.lines, entry.raw = [], {}, [], ""
-    return cand, skip
+def _link_reason(links: list[_Link]) -> str:
+    """Why links name no paper: the first non-paper link's reason, an in-page link, or a page of no kind."""
+    reason = next((lk.reason for lk in links if lk.kind == "non-paper"), "")
+    return reason or ("in-page link" if all(lk.kind == "anchor" for lk in links) else "a link to no paper")
 
 
-def parse_markdown(text: str, source: str = "") -> SeedList:
-    """Seeds of a reading-list post in Markdown (Jekyll front matter allowed).
+def _words_kind(entry: _Entry) -> str | None:
+    """"dataset page" or "tool page" when the item's own words say so (``- 413 hours of video``)."""
+    text = entry.raw
+    if entry.title and len(entry.title.split()) >= 6:  # a long title is a paper's, whatever words it holds
+        text = text.replace(entry.title, " ")
+    if _DATASET_WORDS.search(text):
+        return "dataset page"
+    if _TOOL_WORDS.search(text):
+        return "tool page"
+    return None
 
-    >>> post = '''---
-    ... title: My list
-    ... date: 2019-05-14
-    ... ---
-    ... # 1 Nets
+
+_NAME_ONLY = re.compile(r"^[A-Za-z0-9][\w+\-. /]{0,38}$")
+
+
+def _method_names(entries: list[_Entry]) -> list[_Entry]:
+    """A short bullet naming a method directly above a citation (``- TSN`` then ``> Wang L, … [C]//…``) names
+    that citation's paper; it is not a paper of its own."""
+    by_line = sorted(entries, key=lambda e: e.line)
+    drop: set[int] = set()
+    for k, e in enumerate(by_line):
+        if e.prose or e.links or e.text_ids or e.cite or len(e.lines) != 1:
+            continue
+        name = e.lines[0].strip().rstrip(":：")
+        if not _NAME_ONLY.match(name) or len(name.split()) > 4:
+            continue
+        for nxt in by_line[k + 1 : k + 4]:
+            if nxt.line > e.line + 3:
+                break
+            if nxt.cite and not nxt.name:
+                nxt.name = name
+                drop.add(id(e))
+                break
+    return [e for e in entries if id(e) not in drop]
+
+
+def parse_markdown(text: str, source: str = "", meta: dict | None = None) -> SeedList:
+    """Seeds of a reading-list post in Markdown (front matter, if any, already taken off and given as ``meta``).
+
+    >>> post = '''# 1 Nets
     ... 1. [TSN: Temporal Segment Networks](https://arxiv.org/abs/1608.00859v1)
     ... *2016-08-02* ECCV 2016 [code](https://github.com/yjxiong/tsn-pytorch)
     ... 1. [Some code](https://github.com/x/y)
     ... '''
-    >>> sl = parse_markdown(post)
+    >>> sl = parse_markdown(post, meta={"title": "My list", "date": "2019-05-14"})
     >>> [(p.key, p.label, p.sections, p.date, p.venue) for p in sl.papers]
     [('arXiv:1608.00859', 'TSN', ['1 Nets'], '2016-08-02', 'ECCV 2016')]
     >>> [(s.line, s.reason) for s in sl.skipped], sl.title, sl.date
-    ([(8, 'code repository')], 'My list', '2019-05-14')
+    ([(4, 'code repository')], 'My list', '2019-05-14')
     """
-    meta, body = _strip_front_matter(text)
+    from markdown_it.tree import SyntaxTreeNode
+
+    meta = meta or {}
+    walk = _Walk()
+    walk.block(SyntaxTreeNode(_parser().parse(text)))
+    entries = _method_names(walk.entries)
+    entries.sort(key=lambda e: e.line)
     cands: list[_Candidate] = []
     skipped: list[Skipped] = []
-    seen = [0]
-
-    def judge(entry: _Entry):
-        seen[0] += sum(1 for lk in entry.links if lk.kind != "empty")
-        return _judge_slim(entry)
-
-    for cand, skip in _entries_from_markdown(body, judge):
+    for e in entries:
+        cand, skip = _judge(e)
         if cand is not None:
             cands.append(cand)
         if skip is not None:
@@ -630,5 +634,13 @@ def parse_markdown(text: str, source: str = "") -> SeedList:
         title=str(title).strip() if title else None,
         date=_front_date(meta),
         source=source,
-        links=seen[0],
+        links=walk.links,
     )
+
+
+def _front_date(meta: dict) -> str | None:
+    d = meta.get("date")
+    if d is None:
+        return None
+    m = re.match(r"\d{4}-\d{2}-\d{2}", str(d))
+    return m.group(0) if m else None

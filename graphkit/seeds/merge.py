@@ -67,6 +67,7 @@ def merge(cands: list[_Candidate]) -> list[Seed]:
     for k, c in enumerate(cands):
         groups.setdefault(uf[k], []).append(c)
     seeds = []
+    quality: list[int] = []
     for members in groups.values():
         members.sort(key=lambda c: c.entry.line)
         ids: dict = {}
@@ -98,7 +99,30 @@ def merge(cands: list[_Candidate]) -> list[Seed]:
                 venue=next((c.entry.venue for c in [main, *members] if c.entry.venue), None),
                 paths=list(paths.values()),
                 names=list(dict.fromkeys(n for c in members for n in c.names)),
+                text=_clip(main.entry.raw or title, 600),
             )
         )
+        quality.append(best.label_q)
+    _unique_labels(seeds, quality)
     seeds.sort(key=lambda s: s.line)
     return seeds
+
+
+def _clip(text: str, n: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= n else text[:n]
+
+
+def _unique_labels(seeds: list[Seed], quality: list[int]) -> None:
+    """A name names one paper: where seeds share a label (or a label is another seed's key or BibTeX name), the
+    best-founded keeps it (a name the list states before one read off a code repository; then the first), the
+    others go without."""
+    taken: dict[str, int] = {}
+    for k in sorted(range(len(seeds)), key=lambda k: (-quality[k], seeds[k].line)):
+        label = seeds[k].label.casefold()
+        if not label:
+            continue
+        if label in taken:
+            seeds[k].label = ""
+        else:
+            taken[label] = k

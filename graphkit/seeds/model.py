@@ -26,6 +26,7 @@ class Seed:
     venue: str | None = None
     paths: list[list[str]] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # more names chains may use (a BibTeX entry's key)
+    text: str = ""  # the entry's own text, for judging a title match (S2's title found in it)
 
     @property
     def api_id(self) -> str | None:
@@ -70,22 +71,25 @@ class _Link:
 
 @dataclass
 class _Entry:
-    """One list item or table row of the post, or one paper a paragraph links to, before merging."""
+    """One list item, table row or paragraph of a post, one entry of an export, or one paper a paragraph links
+    to, before merging."""
 
     line: int
     title: str
-    links: list[_Link]
-    text_ids: dict
-    lines: list[str]  # the item's own text, one string per line (the title line first)
-    path: list[str]
-    anchor_ids: list[str]
-    date: str | None
-    venue: str | None
-    in_appendix: bool
-    first_is_link: bool
-    raw: str
+    links: list[_Link] = field(default_factory=list)
+    text_ids: dict = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)  # the entry's own text, one string per line
+    path: list[str] = field(default_factory=list)
+    anchor_ids: list[str] = field(default_factory=list)
+    date: str | None = None
+    venue: str | None = None
+    in_appendix: bool = False
+    title_link: _Link | None = None  # the link whose text is the title
+    raw: str = ""  # the entry's whole text: where ids are searched, and what a title match is checked against
     prose: bool = False  # a link in a paragraph, a blockquote or a heading (a seed only if it is a paper's)
-    name: str = ""  # the name the text gives a bare id ("TSM is arXiv:1811.08383")
+    name: str = ""  # the name the entry gives its paper: a tag (``[TSN]``), a bullet above a citation
+    cite: bool = False  # the title was read from a citation string
+    owned: bool = False  # the title is a bold line's or heading's that the entry gives the links of
 
 
 @dataclass

@@ -33,6 +33,7 @@ _PAREN_ACRONYM = re.compile(
     r"\((?P<name>[A-Z][A-Za-z0-9\-+]*[A-Z0-9][A-Za-z0-9\-+]*)(?:\)|\s*[,;，；]\s*[^)]*\))"
 )
 _NAME_BEFORE = re.compile(rf"(?:^|[\s(])(?P<name>{_NAME_TOKEN})\s+(?:is|was|=|—|-|:)\s*$", re.IGNORECASE)
+_AKA = re.compile(rf"\b(?:aka|a\.k\.a\.?|also known as|dubbed|called)\s+(?P<name>{_NAME_TOKEN})", re.IGNORECASE)
 _NAME_IS = re.compile(rf"^(?P<name>{_NAME_TOKEN})\s+(?:is|was|=|—|-)\s*$", re.IGNORECASE)
 _REPO_NAME = re.compile(
     r"^(?:pytorch|tf|tensorflow|keras|mxnet|caffe)?[-_.]?(?P<name>[A-Za-z][A-Za-z0-9+]*(?:-Net)?)"
@@ -91,6 +92,9 @@ def make_label(title: str, extra_lines: list[str] = (), context: str = "") -> tu
     m = _PAREN_ACRONYM.match(after.lstrip(" \t,;—–-")) if after else None
     if m and _is_name(m.group("name")):
         return m.group("name"), 1
+    m = _AKA.search(" ".join((context, *extra_lines)))
+    if m and _is_name(m.group("name")):
+        return m.group("name"), 1
     for line in extra_lines:
         m = _ACRONYM_LINE.match(unicodedata.normalize("NFKC", line))
         if m and _is_name(m.group("name")) and not _DIGITS.fullmatch(m.group("name")):
@@ -125,14 +129,16 @@ _GENERIC_REPOS = {
 
 
 def repo_name(href: str, title: str = "") -> str | None:
-    """The method a code repository is named after: ``…/TRN-pytorch`` → ``TRN``; a lower-case name counts when it
-    spells the title's initials (``tsn-pytorch`` for "Temporal Segment Networks" → ``TSN``).
+    """The method a code repository is named after, when the name is the paper's (a word of its title, or its
+    initials: ``tsn-pytorch`` for "Temporal Segment Networks" → ``TSN``); a repository named after another
+    paper's method (``facebook/C3D`` beside the Res3D paper) names nothing.
 
-    >>> repo_name("https://github.com/metalbubble/TRN-pytorch"), repo_name("https://github.com/yjxiong/tsn-pytorch",
-    ...                                                                     "Temporal Segment Networks")
+    >>> repo_name("https://github.com/metalbubble/TRN-pytorch", "Temporal Relational Reasoning in Videos"), repo_name(
+    ...     "https://github.com/yjxiong/tsn-pytorch", "Temporal Segment Networks")
     ('TRN', 'TSN')
     >>> repo_name("https://github.com/open-mmlab/mmaction"), repo_name("https://github.com/x/video-models")
     (None, None)
+    >>> repo_name("https://github.com/facebook/C3D", "ConvNet Architecture Search for Spatiotemporal Feature Learning")
     """
     parts = [p for p in urlsplit(href if "//" in href else "//" + href).path.split("/") if p]
     if len(parts) < 2:
@@ -141,14 +147,51 @@ def repo_name(href: str, title: str = "") -> str | None:
     if not m or m.group("name").lower() in _GENERIC_REPOS:
         return None
     name = m.group("name")
-    if len(name) > 16:  # a description, not a name (AttentionalPoolingAction)
+    if len(name) > 16 or len(name) < 2:  # a description, not a name (AttentionalPoolingAction)
         return None
-    if _is_name(name) and len(name) >= 2:
-        return name
-    initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w-]*", title or "") if w[0].isupper())
-    if len(name) >= 2 and initials and name.upper() in (initials.upper(), initials.upper().rstrip("S")):
-        return name.upper()
-    return None
+    if not _names_title(name, title):
+        return None
+    return name.upper() if name.islower() and len(name) <= 5 else name
+
+
+def _names_title(name: str, title: str) -> bool:
+    """Whether ``name`` is the paper's by its title: a word of it (``Scaffold-GS``), or the initials of its first
+    capitalised words or of all of them (``TRN``: Temporal Recurrent Networks …).
+
+    >>> _names_title("C3D", "ConvNet Architecture Search for Spatiotemporal Feature Learning")
+    False
+    >>> _names_title("TRN", "Temporal Recurrent Networks for Online Action Detection"), _names_title("tsn", "Temporal Segment Networks")
+    (True, True)
+    >>> _names_title("TRN", "Temporal Relational Reasoning in Videos"), _names_title("I3D", "Quo Vadis, Action Recognition?")
+    (True, False)
+    >>> _names_title("LieNet", "Deep Learning on Lie Groups"), _names_title("MV", "Real-time Action Recognition with Enhanced Motion Vector CNNs")
+    (True, True)
+    """
+    key = re.sub(r"[\W_]", "", name).casefold()
+    words = re.findall(r"[A-Za-z0-9][\w-]*", title or "")
+    folded = [re.sub(r"[\W_]", "", w).casefold() for w in words]
+    if any(w == key or (len(key) >= 5 and w.startswith(key)) for w in folded):
+        return True
+    # LieNet, BridgeDepthFlow: half of its parts or more begin words of the title
+    parts = [p.casefold() for p in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", name) if len(p) >= 3]
+    if len(parts) >= 2 and 2 * sum(any(w.startswith(p[:5]) for w in folded) for p in parts) >= len(parts):
+        return True
+    caps = [w[0] for w in words if w[0].isupper() or w[0].isdigit()]
+    initials = "".join(caps).casefold()
+    if len(key) < 2 or not initials:
+        return False
+    if key in (initials, initials.rstrip("s")) or (key in initials and key.isalpha()):
+        return True
+    # TRN for "Temporal Relational Reasoning …": the first two letters start its first words, the rest follow
+    low = " ".join(words).casefold()
+    if key[0] != initials[0] or len(words) < 2 or key[1] not in initials[1:3]:
+        return False
+    at = low.find(" " + key[1])
+    for ch in key[2:]:
+        at = low.find(ch, at + 2)
+        if at < 0:
+            return False
+    return True
 
 
 def looks_like_title(text: str) -> bool:
@@ -172,11 +215,114 @@ def looks_like_title(text: str) -> bool:
 _DATE = re.compile(r"^(?:19|20)\d{2}(?:-\d{2}(?:-\d{2})?)?$")
 _VENUES = (
     "ACM Multimedia|ACM MM|CVPR|ICCV|ECCV|NeurIPS|NIPS|ICLR|ICML|AAAI|IJCAI|ACCV|ICIP|ICPR|BMVC|WACV|TPAMI|IJCV|"
-    "TIP|TMM|TCSVT|KDD|ACL|EMNLP|NAACL|SIGGRAPH|ICASSP|AISTATS|UAI|CoRL|ICRA|IROS|3DV|ICME|MICCAI|WWW|SIGIR"
+    "TIP|TMM|TCSVT|KDD|ACL|EMNLP|NAACL|SIGGRAPH Asia|SIGGRAPH|ICASSP|AISTATS|UAI|CoRL|ICRA|IROS|3DV|ICME|MICCAI|"
+    "WWW|SIGIR|CVPRW|ICCVW|ECCVW|TOG|PAMI|JMLR|TMLR|COLING|INTERSPEECH|RSS|ISMIR|MM"
 )
-_VENUE = re.compile(rf"(?<![A-Za-z])(?P<v>{_VENUES})\s*'?(?P<y>(?:19|20)\d{{2}})(?!\d)")
+_VENUE = re.compile(
+    rf"(?<![A-Za-z])(?P<v>{_VENUES})(?:\s*(?:Workshops?|W))?[\s,]*(?:'\s*(?P<yy>\d{{2}})|(?P<y>(?:19|20)\d{{2}}))(?!\d)"
+)
 
 
 def _venue_hint(text: str) -> str | None:
+    """``ECCV 2016`` from ``ECCV 2016``, ``[ECCV' 16]``, ``(CVPR'17)`` or ``NIPS, 2014``.
+
+    >>> _venue_hint("**[ECCV' 16]**"), _venue_hint("(CVPR 2017)"), _venue_hint("NIPS'99"), _venue_hint("MM")
+    ('ECCV 2016', 'CVPR 2017', 'NIPS 1999', None)
+    """
     m = _VENUE.search(text)
-    return f"{m.group('v')} {m.group('y')}" if m else None
+    if not m:
+        return None
+    year = m.group("y") or (("20" if int(m.group("yy")) < 40 else "19") + m.group("yy"))
+    return f"{m.group('v')} {year}"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Titles as lists decorate them
+# --------------------------------------------------------------------------------------------------------------
+# Link texts that say what a link is, not what the paper is called ("[[pdf]]", "📄 Paper", "arXiv", "Code")
+_LINK_WORDS = frozenset(
+    "paper papers pdf arxiv link links code codes project projectpage page website site github gitlab video videos "
+    "slides slide poster supp supplementary supplement bibtex bib abs abstract html doi openreview cvf demo blog "
+    "official homepage home data dataset download here url acm ieee springer proceedings proc talk youtube "
+    "pytorch tensorflow tf caffe jax model models weights reproduce reproduction implementation notes note "
+    "summary review reading 论文 代码 链接 项目 主页 笔记 解读".split()
+)
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
+
+
+def is_link_word(text: str) -> bool:
+    """Whether a link's text only says what kind of link it is (Paper, [pdf], 📄 arXiv, Code:, Project Page).
+
+    >>> [is_link_word(t) for t in ("[pdf]", "📄 Paper", "Project Page", "code:", "TSN", "Temporal Segment Networks")]
+    [True, True, True, True, False, False]
+    """
+    words = [w for w in _NOT_LETTERS.split(unicodedata.normalize("NFKC", text or "").casefold()) if w]
+    if not words or len(words) > 3:
+        return False
+    return "".join(words) in _LINK_WORDS or all(w in _LINK_WORDS for w in words)
+
+
+_EMOJI = re.compile(
+    "[\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\U0001f000-\U0001faff\ufe0f\u200d\u20e3]" r"|:[a-z0-9_+\-]{2,30}:"
+)
+# a trailing tag: "(2016)", "[ECCV' 16]", "(CVPR 2017)", "[NIPS'14]", "(arXiv 2019)", "[Oral]", "(spotlight)"
+_TRAIL_TAG = re.compile(
+    r"\s*(?:[\[(（【]\s*(?:[A-Za-z][\w&./\- ]{0,30}?\s*[,']?\s*)?(?:(?:19|20)\d{2}|'\s*\d{2}|\d{2})\s*[\])）】]"
+    r"|[\[(]\s*(?:oral|spotlight|poster|best paper[\w ]*|highlight|survey|review|workshop|preprint|arxiv)\s*[\])])"
+    r"\s*[.,;:]?\s*$",
+    re.IGNORECASE,
+)
+_EMPTY_BRACKETS = re.compile(r"\[\s*[|,/]?\s*\]|\(\s*[|,/]?\s*\)|【\s*】")
+_LEAD_TAG = re.compile(r"^\s*[\[【]\s*(?P<tag>[^\[\]【】]{1,40}?)\s*[\]】]\s*[:：\-–—]?\s*")
+_QUOTES = "\"'“”‘’「」『』"
+_PAIRS = {("[", "]"), ("《", "》"), ("(", ")"), ("【", "】")}
+
+
+def split_tag(text: str) -> tuple[str, str | None, str | None]:
+    """``(rest, name, venue)`` of a title that starts with a bracketed tag: ``[TSN] Temporal …`` names the paper
+    TSN, ``[ECCV' 16] …`` is a venue hint, ``[12] …`` (a reference number) is neither.
+
+    >>> split_tag("[TSN] Temporal Segment Networks"), split_tag("[CVPR '24] Scaffold-GS: Structured")
+    (('Temporal Segment Networks', 'TSN', None), ('Scaffold-GS: Structured', None, 'CVPR 2024'))
+    >>> split_tag("[12] He, Kaiming"), split_tag("No tag here")
+    (('He, Kaiming', None, None), ('No tag here', None, None))
+    """
+    m = _LEAD_TAG.match(text or "")
+    if not m:
+        return text, None, None
+    tag, rest = m.group("tag").strip(), text[m.end() :]
+    if not rest.strip():
+        return text, None, None
+    venue = _venue_hint(tag)
+    if venue:
+        return rest, None, venue
+    if re.fullmatch(r"[\d\s.,\-]+|[a-z]|\^.*", tag):  # [12], [3.1], [a], [^note]: a reference number
+        return rest, None, None
+    if len(tag.split()) <= 3 and len(tag) <= 24 and re.search(r"[A-Za-z]", tag):
+        return rest, tag, None
+    return text, None, None
+
+
+def clean_title(text: str) -> str:
+    """A title without what lists put around it: trailing ``(2016)``, ``[ECCV' 16]``, ``(CVPR 2017)``, star
+    emoji and ``:star:`` codes, empty brackets left by removed links, surrounding quotes and trailing punctuation.
+
+    >>> clean_title("Shuffle and Learn: Unsupervised Learning Using Temporal Order Verification (2016)")
+    'Shuffle and Learn: Unsupervised Learning Using Temporal Order Verification'
+    >>> clean_title("Temporal Segment Networks: Towards Good Practices [ECCV' 16] :star::star: [] ")
+    'Temporal Segment Networks: Towards Good Practices'
+    >>> clean_title("“Deep residual learning for image recognition.” ⭐⭐"), clean_title("Non-local Neural Networks (CVPR 2018) (Oral)")
+    ('Deep residual learning for image recognition', 'Non-local Neural Networks')
+    """
+    t = _EMOJI.sub(" ", unicodedata.normalize("NFC", text or ""))
+    t = " ".join(t.split())
+    for _ in range(6):
+        before = t
+        t = _EMPTY_BRACKETS.sub(" ", t)
+        t = _TRAIL_TAG.sub("", t)
+        t = " ".join(t.split()).rstrip(" .,;:|-–—/·")
+        if len(t) > 2 and (t[0] in _QUOTES and t[-1] in _QUOTES or (t[0], t[-1]) in _PAIRS):
+            t = t[1:-1].strip().rstrip(",.")
+        if t == before:
+            break
+    return t
