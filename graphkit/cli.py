@@ -11,6 +11,7 @@ import re
 import signal
 import sys
 import time
+from collections import Counter
 
 import click
 
@@ -136,26 +137,57 @@ def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
 
 
 # ----------------------------------------------------------------------------------------------------------------
+def _size(ctx, param, value: str | None) -> int | None:
+    """``20MB``, ``500KB``, ``1GB`` or a number of bytes -> bytes."""
+    if value is None:
+        return None
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmg]?i?b?)\s*", value, re.IGNORECASE)
+    if not m or float(m.group(1)) <= 0:
+        raise click.BadParameter(f"{value!r} is not a size; use e.g. 50MB, 500KB or a number of bytes")
+    unit = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30}[m.group(2)[:1].lower()]
+    return int(float(m.group(1)) * unit)
+
+
+def max_size_option(f):
+    """--max-size: the largest source read (default 20 MB)."""
+    return click.option(
+        "--max-size",
+        "max_size",
+        callback=_size,
+        envvar="GRAPHKIT_MAX_SIZE",
+        show_envvar=True,
+        default=None,
+        metavar="SIZE",
+        help="Refuse a source larger than this (default 20MB; e.g. 50MB).",
+    )(f)
+
+
 @cli.command()
 @click.argument("source", type=str)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
-def seeds(source: str, as_json: bool) -> None:
+@max_size_option
+def seeds(source: str, as_json: bool, max_size: int | None) -> None:
     """List the seed papers found in SOURCE.
 
     SOURCE is a Markdown post (Jekyll front matter allowed), '-' for stdin, a text file of ids (one arXiv:…,
-    DOI:…, paperId, CorpusId:… or title a line) or a BibTeX file.
+    DOI:…, paperId, CorpusId:… or title a line), a BibTeX, RIS or CSL-JSON export, or an http(s) URL of one of
+    these (a GitHub blob URL is read as its raw file).
 
     \b
     Example:
       graphkit seeds examples/video-classification/post.md --json
     """
-    sl = parse_seeds(source)
+    sl = parse_seeds(source, **_max(max_size))
     if not sl.papers:
         _note(f"graphkit: warning: {_no_papers(sl)}")
     if as_json:
         _dump(sl.to_dict())
         return
     _print_seed_table(sl)
+
+
+def _max(max_size: int | None) -> dict:
+    return {} if max_size is None else {"max_bytes": max_size}
 
 
 def seeds_summary(sl: SeedList) -> str:
@@ -218,13 +250,14 @@ def _print_seed_table(sl: SeedList) -> None:
         for p in papers:
             also = f"  [+ {len(p.paths) - 1} more section]" if len(p.paths) > 1 else ""
             title = p.title or ""
-            if len(title) > 70:
-                title = title[:69] + "…"
-            click.echo(f"  {p.line:>5}  {p.key[:28]:<28}  {(p.label or '-')[:24]:<24}  {title}{also}")
+            key = p.key if not p.key.startswith("title:") else "title:…"  # the title is beside it, whole
+            click.echo(f"  {p.line:>5}  {key:<20}  {(p.label or '-'):<14}  {title}{also}")
     if sl.skipped:
         click.echo("skipped")
         for s in sl.skipped:
             click.echo(f"  {s.line:>5}  {s.reason:<28}  {s.text}")
+        counts = Counter(s.reason for s in sl.skipped)
+        click.echo("skipped by reason: " + ", ".join(f"{n} {why}" for why, n in counts.most_common()))
     click.echo(seeds_summary(sl))
 
 
@@ -294,8 +327,10 @@ def fetch_options(f):
         help="S2 Graph API base URL (default: the public Semantic Scholar Graph API).",
     )
     @functools.wraps(f)
-    def wrapper(*args, api_url, cache_dir, rps, offline, refresh, detail, max_age, **kwargs):
+    @max_size_option
+    def wrapper(*args, api_url, cache_dir, rps, offline, refresh, detail, max_age, max_size, **kwargs):
         kwargs["fetch"] = {
+            "max_size": max_size,
             "api_url": api_url,
             "cache_dir": cache_dir,
             "rps": rps,
@@ -385,12 +420,36 @@ def _collect(ctx: click.Context, source: str, fetch: dict, client=None, chains=N
             progress=progress,
             chains=chains,
             detail=fetch.get("detail", "lists"),
+            **_max(fetch.get("max_size")),
         )
     finally:
         progress.close()
     if not got.seeds.papers:
         raise SeedError(_no_papers(got.seeds) + "; nothing to fetch")
+    _check_resolved(got)
     return got
+
+
+def _check_resolved(got) -> None:
+    """No seed resolved: an error naming the commonest reasons (nothing is written); fewer than half: a warning."""
+    n, unresolved = len(got.seeds.papers), got.graph.graph.get("unresolved") or []
+    if not unresolved or 2 * len(unresolved) <= n:
+        return
+    counts = Counter(_reason_kind(u.get("reason")) for u in unresolved)
+    why = "; ".join(f"{k} {reason}" for reason, k in counts.most_common(3))
+    if len(unresolved) >= n:
+        from .errors import SeedError
+
+        raise SeedError(
+            f"none of the {n} seeds of {got.seeds.source} resolved on Semantic Scholar ({why}); nothing written: "
+            f"`graphkit seeds {got.seeds.source}` shows what was read from it"
+        )
+    _note(f"graphkit: warning: only {n - len(unresolved)} of {n} seeds resolved on Semantic Scholar ({why})")
+
+
+def _reason_kind(reason: str | None) -> str:
+    """A reason without the detail that makes each one different (the title S2 offered, the id)."""
+    return re.split(r"[:(]", reason or "unknown", maxsplit=1)[0].strip()
 
 
 def _print_summary(s: dict, seconds: float, *, wrote: bool = True) -> None:
@@ -398,7 +457,7 @@ def _print_summary(s: dict, seconds: float, *, wrote: bool = True) -> None:
     unresolved = s["unresolved"]
     err(f"seeds: {s['seeds']} ({s['resolved']} resolved, {len(unresolved)} unresolved)")
     for u in unresolved:
-        err(f"  unresolved: {u['key'][:60]} — {u.get('reason') or 'unknown'}")
+        err(f"  unresolved: {u['key']} — {u.get('reason') or 'unknown'}")
     if s["short"]:
         err(f"  {len(s['short'])} lists came back shorter than S2's counts (see --json: short)")
     if s["citations_cut"]:

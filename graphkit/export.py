@@ -506,6 +506,12 @@ def write_report(
         + (f"; data fetched {fetched}." if fetched else "."),
         "",
     ]
+    if unresolved and 2 * len(unresolved) > len(seeds) + len(unresolved):
+        lines += [
+            f"> **Warning:** only {len(seeds)} of {len(seeds) + len(unresolved)} seeds resolved on Semantic "
+            "Scholar; the graph and the missing papers speak for those only (see Unresolved seeds).",
+            "",
+        ]
     lines += changes_section(G, changes)
     if unresolved:
         lines += ["## Unresolved seeds", "", "| seed | why |", "| --- | --- |"]

@@ -43,12 +43,20 @@ from .s2 import BATCH_CITATIONS, BATCH_MAX, CITATION_CAP, PAPER_FIELDS, S2Client
 from .seeds import SeedList, normalise_title
 
 TITLE_SIMILARITY = 0.97  # difflib ratio on normalised titles above which two titles are "clearly the same"
+IN_TEXT_WORDS = 4  # S2's title found whole in the entry's text counts when it has this many words or more
 
 
-def title_match(asked: str, got: str | None) -> str | None:
-    """Judge S2's title match: ``"exact"``, ``"close"`` (ratio ≥ 0.97 after normalising), else ``None``.
+def title_match(asked: str, got: str | None, text: str = "") -> str | None:
+    """Judge S2's title match: ``"exact"``, ``"close"`` (ratio ≥ 0.97 after normalising), ``"in text"`` (S2's
+    whole title, of :data:`IN_TEXT_WORDS` words or more, stands in the list entry's own ``text``), else ``None``.
 
     Normalising folds case, punctuation, spacing and full-width characters (NFKC).
+
+    >>> title_match("Shuffle and Learn", "Shuffle and Learn: Unsupervised Learning Using Temporal Order Verification",
+    ...             "Shuffle and Learn: Unsupervised Learning Using Temporal Order Verification (2016)")
+    'in text'
+    >>> title_match("Deep learning", "Deep learning for video", "Deep learning. Nature (2015)") is None
+    True
 
     >>> title_match("RPAN：An End-to-End Recurrent Pose-Attention Network", "RPAN: An end-to-end recurrent pose-attention network")
     'exact'
@@ -66,6 +74,8 @@ def title_match(asked: str, got: str | None) -> str | None:
         return "exact"
     if difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= TITLE_SIMILARITY:
         return "close"
+    if len(b.split()) >= IN_TEXT_WORDS and f" {b} " in f" {normalise_title(text)} ":
+        return "in text"
     return None
 
 
@@ -230,7 +240,7 @@ def _match_titles(
         if got is None or not got.get("paperId"):
             seeds[i]["reason"] = "no title match in S2"
             continue
-        verdict = title_match(title, got.get("title"))
+        verdict = title_match(title, got.get("title"), seedlist.papers[i].text)
         if verdict is None:
             seeds[i]["reason"] = f"doubtful title match: {got.get('title')!r}"
             continue

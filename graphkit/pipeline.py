@@ -17,7 +17,7 @@ from .errors import OutputError
 from .files import atomic_write, check_writable
 from .gcpause import paused_gc
 from .graph import build_graph, save_graph
-from .seeds import SeedList, parse_seeds
+from .seeds import MAX_SOURCE_BYTES, SeedList, parse_seeds
 
 
 @dataclass
@@ -36,6 +36,7 @@ def collect(
     *,
     chains: list[list[str]] | None = None,
     detail: str = "lists",
+    max_bytes: int | None = None,
 ) -> Collected:
     """Parse SOURCE, fetch (or read from the cache) what S2 knows of its seeds, and build the graph.
 
@@ -45,7 +46,7 @@ def collect(
     from .fetch import fetch_corpus
 
     t0 = time.perf_counter()
-    sl = parse_seeds(source)
+    sl = parse_seeds(source) if max_bytes is None else parse_seeds(source, max_bytes=max_bytes)
     t1 = time.perf_counter()
     if hasattr(client, "reset_fetched"):
         client.reset_fetched()
@@ -294,8 +295,7 @@ OUTPUT_LIBRARIES = (
     "pyvis",
     "jinja2",
     "numpy",
-    "markdown-it-pyrs",
-    "markdown-it-pyrs-abi3",
+    "markdown-it-py",
     "bibtexparser",
     "pyyaml",
 )
@@ -354,6 +354,8 @@ def stamp_for(source: str, lineages: str | None, options: dict, client) -> Calla
     if source == "-":
         return None
     try:
+        if not Path(source).is_file() or Path(source).stat().st_size > MAX_SOURCE_BYTES * 64:
+            return None  # a URL, a device, a FIFO: not stamped (the build itself says what is wrong)
         raw = Path(source).read_bytes()
         extra = Path(lineages).read_bytes() if lineages else b""
     except OSError:

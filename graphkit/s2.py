@@ -1200,3 +1200,87 @@ def pages_for(count: int | None, kind: str) -> int:
     if kind == "citations":
         n = min(n, CITATION_CAP)
     return math.ceil(n / PAGE_MAX)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# A reading list given as a URL: one plain GET, bounded (no key, no cache: it is not S2's)
+SOURCE_DEADLINE = 30.0  # seconds for the whole download, redirects included
+
+
+def fetch_source(url: str, max_bytes: int, *, deadline: float = SOURCE_DEADLINE) -> bytes:
+    """The bytes of a reading list at an http(s) URL (a GitHub ``blob`` page is read as its raw file): redirects
+    followed to http(s) only (at most :data:`MAX_REDIRECTS`), at most ``max_bytes`` read, all within
+    ``deadline`` seconds. The S2 key is never sent.
+
+    Raises
+    ------
+    SeedError
+        The URL is unreachable, answers an error status, is larger than ``max_bytes`` or too slow.
+    """
+    shown = _redact(url)
+    target = github_raw(url)
+    end = time.monotonic() + deadline
+    with requests.Session() as session:
+        session.trust_env = True
+        session.headers["User-Agent"] = "graphkit (+citation-graph explorer)"
+        for _hop in range(MAX_REDIRECTS + 1):
+            if urlsplit(target).scheme not in ("http", "https"):
+                raise SeedError(
+                    f"{shown} redirects to a non-http(s) URL; download the file and give its path"
+                )
+            try:
+                left = end - time.monotonic()
+                if left <= 0:
+                    raise requests.Timeout("deadline")
+                resp = session.get(
+                    target, stream=True, allow_redirects=False, timeout=(min(left, 10), min(left, 10))
+                )
+                try:
+                    if resp.is_redirect:
+                        target = urljoin(target, resp.headers.get("location", ""))
+                        continue
+                    if resp.status_code != 200:
+                        raise SeedError(
+                            f"{shown} answered HTTP {resp.status_code}; check the URL, or download the file and give its path"
+                        )
+                    size = resp.headers.get("content-length", "")
+                    if size.isdigit() and int(size) > max_bytes:
+                        raise SeedError(_too_large(shown, int(size), max_bytes))
+                    data = bytearray()
+                    for chunk in resp.iter_content(65536):
+                        data += chunk
+                        if len(data) > max_bytes:
+                            raise SeedError(_too_large(shown, len(data), max_bytes, at_least=True))
+                        if time.monotonic() > end:
+                            raise requests.Timeout("deadline")
+                    return bytes(data)
+                finally:
+                    resp.close()
+            except requests.RequestException as e:
+                why = f"it took longer than {deadline:.0f} s" if isinstance(e, requests.Timeout) else _why(e)
+                raise SeedError(
+                    f"cannot read {shown} ({why}); check the URL and your connection, or download the file and give "
+                    f"its path"
+                ) from None
+    raise SeedError(f"{shown} redirects more than {MAX_REDIRECTS} times; download the file and give its path")
+
+
+def _too_large(shown: str, size: int, limit: int, at_least: bool = False) -> str:
+    more = "more than " if at_least else ""
+    return (
+        f"{shown} is {more}{size / 2**20:.1f} MB, over the {limit / 2**20:.0f} MB limit for a source; raise it with "
+        f"--max-size"
+    )
+
+
+_BLOB = re.compile(r"^https?://(?:www\.)?github\.com/(?P<repo>[^/]+/[^/]+)/blob/(?P<rest>.+)$")
+
+
+def github_raw(url: str) -> str:
+    """A GitHub ``blob`` page's raw file; any other URL as it is.
+
+    >>> github_raw("https://github.com/a/b/blob/main/README.md?plain=1")
+    'https://raw.githubusercontent.com/a/b/main/README.md'
+    """
+    m = _BLOB.match(url.split("?")[0].split("#")[0])
+    return f"https://raw.githubusercontent.com/{m.group('repo')}/{m.group('rest')}" if m else url

@@ -513,15 +513,26 @@ def test_every_seed_is_named_as_its_readers_name_it(built):
         ), name
 
 
-def test_a_list_none_of_whose_papers_resolve_still_builds(post_server, tmp_path):
-    """Found by trying graphkit as a new user: no resolved seed crashed the layout with a traceback."""
+def test_a_list_none_of_whose_papers_resolve_stops_with_one_line(post_server, tmp_path):
+    """No seed resolved: exit 1, one line with the count and the commonest reasons, and nothing written."""
     ids = tmp_path / "unknown.txt"
     ids.write_text("arXiv:2401.99991\narXiv:2401.99992\n", encoding="utf-8")
     r = run("build", ids, "-o", tmp_path / "site", "--api-url", post_server.url, "--rps", "0")
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    errors = [ln for ln in r.stderr.splitlines() if "error" in ln]
+    assert len(errors) == 1 and "none of the 2 seeds" in errors[0] and "2 not found in S2" in errors[0]
+    assert not (tmp_path / "site").exists() or not any((tmp_path / "site").iterdir())
+
+
+def test_a_list_most_of_whose_papers_do_not_resolve_warns(post_server, tmp_path):
+    """Fewer than half resolved: a warning on stderr and in report.md; the build goes on."""
+    ids = tmp_path / "mostly-unknown.txt"
+    ids.write_text("arXiv:1608.00859\narXiv:2401.99991\narXiv:2401.99992\n", encoding="utf-8")
+    r = run("build", ids, "-o", tmp_path / "site", "--api-url", post_server.url, "--rps", "0")
     assert r.exit_code == 0, r.output
-    assert "Traceback" not in r.output and "0 resolved, 2 unresolved" in r.stderr
-    assert (tmp_path / "site" / "index.html").is_file() and (tmp_path / "site" / "map.svg").is_file()
+    assert "warning: only 1 of 3 seeds resolved on Semantic Scholar (2 not found in S2)" in r.stderr
     report = (tmp_path / "site" / "report.md").read_text(encoding="utf-8")
+    assert "**Warning:** only 1 of 3 seeds resolved" in report
     # the fixture server is named as what it is, never as Semantic Scholar
     assert (
         f"the S2-compatible API at {post_server.url.rsplit('/graph', 1)[0]} (not Semantic Scholar)" in report

@@ -6,12 +6,12 @@ import logging
 import re
 from contextlib import contextmanager
 
+from .exports import export_candidate
 from .ids import _ARXIV_ID, id_line, ids_in_text
 from .merge import merge
-from .model import SeedList, Skipped, _Candidate, _Entry, _short
-from .names import make_label
+from .model import SeedList, Skipped, _short
 
-_BIB_ARXIV_FIELDS = ("journal", "note", "howpublished", "booktitle", "volume", "url", "annote")
+_BIB_ARXIV_FIELDS = ("journal", "note", "howpublished", "booktitle", "volume", "url", "annote", "eprint")
 
 
 def bibtex_ids(fields: dict) -> dict:
@@ -75,11 +75,7 @@ def parse_bibtex(text: str, source: str = "") -> SeedList:
             skipped.append(Skipped(line, entry.key, "entry with neither id nor title"))
             continue
         venue = f.get("booktitle") or f.get("journal") or None
-        if venue and re.match(r"^(arXiv|CoRR)\b", venue, re.IGNORECASE):
-            venue = None
-        e = _Entry(line, title, text_ids=ids, lines=[title], date=f.get("year"), venue=venue, raw=title)
-        label, q = make_label(title)
-        cands.append(_Candidate(e, ids, None, label, q, names=[entry.key] if entry.key else []))
+        cands.append(export_candidate(line, title, ids, year=f.get("year"), venue=venue, key=entry.key or ""))
     for block in lib.failed_blocks:
         skipped.append(
             Skipped(getattr(block, "start_line", 0) + 1, _short(block.raw), "BibTeX that does not parse")

@@ -60,10 +60,8 @@ def _finish(title: str, rest: str, full: str, style: str, year: str | None = Non
     if len(title) < 4 or not re.search(r"[A-Za-z\u4e00-\u9fff]{2}", title):
         return None
     if year is None:
-        m = None
-        for m in _YEAR.finditer(rest or full):
-            pass
-        year = m.group(0) if m else None
+        years = _YEAR.findall(rest or full)
+        year = years[-1] if years else None
     venue = _venue_hint(rest or "")
     if venue is None and year:
         named = _VENUE_NAME.search((rest or "")[:40])  # the venue stands right after the title
@@ -115,7 +113,11 @@ def parse_citation(text: str) -> Citation | None:
     if q and _authors_ok(t[: q.start()]) and len(q.group("title").split()) >= 1:
         rest = t[q.end() :]
         if q.start() == 0 or t[q.start() - 1] in " .,:\"“”'":
-            style = "IEEE" if re.match(r"\s*,?\s*in\b", rest) or q.group("title").rstrip().endswith(",") else "quoted"
+            style = (
+                "IEEE"
+                if re.match(r"\s*,?\s*in\b", rest) or q.group("title").rstrip().endswith(",")
+                else "quoted"
+            )
             return _finish(q.group("title"), rest, t, style)
     m = _APA.match(t)
     if m and _authors_ok(m.group("authors")):

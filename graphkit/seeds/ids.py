@@ -165,8 +165,10 @@ def _classify(href: str) -> tuple[str, dict, str]:
         if reason:
             return "non-paper", {}, reason
     path = path or "/"
-    if path.lower().endswith(".pdf") or "/pdf/" in path.lower() or any(
-        host == h or host.endswith("." + h) for h in _PAPER_HOSTS
+    if (
+        path.lower().endswith(".pdf")
+        or "/pdf/" in path.lower()
+        or any(host == h or host.endswith("." + h) for h in _PAPER_HOSTS)
     ):
         return "paper-page", {}, ""
     if _DATASET_HINT.search(host + path):

@@ -148,7 +148,9 @@ class _Text:
                     self.links.append(_Link(href, "", kind_, ids, reason))
                 if bits.br:
                     self._break()
-            elif kind != "image":  # strikethrough and the like: their text counts; an image's alt text does not
+            elif (
+                kind != "image"
+            ):  # strikethrough and the like: their text counts; an image's alt text does not
                 self._walk(n.children, link, strong, em)
 
     def _text(self, content: str, link, strong, em) -> None:
@@ -211,10 +213,14 @@ def _title_of(t: _Text) -> _Title:
     if name and is_link_word(name):
         name = None
     lead_strong = next((s for ln, s, start in t.strongs if ln == 0 and start), None)
-    if lead_strong and split_tag(lead_strong)[0] != lead_strong and len(split_tag(lead_strong)[0].split()) < 2:
+    if (
+        lead_strong
+        and split_tag(lead_strong)[0] != lead_strong
+        and len(split_tag(lead_strong)[0].split()) < 2
+    ):
         # **[TSN]** or **[12]**: a tag in bold; the title is what follows it
         lead_strong = next((s for ln, s, start in t.strongs[1:] if ln == 0), None)
-        if lead_strong and not rest.lstrip(" *_\"“").startswith(lead_strong[:10]):
+        if lead_strong and not rest.lstrip(' *_"“').startswith(lead_strong[:10]):
             lead_strong = None
     lk = t.first_link
     if lk is not None and not is_link_word(lk.text) and first.startswith(lk.text[:1] or "\0"):
@@ -409,7 +415,11 @@ def _row_title(t: _Text) -> _Title:
         cell.lines, cell.plain = [t.lines[k]], [t.plain[k]]
         cell.strongs = [(0, s, st) for ln, s, st in t.strongs if ln == k]
         cell.first_link = next(
-            (lk for lk in t.links if lk.text and t.lines[k].strip().startswith(lk.text[:1]) and lk.text in t.lines[k]),
+            (
+                lk
+                for lk in t.links
+                if lk.text and t.lines[k].strip().startswith(lk.text[:1]) and lk.text in t.lines[k]
+            ),
             None,
         )
         head = _title_of(cell)
@@ -483,7 +493,11 @@ def _is_paper_link(lk: _Link) -> bool:
     (``[[Paper]](https://…github.io/Project/)``)."""
     if lk.kind == "paper-page":
         return True
-    if lk.kind in ("other", "non-paper") and lk.reason not in ("code repository", "video", "blog or article site"):
+    if lk.kind in ("other", "non-paper") and lk.reason not in (
+        "code repository",
+        "video",
+        "blog or article site",
+    ):
         words = {w for w in re.split(r"[\W\d_]+", lk.text.casefold()) if w}
         return bool(words) and words <= _PAPER_WORDS | {"project", "page"} and bool(words & _PAPER_WORDS)
     return False
@@ -526,8 +540,13 @@ def _judge(entry: _Entry) -> tuple[_Candidate | None, Skipped | None]:
                 label, label_q = name, 1
                 break
     anchor = title_link.href[1:] if title_link is not None and title_link.kind == "anchor" else None
-    if not anchor and not ids and links and links[0].kind == "anchor" and entry.lines and entry.lines[0].startswith(
-        links[0].text[:1] or "\0"
+    if (
+        not anchor
+        and not ids
+        and links
+        and links[0].kind == "anchor"
+        and entry.lines
+        and entry.lines[0].startswith(links[0].text[:1] or "\0")
     ):
         anchor = links[0].href[1:]
     if ids or anchor:
@@ -563,7 +582,7 @@ def _link_reason(links: list[_Link]) -> str:
 
 
 def _words_kind(entry: _Entry) -> str | None:
-    """"dataset page" or "tool page" when the item's own words say so (``- 413 hours of video``)."""
+    """ "dataset page" or "tool page" when the item's own words say so (``- 413 hours of video``)."""
     text = entry.raw
     if entry.title and len(entry.title.split()) >= 6:  # a long title is a paper's, whatever words it holds
         text = text.replace(entry.title, " ")

@@ -33,7 +33,9 @@ _PAREN_ACRONYM = re.compile(
     r"\((?P<name>[A-Z][A-Za-z0-9\-+]*[A-Z0-9][A-Za-z0-9\-+]*)(?:\)|\s*[,;，；]\s*[^)]*\))"
 )
 _NAME_BEFORE = re.compile(rf"(?:^|[\s(])(?P<name>{_NAME_TOKEN})\s+(?:is|was|=|—|-|:)\s*$", re.IGNORECASE)
-_AKA = re.compile(rf"\b(?:aka|a\.k\.a\.?|also known as|dubbed|called)\s+(?P<name>{_NAME_TOKEN})", re.IGNORECASE)
+_AKA = re.compile(
+    rf"\b(?:aka|a\.k\.a\.?|also known as|dubbed|called)\s+(?P<name>{_NAME_TOKEN})", re.IGNORECASE
+)
 _NAME_IS = re.compile(rf"^(?P<name>{_NAME_TOKEN})\s+(?:is|was|=|—|-)\s*$", re.IGNORECASE)
 _REPO_NAME = re.compile(
     r"^(?:pytorch|tf|tensorflow|keras|mxnet|caffe)?[-_.]?(?P<name>[A-Za-z][A-Za-z0-9+]*(?:-Net)?)"
@@ -263,7 +265,8 @@ def is_link_word(text: str) -> bool:
 
 
 _EMOJI = re.compile(
-    "[\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\U0001f000-\U0001faff\ufe0f\u200d\u20e3]" r"|:[a-z0-9_+\-]{2,30}:"
+    "[\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\U0001f000-\U0001faff\ufe0f\u200d\u20e3]"
+    r"|:[a-z0-9_+\-]{2,30}:"
 )
 # a trailing tag: "(2016)", "[ECCV' 16]", "(CVPR 2017)", "[NIPS'14]", "(arXiv 2019)", "[Oral]", "(spotlight)"
 _TRAIL_TAG = re.compile(
