@@ -41,8 +41,7 @@ def export_ids(doi: str = "", urls=(), notes=()) -> dict:
         ):  # arXiv's own DOI: the arXiv id says more
             ids["doi"] = found
         elif found:
-            ids["arxiv"] = found.split("arxiv.", 1)[1] if "arxiv." in found.lower() else None
-            ids = {k: v for k, v in ids.items() if v}
+            ids["arxiv"] = found[len("10.48550/arxiv.") :]
     for text in (*urls, *notes):
         for name, value in ids_in_text(str(text)).items():
             ids.setdefault(name, value)
