@@ -2,8 +2,9 @@
 the list of seed papers. Pure but for reading the source (a path, stdin, or an http(s) URL through the client).
 
 A module per job: :mod:`.ids` (what an id is, and which is preferred), :mod:`.names` (titles and the names a list
-gives papers), :mod:`.markdown`, :mod:`.bibtex` and :mod:`.idlist` (the three kinds of source), :mod:`.merge`
-(one paper, one seed) and :mod:`.model` (the types). This module reads a source and picks its parser.
+gives papers), :mod:`.cite` (citation strings), :mod:`.frontmatter`, :mod:`.markdown`, :mod:`.bibtex`,
+:mod:`.exports` (RIS, CSL-JSON) and :mod:`.idlist` (the kinds of source), :mod:`.merge` (one paper, one seed) and
+:mod:`.model` (the types). This module reads a source and picks its parser.
 """
 
 from __future__ import annotations
