@@ -30,7 +30,7 @@ def export_candidate(line: int, title: str, ids: dict, *, year=None, venue=None,
 def export_ids(doi: str = "", urls=(), notes=()) -> dict:
     """The ids of an export entry: its DOI field, then what its URLs and notes say (arXiv, DOI, CorpusID, S2).
 
-    >>> export_ids("10.1109/CVPR.2017.502", ["https://api.semanticscholar.org/CorpusID:1629541"], ["arXiv:1705.07750"])
+    >>> export_ids("10.1109/CVPR.2017.502", ["https://www.semanticscholar.org/CorpusID:1629541"], ["arXiv:1705.07750"])
     {'doi': '10.1109/CVPR.2017.502', 'corpusId': '1629541', 'arxiv': '1705.07750'}
     """
     ids: dict = {}

@@ -135,7 +135,7 @@ def classify_link(href: str) -> tuple[str, dict, str]:
     'paper-page'
     >>> classify_link("https://someone.github.io/pub/paper.pdf")[0], classify_link("https://someone.github.io/")[2]
     ('paper-page', 'homepage')
-    >>> classify_link("https://api.semanticscholar.org/CorpusID:1629541")[:2]
+    >>> classify_link("https://www.semanticscholar.org/CorpusID:1629541")[:2]
     ('paper-id', {'corpusId': '1629541'})
     >>> classify_link("https://dl.acm.org/doi/abs/10.1145/3343031.3350876")[:2]
     ('paper-id', {'doi': '10.1145/3343031.3350876'})
