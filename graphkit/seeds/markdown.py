@@ -190,7 +190,9 @@ def _read(*inlines) -> _Text:
 # The title of an entry
 # --------------------------------------------------------------------------------------------------------------
 _TITLE_END = re.compile(
-    r"\s*(?:[,;(]\s*(?:see\s+)?)?(?:arXiv\s*[:：]|doi\s*:|https?://)|\s+(?:—|--|–|-)\s|\s+\|\s", re.IGNORECASE
+    r"\s*(?:[,;(]\s*(?:see\s+)?)?(?:arXiv\s*[:：]|doi\s*:|https?://)|\s+(?:—|--|–|-)\s|\s+\|\s"
+    r"|\s+\((?:19|20)\d{2}[a-z]?\)\s*[,.;]\s*\S",  # "Title (2017), J. Gehring et al"
+    re.IGNORECASE,
 )
 
 
@@ -236,7 +238,8 @@ def _title_of(t: _Text) -> _Title:
         return _Title(cite.title, name, venue or cite.venue, None, cite)
     if lead_strong and len(clean_title(lead_strong).split()) >= 2:
         return _Title(clean_title(split_tag(lead_strong.strip("《》"))[0]), name, venue, None, None, True)
-    return _Title(clean_title(_plain_title(rest)), name, venue, None)
+    title = clean_title(_plain_title(rest))
+    return _Title("" if is_link_word(title) else title, name, venue, None)
 
 
 def _link_line(t: _Text) -> bool:
