@@ -177,17 +177,13 @@ def seeds(source: str, as_json: bool, max_size: int | None) -> None:
     Example:
       graphkit seeds examples/video-classification/post.md --json
     """
-    sl = parse_seeds(source, **_max(max_size))
+    sl = parse_seeds(source, max_bytes=max_size)
     if not sl.papers:
         _note(f"graphkit: warning: {_no_papers(sl)}")
     if as_json:
         _dump(sl.to_dict())
         return
     _print_seed_table(sl)
-
-
-def _max(max_size: int | None) -> dict:
-    return {} if max_size is None else {"max_bytes": max_size}
 
 
 def seeds_summary(sl: SeedList) -> str:
@@ -420,7 +416,7 @@ def _collect(ctx: click.Context, source: str, fetch: dict, client=None, chains=N
             progress=progress,
             chains=chains,
             detail=fetch.get("detail", "lists"),
-            **_max(fetch.get("max_size")),
+            max_bytes=fetch.get("max_size"),
         )
     finally:
         progress.close()

@@ -32,6 +32,15 @@ class SeedError(GraphkitError):
     """The seed source cannot be read or parsed."""
 
 
+def source_too_big(name: str, size: int, limit: int, *, at_least: bool = False) -> SeedError:
+    """The one message for a source over the size limit (a file, stdin or a URL), naming the flag that raises it."""
+    more = "more than " if at_least else ""
+    return SeedError(
+        f"{name} is {more}{size / 2**20:.1f} MB, over the {limit / 2**20:.0f} MB limit for a source; raise it with "
+        f"--max-size (e.g. --max-size {max(2 * limit, size + 1) // 2**20 + 1}MB)"
+    )
+
+
 class LineageError(GraphkitError):
     """A declared lineage chain is malformed or names an unknown paper."""
 

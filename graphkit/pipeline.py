@@ -17,7 +17,7 @@ from .errors import OutputError
 from .files import atomic_write, check_writable
 from .gcpause import paused_gc
 from .graph import build_graph, save_graph
-from .seeds import MAX_SOURCE_BYTES, SeedList, parse_seeds
+from .seeds import SeedList, parse_seeds
 
 
 @dataclass
@@ -46,7 +46,7 @@ def collect(
     from .fetch import fetch_corpus
 
     t0 = time.perf_counter()
-    sl = parse_seeds(source) if max_bytes is None else parse_seeds(source, max_bytes=max_bytes)
+    sl = parse_seeds(source, max_bytes=max_bytes)
     t1 = time.perf_counter()
     if hasattr(client, "reset_fetched"):
         client.reset_fetched()
@@ -354,7 +354,7 @@ def stamp_for(source: str, lineages: str | None, options: dict, client) -> Calla
     if source == "-":
         return None
     try:
-        if not Path(source).is_file() or Path(source).stat().st_size > MAX_SOURCE_BYTES * 64:
+        if not Path(source).is_file():
             return None  # a URL, a device, a FIFO: not stamped (the build itself says what is wrong)
         raw = Path(source).read_bytes()
         extra = Path(lineages).read_bytes() if lineages else b""

@@ -67,6 +67,7 @@ from .errors import (
     S2Error,
     S2Unavailable,
     SeedError,
+    source_too_big,
 )
 
 DEFAULT_API_URL = "https://api.semanticscholar.org/graph/v1"
@@ -1221,7 +1222,6 @@ def fetch_source(url: str, max_bytes: int, *, deadline: float = SOURCE_DEADLINE)
     target = github_raw(url)
     end = time.monotonic() + deadline
     with requests.Session() as session:
-        session.trust_env = True
         session.headers["User-Agent"] = "graphkit (+citation-graph explorer)"
         for _hop in range(MAX_REDIRECTS + 1):
             if urlsplit(target).scheme not in ("http", "https"):
@@ -1245,12 +1245,12 @@ def fetch_source(url: str, max_bytes: int, *, deadline: float = SOURCE_DEADLINE)
                         )
                     size = resp.headers.get("content-length", "")
                     if size.isdigit() and int(size) > max_bytes:
-                        raise SeedError(_too_large(shown, int(size), max_bytes))
+                        raise source_too_big(shown, int(size), max_bytes)
                     data = bytearray()
                     for chunk in resp.iter_content(65536):
                         data += chunk
                         if len(data) > max_bytes:
-                            raise SeedError(_too_large(shown, len(data), max_bytes, at_least=True))
+                            raise source_too_big(shown, len(data), max_bytes, at_least=True)
                         if time.monotonic() > end:
                             raise requests.Timeout("deadline")
                     return bytes(data)
@@ -1263,14 +1263,6 @@ def fetch_source(url: str, max_bytes: int, *, deadline: float = SOURCE_DEADLINE)
                     f"its path"
                 ) from None
     raise SeedError(f"{shown} redirects more than {MAX_REDIRECTS} times; download the file and give its path")
-
-
-def _too_large(shown: str, size: int, limit: int, at_least: bool = False) -> str:
-    more = "more than " if at_least else ""
-    return (
-        f"{shown} is {more}{size / 2**20:.1f} MB, over the {limit / 2**20:.0f} MB limit for a source; raise it with "
-        f"--max-size"
-    )
 
 
 _BLOB = re.compile(r"^https?://(?:www\.)?github\.com/(?P<repo>[^/]+/[^/]+)/blob/(?P<rest>.+)$")

@@ -15,7 +15,7 @@ import stat
 import sys
 from pathlib import Path
 
-from ..errors import SeedError
+from ..errors import SeedError, source_too_big
 from .bibtex import bibtex_ids, parse_bibtex
 from .exports import parse_csl_json, parse_ris
 from .frontmatter import split_front_matter
@@ -51,13 +51,6 @@ __all__ = [
 MAX_SOURCE_BYTES = 20 * 2**20  # a source larger than this is refused (--max-size raises it)
 
 
-def _too_big(name: str, size: int, limit: int) -> SeedError:
-    return SeedError(
-        f"{name} is {size / 2**20:.1f} MB, over the {limit / 2**20:.0f} MB limit for a source; raise it with "
-        f"--max-size (e.g. --max-size {max(2 * limit, size + 1) // 2**20 + 1}MB)"
-    )
-
-
 def _read_source(source: str, max_bytes: int = MAX_SOURCE_BYTES) -> tuple[str, str]:
     """(text, name) of a path, an http(s) URL or ``-`` (stdin); one-line SeedErrors for what cannot be read: a
     missing file, a directory, a device or FIFO, more than ``max_bytes``, binary or non-UTF-8 content."""
@@ -73,7 +66,7 @@ def _read_source(source: str, max_bytes: int = MAX_SOURCE_BYTES) -> tuple[str, s
                 f"cannot read the source from stdin ({why}); pipe the post into `-` or give its path"
             ) from None
         if len(data) > max_bytes:
-            raise _too_big(name, len(data), max_bytes)
+            raise source_too_big(name, len(data), max_bytes)
     elif re.match(r"^https?://", source, re.IGNORECASE):
         from ..s2 import fetch_source, github_raw
 
@@ -98,14 +91,14 @@ def _read_source(source: str, max_bytes: int = MAX_SOURCE_BYTES) -> tuple[str, s
                 f"{name} is not a regular file (a device, FIFO or socket); give a post file's path"
             )
         if st.st_size > max_bytes:
-            raise _too_big(name, st.st_size, max_bytes)
+            raise source_too_big(name, st.st_size, max_bytes)
         try:
             with p.open("rb") as f:
                 data = f.read(max_bytes + 1)
         except OSError as e:
             raise SeedError(f"{name}: cannot read ({e.strerror}); check the file's permissions") from e
         if len(data) > max_bytes:
-            raise _too_big(name, len(data), max_bytes)
+            raise source_too_big(name, len(data), max_bytes)
     if b"\x00" in data[:8192]:
         raise SeedError(f"{name} looks binary (it holds NUL bytes); give a Markdown, text or BibTeX file")
     try:
@@ -143,9 +136,9 @@ def _kind_of(name: str, text: str) -> str:
     return "ids"
 
 
-def parse_seeds(source: str, *, max_bytes: int = MAX_SOURCE_BYTES) -> SeedList:
+def parse_seeds(source: str, *, max_bytes: int | None = None) -> SeedList:
     """Read SOURCE (a Markdown post, ``-`` for stdin, an id list, BibTeX, RIS or CSL-JSON, as a path or an http(s)
-    URL) and return its seeds.
+    URL) and return its seeds; ``max_bytes``: the largest source read (None: :data:`MAX_SOURCE_BYTES`).
 
     Raises
     ------
@@ -153,7 +146,7 @@ def parse_seeds(source: str, *, max_bytes: int = MAX_SOURCE_BYTES) -> SeedList:
         The source is missing, a directory or special file, over ``max_bytes``, binary, not UTF-8, or
         unreachable.
     """
-    text, name = _read_source(source, max_bytes)
+    text, name = _read_source(source, max_bytes or MAX_SOURCE_BYTES)
     kind = _kind_of(name, text)
     if kind == "bibtex":
         return parse_bibtex(text, name)

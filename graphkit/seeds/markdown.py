@@ -219,20 +219,16 @@ def _title_of(t: _Text) -> _Title:
     if name and is_link_word(name):
         name = None
     lead_strong = next((s for ln, s, start in t.strongs if ln == 0 and start), None)
-    if (
-        lead_strong
-        and split_tag(lead_strong)[0] != lead_strong
-        and len(split_tag(lead_strong)[0].split()) < 2
-    ):
+    untagged = split_tag(lead_strong)[0] if lead_strong else ""
+    if lead_strong and untagged != lead_strong and len(untagged.split()) < 2:
         # **[TSN]** or **[12]**: a tag in bold; the title is what follows it
         lead_strong = next((s for ln, s, start in t.strongs[1:] if ln == 0), None)
         if lead_strong and not rest.lstrip(' *_"“').startswith(lead_strong[:10]):
             lead_strong = None
     lk = t.first_link
     if lk is not None and not is_link_word(lk.text) and first.startswith(lk.text[:1] or "\0"):
-        title = clean_title(split_tag(lk.text)[0])
-        tag = split_tag(lk.text)
-        return _Title(title, name or tag[1], venue or tag[2] or _venue_hint(plain0), lk)
+        text, tag_name, tag_venue = split_tag(lk.text)
+        return _Title(clean_title(text), name or tag_name, venue or tag_venue or _venue_hint(plain0), lk)
     cite = parse_citation(" ".join(ln for ln in t.plain if ln.strip())) or parse_citation(rest)
     if cite is not None:
         return _Title(cite.title, name, venue or cite.venue, None, cite)
@@ -310,7 +306,7 @@ class _Walk:
             self.appendix_level = level
         self.owner = None
         if self.appendix_level is None and not self.items:
-            if any(lk.kind == "paper-id" for lk in t.links) or t.links:
+            if t.links:
                 self.prose(t, _line(node), self.heads[: level - 1])
             else:
                 title = clean_title(split_tag(re.sub(r"^\s*\d+(?:\.\d+)*[.)]?\s+", "", t.lines[0]))[0])
