@@ -711,11 +711,14 @@ class S2Client:
             _local.deadline, _local.watches, _local.budget = None, None, None
 
     def _redirect_target(self, resp, url: str, shown: str) -> str:
-        """Where a redirect points, if it stays on the API's origin; else a one-line error (the key stays home)."""
+        """Where a redirect points, if it stays on the API's origin as the HTTP library that will connect reads
+        it (and as :func:`urllib.parse.urlsplit` does too); else a one-line error (the key stays home)."""
         target = urljoin(url, resp.headers.get("Location") or "")
-        if _origin(target) != self.origin:
+        origin = redirect_origin(target)
+        if origin != self.origin:
+            where = _origin(target, shown=True) if origin is not None else "an ambiguous URL"
             raise S2Error(
-                f"{shown} redirected ({resp.status_code}) to another origin, {_origin(target, shown=True)}; "
+                f"{shown} redirected ({resp.status_code}) to another origin, {where}; "
                 f"graphkit follows redirects within {self.origin} only, so the key and the cache stay there "
                 "— check --api-url",
                 url=shown,
@@ -1000,6 +1003,37 @@ def _origin(url: str, *, shown: bool = False) -> str:
         return "?" if shown else "invalid:" + url
     port = port or {"http": 80, "https": 443}.get(parts.scheme, 0)
     return f"{parts.scheme}://{host}:{port}"
+
+
+_AMBIGUOUS = re.compile(r"[\\\s\x00-\x1f\x7f%]|[^\x00-\x7f]")
+
+
+def redirect_origin(url: str) -> str | None:
+    """The origin a request to ``url`` would reach, or None when that is not certain: a backslash, white space,
+    a control character, a percent sign or a non-ASCII character in the authority, user info (``user@``), or
+    urllib3 (which connects) and ``urlsplit`` reading different hosts.
+
+    >>> redirect_origin("http://127.0.0.1:8080/graph/v1/paper/batch")
+    'http://127.0.0.1:8080'
+    >>> bs = chr(92)
+    >>> [redirect_origin(u) for u in (f"http://evil:1{bs}@127.0.0.1:8080/", "http://u@127.0.0.1:8080/",
+    ...  "http://127.0.0.%31:8080/", "http://ｅxample.com/", "http://127.0.0.1:8080\t/", "ftp://127.0.0.1/")]
+    [None, None, None, None, None, None]
+    """
+    from urllib3.util import parse_url
+
+    try:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or "@" in parts.netloc:
+            return None
+        if _AMBIGUOUS.search(parts.netloc) or "\\" in url:
+            return None
+        connected = parse_url(requests.Request("GET", url).prepare().url)
+    except ValueError:  # urllib3's and requests' parse errors are ValueErrors: not certain
+        return None
+    ours = _origin(url)
+    port = connected.port or {"http": 80, "https": 443}.get(connected.scheme or "", 0)
+    return ours if ours == f"{connected.scheme}://{(connected.host or '').lower()}:{port}" else None
 
 
 def _limit(env: str, given, default, kind):

@@ -78,6 +78,39 @@ def test_cross_origin_redirect_is_refused_and_the_other_host_never_sees_the_key(
         assert [r["key"] for r in good.log] == [KEY] * 4
 
 
+@pytest.mark.parametrize(
+    "location",
+    [
+        "http://127.0.0.1:{other}\\@127.0.0.1:{good}/graph/v1/paper/batch",  # urlsplit reads the host after @
+        "http://user@127.0.0.1:{other}/graph/v1/paper/batch",
+        "http://127.0.0.1:{good}@127.0.0.1:{other}/graph/v1/paper/batch",
+        "http://127.0.0.1:{other}\t/graph/v1/paper/batch",
+        "//127.0.0.1:{other}/graph/v1/paper/batch",
+        "http://127.0.0.%31:{other}/graph/v1/paper/batch",
+        "http://ｌocalhost:{other}/graph/v1/paper/batch",
+        "http:/\\127.0.0.1:{other}/graph/v1/paper/batch",
+    ],
+)
+def test_a_redirect_that_could_reach_another_host_is_refused(tmp_path, good, location):
+    """One origin rule: the host the HTTP library would connect to, and nothing it might read otherwise."""
+    with FakeS2(corpus()) as other:
+        port = lambda u: u.split(":")[2].split("/")[0]  # noqa: E731
+        target = location.format(other=port(other.url), good=port(good.url))
+
+        def raw(h, q, b):  # the Location's bytes as a server sends them (UTF-8, not latin-1)
+            h.close_connection = True
+            h.wfile.write(b"HTTP/1.1 307 Temporary Redirect\r\nLocation: " + target.encode() + b"\r\n")
+            h.wfile.write(b"Content-Length: 0\r\n\r\n")
+
+        good.script("/paper/batch$", raw)
+        c = client(good, tmp_path, api_key=KEY)
+        with pytest.raises(S2Error, match="redirected \\(307\\) to another origin") as e:
+            c.batch(["ARXIV:1608.00859"])
+        assert KEY not in str(e.value) and "\n" not in str(e.value)
+        assert other.log == []
+        assert cached_entries(c) == []
+
+
 def test_same_origin_redirect_is_followed_with_the_key(tmp_path, good):
     good.script("/paper/batch$", (308, b"", {"Location": "/graph/v1/paper/batch?fields=paperId,title"}))
     c = client(good, tmp_path, api_key=KEY)
