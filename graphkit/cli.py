@@ -760,8 +760,6 @@ def embed(outdir, height, asset_dir, copy_to):
       graphkit embed site/ --copy-to ~/blog
     """
     import html
-    import re
-    import shutil
     from pathlib import Path
 
     from .errors import OutputError
@@ -776,23 +774,51 @@ def embed(outdir, height, asset_dir, copy_to):
     m = re.search(r'<meta name="graphkit-slug" content="([a-z0-9-]+)">', head)
     slug = m.group(1) if m else "map"
     base = "/" + (asset_dir or f"/assets/graphkit/{slug}").strip("/")
+    if not re.fullmatch(r"/[A-Za-z0-9._~/-]*", base) or ".." in base.split("/"):
+        raise OutputError(
+            f"--asset-dir {asset_dir!r} is not a path inside the blog; use letters, digits, '-', '_', '.' and '/' "
+            "only, without '..' (e.g. /assets/graphkit/my-post)"
+        )
     copied = None
     if copy_to is not None:
-        blog = Path(copy_to)
-        if not blog.is_dir():
-            raise OutputError(f"{blog} is not a folder; give the root folder of your blog to --copy-to")
-        dest = blog / base.strip("/")
-        try:
-            dest.mkdir(parents=True, exist_ok=True)
-            for name in ("index.html", "map.svg"):
-                if (Path(outdir) / name).is_file():
-                    shutil.copyfile(Path(outdir) / name, dest / name)
-        except OSError as e:
-            raise OutputError(
-                f"cannot copy the map into {dest}: {e.strerror}; check the blog folder is writable"
-            ) from None
-        copied = str(dest)
+        copied = str(_copy_map(Path(outdir), Path(copy_to), base))
     click.echo(embed_snippet(outdir, title=title, height=height, slug=slug, asset_dir=base, copied_to=copied))
+
+
+def _copy_map(outdir, blog, base: str):
+    """index.html and map.svg into the blog under ``base``: regular files only (a symlink in OUTDIR is not
+    followed), each written whole through :func:`graphkit.files.atomic_write` (a symlink at the destination is
+    replaced, never written through), and only inside the blog folder."""
+    import stat
+
+    from .errors import OutputError
+    from .files import atomic_write
+
+    if not blog.is_dir():
+        raise OutputError(f"{blog} is not a folder; give the root folder of your blog to --copy-to")
+    dest = blog / base.strip("/")
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+        if not dest.resolve().is_relative_to(blog.resolve()):
+            raise OutputError(
+                f"{dest} leads outside the blog at {blog} (through a symlink); remove the link or pick "
+                "another --asset-dir"
+            )
+        for name in ("index.html", "map.svg"):
+            src = outdir / name
+            if not src.exists() and not src.is_symlink():
+                continue
+            if not stat.S_ISREG(os.lstat(src).st_mode):
+                raise OutputError(
+                    f"{src} is not a regular file (a symlink?); rebuild OUTDIR with `graphkit build`"
+                )
+            with atomic_write(dest / name, "wb") as f:
+                f.write(src.read_bytes())
+    except OSError as e:
+        raise OutputError(
+            f"cannot copy the map into {dest}: {e.strerror}; check the blog folder is writable"
+        ) from None
+    return dest
 
 
 def main() -> None:

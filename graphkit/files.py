@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -72,7 +73,11 @@ def atomic_write(
             # no fsync: a killed build's data is in the page cache, so the rename alone leaves each file whole
             # against a kill (what this guards); an fsync per output cost 0.3 s a build on 8 files
         try:
-            os.chmod(tmp, os.stat(target).st_mode & 0o7777)  # a rewritten file keeps its permissions
+            st = os.stat(target, follow_symlinks=False)
+            if stat.S_ISREG(
+                st.st_mode
+            ):  # a rewritten file keeps its permissions (a link's target lends none)
+                os.chmod(tmp, st.st_mode & 0o7777)
         except FileNotFoundError:
             pass
         os.replace(tmp, target)

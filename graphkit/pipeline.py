@@ -145,12 +145,10 @@ def write_site(
     html["svg_bytes"] = write_svg(view, out / "map.svg")
     t3 = time.perf_counter()
     timings.update(graph_json=t1 - t0, exports=t2 - t1, html=t3 - t2)
-    try:
-        (out / SNAPSHOT).write_text(json.dumps(snap, ensure_ascii=False), encoding="utf-8")
-    except OSError as e:
-        raise OutputError(
-            f"cannot write {out / SNAPSHOT}: {e.strerror}; choose a writable output directory with -o"
-        ) from e
+    with atomic_write(
+        out / SNAPSHOT
+    ) as f:  # a rename: a planted symlink is replaced, a kill leaves the old one
+        f.write(json.dumps(snap, ensure_ascii=False))
     return {
         "files": [str(out / "graph.json"), *map(str, files), str(out / "index.html"), str(out / "map.svg")],
         "html": html,

@@ -674,7 +674,7 @@ def embed_snippet(
     """
     base = (asset_dir or f"/assets/graphkit/{slug}").rstrip("/")
     page, svg = html.escape(base + "/index.html", quote=True), html.escape(base + "/map.svg", quote=True)
-    alt = html.escape(title, quote=True)
+    alt = liquid_safe(title)
     where = (
         f"Copied index.html and map.svg to {copied_to}; paste into the post:"
         if copied_to
@@ -688,5 +688,15 @@ def embed_snippet(
         f"<noscript><a href=\"{{{{ '{page}' | relative_url }}}}\"><img src=\"{{{{ '{svg}' | relative_url }}}}\" "
         f'alt="{alt}" style="max-width: 100%;"></a></noscript>\n\n'
         "Where iframes are stripped (feeds, e-mail, a README), the static map:\n\n"
-        f"![{title}]({{{{ '{base}/map.svg' | relative_url }}}})\n"
+        f"![{liquid_safe(title).replace('[', chr(92) + '[').replace(']', chr(92) + ']')}]"
+        f"({{{{ '{base}/map.svg' | relative_url }}}})\n"
     )
+
+
+def liquid_safe(text: str) -> str:
+    """Text for a Jekyll post: HTML-escaped, and with Liquid's ``{{ }}`` and ``{% %}`` made inert (as entities).
+
+    >>> liquid_safe('{{ site.secret }} {% include x %} "q"')
+    '&#123;&#123; site.secret &#125;&#125; &#123;&#37; include x &#37;&#125; &quot;q&quot;'
+    """
+    return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;").replace("%", "&#37;")
