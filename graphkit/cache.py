@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sqlite3
 import threading
 import time
@@ -276,6 +277,55 @@ class ResponseCache:
         self.store.close()
 
 
+_VALUE_FILE = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{28}\.val$")  # how diskcache names a value's file
+
+
+class DataDisk(diskcache.Disk):
+    """diskcache's :class:`~diskcache.Disk` for a cache that holds data only: text, bytes and numbers go in, and
+    nothing read back is unpickled — a cache directory someone else prepared (a planted pickle) runs no code. An
+    entry stored as a pickle reads as damaged (``ValueError``): it is dropped and fetched again.
+
+    >>> import tempfile
+    >>> c = diskcache.Cache(tempfile.mkdtemp(), disk=DataDisk)
+    >>> c.set("k", "text"), c.get("k")
+    (True, 'text')
+    >>> c.set("k", {"a": 1})
+    Traceback (most recent call last):
+    TypeError: the cache holds text, bytes and numbers only, not dict
+    """
+
+    def put(self, key):
+        if not isinstance(key, str):
+            raise TypeError(f"cache keys are text, not {type(key).__name__}")
+        return super().put(key)
+
+    def get(self, key, raw):
+        if not raw:
+            raise ValueError("a pickled cache key: not read")
+        return super().get(key, raw)
+
+    def store(self, value, read, key=diskcache.core.UNKNOWN):
+        if read or not isinstance(value, (str, bytes, int, float)) or isinstance(value, bool):
+            raise TypeError(f"the cache holds text, bytes and numbers only, not {type(value).__name__}")
+        if isinstance(value, int) and not -(2**63) <= value < 2**63:
+            raise TypeError("the cache holds 64-bit integers only")
+        return super().store(value, read, key=key)
+
+    def fetch(self, mode, filename, value, read):
+        if mode == diskcache.core.MODE_PICKLE:
+            raise ValueError("a pickled cache entry: not read")
+        if filename is not None and not _VALUE_FILE.match(str(filename)):
+            raise ValueError("a cache entry naming a file outside the cache: not read")
+        return super().fetch(mode, filename, value, read)
+
+    def remove(self, file_path):
+        """Delete an entry's file — only a file of diskcache's own naming inside the cache (a planted entry may
+        name ``../../anything``)."""
+        if _VALUE_FILE.match(str(file_path)):
+            return super().remove(file_path)
+        return None
+
+
 def _damaged(cache_dir: Path, e: Exception) -> str:
     return (
         f"the cache in {cache_dir} is damaged ({e}); move {cache_dir / 'cache.db'} aside (or delete it) to start "
@@ -287,7 +337,7 @@ def _open_cache(cache_dir: Path, offline: bool):
     """The diskcache in ``cache_dir``; a read-only one is opened read-only when ``offline``."""
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        return diskcache.Cache(str(cache_dir), size_limit=2**40, eviction_policy="none")
+        return diskcache.Cache(str(cache_dir), size_limit=2**40, eviction_policy="none", disk=DataDisk)
     except (OSError, sqlite3.OperationalError) as e:
         db = cache_dir / "cache.db"
         if offline and db.is_file():
@@ -308,7 +358,7 @@ class _ReadOnlyCache:
     """Reads a diskcache directory that cannot be written (``--offline`` on a read-only copy): get only."""
 
     def __init__(self, cache_dir: Path):
-        self._disk = diskcache.Disk(str(cache_dir))
+        self._disk = DataDisk(str(cache_dir))
         uri = (cache_dir / "cache.db").resolve().as_uri() + "?mode=ro"
         self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
         self._db.execute("SELECT 1 FROM Cache LIMIT 1").fetchall()

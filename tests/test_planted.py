@@ -76,3 +76,53 @@ def test_embed_prints_no_liquid_from_the_title(site):
     assert r.exit_code == 0
     assert "{{ site" not in r.stdout and "{%" not in r.stdout
     assert "&#123;&#123; site.github.token &#125;&#125;" in r.stdout
+
+
+class _Evil:
+    """What a planted pickle would run: it writes a marker file when unpickled."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def _client(srv, tmp_path):
+    from graphkit.s2 import S2Client
+
+    return S2Client(srv.url, cache_dir=tmp_path / "cache", rps=0, backoff=0.01)
+
+
+def test_a_planted_cache_runs_no_code_and_names_no_file_outside(post_server, tmp_path):
+    import sqlite3
+
+    import diskcache
+
+    first = _client(post_server, tmp_path)
+    want = first.batch(["ARXIV:1608.00859"])[0]["paperId"]
+    first.close()
+    asked = len(post_server.requests("POST"))
+    marker, victim = tmp_path / "pwned", tmp_path / "victim.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    planted = diskcache.Cache(str(tmp_path / "cache"))  # the default Disk: it pickles
+    keys = list(planted.iterkeys())
+    for k in keys:
+        planted.set(k, _Evil(marker))
+    planted.close()
+    again = _client(post_server, tmp_path)
+    assert again.batch(["ARXIV:1608.00859"])[0]["paperId"] == want  # dropped and fetched again
+    assert not marker.exists() and len(post_server.requests("POST")) == asked + 1
+    again.close()
+    # an entry naming a file outside the cache is neither read nor deleted
+    db = sqlite3.connect(tmp_path / "cache" / "cache.db")
+    db.execute(
+        "UPDATE Cache SET mode = 2, filename = ?, value = NULL",
+        (os.path.relpath(victim, tmp_path / "cache"),),
+    )
+    db.commit()
+    db.close()
+    third = _client(post_server, tmp_path)
+    assert third.batch(["ARXIV:1608.00859"])[0]["paperId"] == want
+    assert victim.read_text(encoding="utf-8") == "precious\n" and not marker.exists()
+    third.close()
