@@ -878,8 +878,8 @@ class S2Client:
     ) -> dict:
         """Every page of ``/paper/{id}/references`` or ``/citations`` (1000 a page, following ``next``).
 
-        Stops at the first page without ``next`` or without data — never loops on an empty page — and, for
-        citations, at S2's cap (offset + limit < 10,000: 9,999 citations at most, in 10 pages). At most
+        Stops at the first page without ``next`` or without data — never loops on an empty page — and at S2's
+        cap (offset + limit < 10,000: 9,999 entries at most, in 10 pages), whatever count a server claims. At most
         ``2 × pages_for(count) + 1`` pages are asked for (``count`` unknown: as for 10,000), so an endless ``next``
         ends; ``bounded`` says it did. Returns ``{"items", "pages", "cut", "bounded"}``.
         """
@@ -891,13 +891,11 @@ class S2Client:
         items: list[dict] = []
         offset, pages, cut, bounded = 0, 0, False, False
         while True:
-            limit = PAGE_MAX
-            if kind == "citations":
-                # "The sum of offset and limit must be < 10000" (S2): the last page is offset 9000, limit 999
-                limit = min(PAGE_MAX, CITATION_CAP - 1 - offset)
-                if limit <= 0:
-                    cut = True
-                    break
+            # "The sum of offset and limit must be < 10000" (S2): the last page is offset 9000, limit 999
+            limit = min(PAGE_MAX, CITATION_CAP - 1 - offset)
+            if limit <= 0:
+                cut = True
+                break
             if pages >= max_pages:
                 bounded = True
                 break
@@ -1224,16 +1222,15 @@ def _show(value) -> str:
 
 
 def pages_for(count: int | None, kind: str) -> int:
-    """How many pages a list of ``count`` entries takes (citations capped at 10,000).
+    """How many pages a list of ``count`` entries takes: S2 pages a list (references or citations) only while
+    offset + limit < 10,000, so never more than 10, whatever a count claims.
 
     >>> pages_for(0, "references"), pages_for(1000, "references"), pages_for(1001, "references")
     (0, 1, 2)
-    >>> pages_for(25_000, "citations")
-    10
+    >>> pages_for(25_000, "citations"), pages_for(10**12, "references")
+    (10, 10)
     """
-    n = max(0, int(count or 0))
-    if kind == "citations":
-        n = min(n, CITATION_CAP)
+    n = min(max(0, int(count or 0)), CITATION_CAP)
     return math.ceil(n / PAGE_MAX)
 
 

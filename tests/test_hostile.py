@@ -196,6 +196,30 @@ def test_endless_next_stops_at_the_page_bound_and_is_reported_short(tmp_path, go
     assert short["got"] == 3 and "after 3 pages" in short["stopped"]
 
 
+@pytest.mark.parametrize("kind", ["references", "citations"])
+def test_a_lying_count_pages_no_further_than_s2_can(tmp_path, kind):
+    """A count of 10**12 with a ``next`` on every page: the list ends within S2's own 10,000 (21 requests at most:
+    2 × 10 planned pages + 1), and is reported short."""
+    fc = corpus()
+    fc.count_override[(fid("a"), "referenceCount" if kind == "references" else "citationCount")] = 10**12
+    side = "citedPaper" if kind == "references" else "citingPaper"
+
+    def page(h, q, b):
+        off, limit = int(q["offset"][0]), int(q["limit"][0])
+        items = [{side: {"paperId": fid(f"c{(off + k) % 30}"), "title": "x"}} for k in range(limit)]
+        return 200, {"offset": off, "next": off + limit, "data": items}, {}
+
+    with FakeS2(fc.finalise()) as srv:
+        srv.script(f"/{kind}$", *[page] * 100)
+        seeds = parse_seeds(_ids_file(tmp_path, ["arXiv:1608.00859"]))
+        got = fetch_corpus(seeds, client(srv, tmp_path), detail="full")
+        assert len(srv.requests("GET", f"/{kind}$")) == 10  # offset + limit < 10,000
+    if kind == "references":  # what the pages gave, against what was claimed
+        assert [(s["list"], s["got"], s["expected"]) for s in got["short"]] == [("references", 9999, 10**12)]
+    else:  # S2's own cap on citations
+        assert got["short"] == [] and got["citations_cut"] == {fid("a"): 10**12}
+
+
 @pytest.mark.parametrize("value", ["99999", "Wed, 21 Oct 2099 07:28:00 GMT", "soon", "-5", "nan"])
 def test_absurd_retry_after_is_capped_or_ignored(tmp_path, good, value):
     good.script("/paper/batch$", (429, {"message": "Too Many Requests"}, {"Retry-After": value}))
