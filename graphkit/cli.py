@@ -48,7 +48,7 @@ class _Group(click.Group):
             rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.UsageError as e:  # one line, click's exit code 2
             where = e.ctx.command_path if e.ctx is not None else "graphkit"
-            click.echo(f"graphkit: error: {e.format_message()} (see '{where} --help')", err=True)
+            click.echo(_shown(f"graphkit: error: {e.format_message()} (see '{where} --help')"), err=True)
             sys.exit(e.exit_code)
         except click.Abort as e:
             if isinstance(e.__cause__, KeyboardInterrupt):  # Ctrl-C or SIGTERM outside a command
@@ -58,7 +58,7 @@ class _Group(click.Group):
             click.echo("graphkit: aborted", err=True)
             sys.exit(1)
         except click.ClickException as e:
-            click.echo(f"graphkit: error: {e.format_message()}", err=True)
+            click.echo(_shown(f"graphkit: error: {e.format_message()}"), err=True)
             sys.exit(e.exit_code)
         sys.exit(rv if isinstance(rv, int) else 0)
 
@@ -66,12 +66,25 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except GraphkitError as e:
-            click.echo(f"graphkit: error: {e}", err=True)
+            click.echo(_shown(f"graphkit: error: {e}"), err=True)
             ctx.exit(e.exit_code)
         except KeyboardInterrupt as e:
             line, code = _interrupted(ctx.find_object(dict), e)
             click.echo("\n" + line, err=True)
             ctx.exit(code)
+
+
+def _shown(line: str) -> str:
+    """A line as graphkit prints it: one line, no control character a server or file put in it, and no secret —
+    the S2 key and any URL's user:password are replaced, whatever a server echoed back."""
+    from .clean import clean_text
+    from .s2 import _redact
+
+    line = _redact(clean_text(line))
+    key = os.environ.get("S2_API_KEY", "").strip()
+    if len(key) >= 4:
+        line = line.replace(key, "***")
+    return line
 
 
 def _dump(obj) -> None:
@@ -87,7 +100,7 @@ def _quiet() -> bool:
 def _note(message: str = "", **kw) -> None:
     """Progress, warnings and summaries: on stderr, and not at all with -q (errors only)."""
     if not _quiet():
-        click.echo(message, err=True, **kw)
+        click.echo(_shown(message) if message else message, err=True, **kw)
 
 
 class _EchoHandler(logging.Handler):
@@ -299,7 +312,8 @@ def fetch_options(f):
     @click.option("--offline", is_flag=True, help="Never touch the network; use the cache only.")
     @click.option(
         "--rps",
-        type=click.FloatRange(min=0),
+        type=click.FloatRange(min=0, max=1000),
+        callback=_rps,
         envvar="S2_RPS",
         default=None,
         show_envvar=True,
@@ -338,6 +352,15 @@ def fetch_options(f):
         return f(*args, **kwargs)
 
     return wrapper
+
+
+def _rps(ctx, param, value: float | None) -> float | None:
+    """--rps: 0 (no pacing), or a finite pace of one request per 1,000 s at the slowest."""
+    if value is not None and (math.isnan(value) or 0 < value < 1e-3):
+        raise click.BadParameter(
+            f"{value!r} is no pace; give requests per second from 0.001 to 1000 (0 turns pacing off)"
+        )
+    return value
 
 
 def _env_number(name: str, kind, default):
@@ -734,7 +757,7 @@ def missing(ctx, source, top, kind, since, as_json, fetch):
 
 @cli.command()
 @click.argument("outdir", type=click.Path(file_okay=False))
-@click.option("--height", type=click.IntRange(min=200), default=640, show_default=True)
+@click.option("--height", type=click.IntRange(min=200, max=20_000), default=640, show_default=True)
 @click.option(
     "--asset-dir",
     default=None,

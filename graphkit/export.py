@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 
+from .clean import http_url
 from .files import atomic_write
 from .graph import node_key, node_label, seed_nodes
 
@@ -305,12 +306,15 @@ _BIB_SPECIAL = {
 
 
 def bibtex_escape(text: str) -> str:
-    r"""Escape a string for a BibTeX field value in braces.
+    r"""Escape a string for a BibTeX field value in braces: specials escaped, and on one line (white space
+    folded), so that nothing in it can start a new entry.
 
     >>> bibtex_escape("50% of {x}_1 & $y$")
     '50\\% of \\{x\\}\\_1 \\& \\$y\\$'
+    >>> bibtex_escape("Title\n@SUM(1)")
+    'Title @SUM(1)'
     """
-    return "".join(_BIB_SPECIAL.get(c, c) for c in str(text or ""))
+    return "".join(_BIB_SPECIAL.get(c, c) for c in " ".join(str(text or "").split()))
 
 
 def _bib_key(d: dict, pid: str, used: set) -> str:
@@ -350,7 +354,7 @@ def write_bibtex(G: nx.DiGraph, path: str | Path, missing: list[dict] = ()) -> P
             ("doi", m.get("doi") or ext.get("DOI") or ""),
             ("eprint", arxiv),
             ("archivePrefix", "arXiv" if arxiv else ""),
-            ("url", m.get("url") or S2_PAPER + n),
+            ("url", http_url(m.get("url")) or S2_PAPER + n),
             ("note", f"graphkit {m['kind']}: {m['reason']}"),
         ]
         body = ",\n".join(f"  {k} = {{{bibtex_escape(v)}}}" for k, v in fields if v)

@@ -156,3 +156,34 @@ def check_writable(directory: str | Path) -> None:
             "choose a writable output directory with -o"
         ) from None
     _unlink(probe)
+
+
+SMALL_FILE = 2**20  # a lineages or settings file larger than this is refused
+
+
+def read_small_text(path: str | Path, what: str, error: type[Exception], max_bytes: int = SMALL_FILE) -> str:
+    """The UTF-8 text of a small input file (lineages, settings): a regular file of at most ``max_bytes``, read no
+    further than that (``/dev/zero`` or a FIFO is refused, not read); ``error(message)`` names what is wrong.
+
+    >>> import tempfile
+    >>> read_small_text("/dev/zero", "lineages file", ValueError)
+    Traceback (most recent call last):
+    ValueError: /dev/zero is not a regular file; give a lineages file's path
+    """
+    p = Path(path)
+    try:
+        st = p.stat()
+        if not stat.S_ISREG(st.st_mode):
+            raise error(f"{p} is not a regular file; give a {what}'s path")
+        with p.open("rb") as f:
+            data = f.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise error(f"{p}: no such file; give a {what}") from None
+    except OSError as e:
+        raise error(f"{p}: cannot read it ({e.strerror}); check the path") from None
+    if len(data) > max_bytes:
+        raise error(f"{p} is over {max_bytes // 2**10} KB; a {what} is a few lines")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise error(f"{p}: cannot read it as UTF-8 text; save it as UTF-8") from None

@@ -40,20 +40,26 @@ from pathlib import Path
 
 import networkx as nx
 
+from .clean import clean_text, http_url
 from .files import atomic_write
+
+YEARS = range(1600, 2101)  # the plausible years of a paper S2 knows
 
 
 def paper_year(d: dict) -> int | None:
-    """A paper's year: ``year``, else the year of its ``publicationDate``.
+    """A paper's year: ``year``, else the year of its ``publicationDate``; a year outside :data:`YEARS` (3000,
+    2**63 - 1, 0) is unknown, so no score or layout rests on it.
 
     >>> paper_year({"year": 2016}), paper_year({"publicationDate": "2019-12-10"}), paper_year({})
     (2016, 2019, None)
+    >>> paper_year({"year": 3000}), paper_year({"year": 2**63 - 1, "publicationDate": "0001-01-01"})
+    (None, None)
     """
     y = d.get("year")
-    if isinstance(y, int):
-        return y
+    if isinstance(y, int) and not isinstance(y, bool):
+        return y if y in YEARS else None
     pd = str(d.get("publicationDate") or "")
-    return int(pd[:4]) if pd[:4].isdigit() else None
+    return int(pd[:4]) if pd[:4].isdigit() and int(pd[:4]) in YEARS else None
 
 
 def paper_date(d: dict) -> str | None:
@@ -71,18 +77,28 @@ def paper_date(d: dict) -> str | None:
 
 def _paper_attrs(paper: dict) -> dict:
     """S2 paper dict -> node attributes (nulls made friendly where a type is promised)."""
+    date = paper.get("publicationDate")
     return {
-        "title": paper.get("title") or "",
-        "year": paper.get("year"),
-        "publicationDate": paper.get("publicationDate"),
-        "venue": paper.get("venue") or "",
-        "authors": [a.get("name") or "" for a in (paper.get("authors") or []) if isinstance(a, dict)],
+        "title": clean_text(paper.get("title") or ""),
+        "year": paper_year({"year": paper.get("year")}),
+        "publicationDate": date
+        if isinstance(date, str) and _ISO_DATE.match(date) and paper_year({"publicationDate": date})
+        else None,
+        "venue": clean_text(paper.get("venue") or ""),
+        "authors": [
+            clean_text(a.get("name") or "") for a in (paper.get("authors") or []) if isinstance(a, dict)
+        ],
         "citationCount": paper.get("citationCount"),
         "influentialCitationCount": paper.get("influentialCitationCount"),
         "referenceCount": paper.get("referenceCount"),
-        "externalIds": dict(paper.get("externalIds") or {}),
-        "url": paper.get("url"),
+        "externalIds": {
+            clean_text(k): clean_text(v) for k, v in dict(paper.get("externalIds") or {}).items()
+        },
+        "url": http_url(paper.get("url")),
     }
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 _EMPTY = (None, "", [], {})
@@ -115,8 +131,8 @@ def _add_edge(edges: dict[tuple[str, str], dict], citing: str, cited: str, item:
         return
     raw = item.get("isInfluential")
     infl = None if raw is None else bool(raw)
-    intents = list(item.get("intents") or [])
-    contexts = list(item.get("contexts") or [])
+    intents = [clean_text(i) for i in item.get("intents") or [] if isinstance(i, str)]
+    contexts = [clean_text(c) for c in item.get("contexts") or [] if isinstance(c, str)]
     e = edges.get((citing, cited))
     if e is not None:
         if infl is not None:

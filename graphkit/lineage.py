@@ -69,13 +69,12 @@ def parse_lineage_lines(lines, where: str = "") -> tuple[list[list[str]], dict[s
 def read_lineages(path: str | Path, aliases: dict | None = None) -> list[list[str]]:
     """A lineages file: one chain a line (``A -> B -> C``), or a name for a paper (``TRN = arXiv:1711.08496``,
     put into ``aliases`` when given); ``#`` comments and blank lines ignored. Returns the chains."""
+    from .files import read_small_text
+
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise LineageError(f"{p}: no such lineages file; give a file with one 'A -> B -> C' a line") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise LineageError(f"{p}: cannot read it as UTF-8 text ({type(e).__name__})") from None
+    if not p.exists():
+        raise LineageError(f"{p}: no such lineages file; give a file with one 'A -> B -> C' a line")
+    text = read_small_text(p, "lineages file", LineageError)
     chains, names = parse_lineage_lines(text.splitlines(), where=f"{p}:")
     if aliases is not None:
         aliases.update(names)

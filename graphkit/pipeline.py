@@ -242,11 +242,12 @@ def published_by_jekyll(path: str | Path) -> Path | None:
             first = p.relative_to(root).parts[0]
             if first.startswith(("_", ".")):
                 return None
-            try:
-                import yaml
+            from .files import read_small_text
+            from .seeds.frontmatter import load_yaml
 
-                conf = yaml.safe_load(cfg.read_text(encoding="utf-8", errors="replace")) or {}
-            except (OSError, ValueError):
+            try:
+                conf = load_yaml(read_small_text(cfg, "Jekyll _config.yml", ValueError))
+            except ValueError:
                 conf = {}
             excluded = conf.get("exclude") if isinstance(conf, dict) else None
             if isinstance(excluded, list) and any(

@@ -57,6 +57,7 @@ from .cache import (  # noqa: F401 (GENERATION_KEY, entry_text, parse_entry, _Re
     entry_text,
     parse_entry,
 )
+from .clean import clean_text
 from .errors import (
     BadRequest,
     GraphkitError,
@@ -134,6 +135,8 @@ class Limiter:
     """
 
     def __init__(self, rps: float, margin: float = 1.04, clock=time.monotonic, sleep=time.sleep):
+        if not (rps == 0 or (math.isfinite(rps) and 1e-3 <= rps <= 1e6)):
+            raise GraphkitError(f"rps {rps!r} is no pace; give requests per second from 0.001 (0: no pacing)")
         self.base = (margin / rps) if rps else 0.0
         self.interval = self.base
         self.clock = clock
@@ -982,10 +985,10 @@ def _check_base_url(url: str) -> tuple[str, tuple[str, str] | None]:
 def _redact(url) -> str:
     """A URL as it may be shown: any user:password replaced.
 
-    >>> _redact("https://me:secret@example.org/x")
-    'https://***@example.org/x'
+    >>> _redact("https://me:secret@example.org/x"), _redact("http://me:se/cr@t@example.org/x")
+    ('https://***@example.org/x', 'http://***@example.org/x')
     """
-    return re.sub(r"(?<=://)[^/@]*@", "***@", str(url))
+    return re.sub(r"(?<=://)[^\s]*@", "***@", str(url))
 
 
 def _origin(url: str, *, shown: bool = False) -> str:
@@ -1059,7 +1062,7 @@ def _error_for(status: int, text: str, url: str, keyed: bool) -> S2Error:
         said = body.get("error") or body.get("message") or ""
     except (ValueError, AttributeError):
         said = ""
-    said = (" — S2 says: " + str(said)[:200]) if said else ""
+    said = (" — S2 says: " + clean_text(str(said))[:200]) if said else ""
     if status == 400:
         return BadRequest(
             f"S2 refused the request (400) at {url}{said}; this is a graphkit bug if it persists",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 
+from ..clean import clean_text
 from ..errors import SeedError
 from .ids import id_line, ids_in_text
 from .merge import merge
@@ -17,7 +18,8 @@ _RIS_LINE = re.compile(r"^(?P<tag>[A-Z][A-Z0-9])  -(?: (?P<value>.*))?$")
 
 def export_candidate(line: int, title: str, ids: dict, *, year=None, venue=None, key: str = "") -> _Candidate:
     """One entry of an export (BibTeX, RIS, CSL-JSON) as a seed candidate: its title's label, its key a name."""
-    title = " ".join((title or "").split())
+    title = " ".join(clean_text(title or "").split())
+    key = clean_text(key)
     if venue and re.match(r"^(arXiv|CoRR)\b", venue, re.IGNORECASE):
         venue = None
     entry = _Entry(

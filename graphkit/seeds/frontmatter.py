@@ -26,13 +26,14 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     m = _END.search(text, first + 1)
     if m is None:
         return {}, text
-    meta = _load(text[first + 1 : m.start()])
+    meta = load_yaml(text[first + 1 : m.start()])
     end = text.find("\n", m.end())
     rest = "" if end < 0 else text[end + 1 :]
     return meta, "\n" * (text.count("\n", 0, m.end()) + 1) + rest
 
 
-def _load(yaml_text: str) -> dict:
+def load_yaml(yaml_text: str) -> dict:
+    """A YAML mapping read safely and without aliases; ``{}`` for anything else."""
     import yaml
 
     class _NoAliases(yaml.SafeLoader):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from ..clean import clean_text
 from .cite import parse_citation
 from .ids import _ARXIV_TEXT, classify_link, ids_in_text
 from .merge import merge
@@ -158,6 +159,7 @@ class _Text:
                 self._walk(n.children, link, strong, em)
 
     def _text(self, content: str, link, strong, em) -> None:
+        content = clean_text(content)
         self.lines[-1] += content
         if link is not None:
             link[0] += content
@@ -667,4 +669,11 @@ def _front_date(meta: dict) -> str | None:
     if d is None:
         return None
     m = re.match(r"\d{4}-\d{2}-\d{2}", str(d))
-    return m.group(0) if m else None
+    if not m:
+        return None
+    import datetime
+
+    try:  # 2019-13-45 is no date
+        return datetime.date.fromisoformat(m.group(0)).isoformat()
+    except ValueError:
+        return None
