@@ -174,7 +174,7 @@ class ResponseCache:
     def get(self, ckey: str, check=None, *, ageless: bool = False):
         """The cached answer for ``ckey`` (parsed), :data:`NOT_FOUND` for a cached 404, or :data:`MISS` (also for
         a stale one, unless ``ageless``); a corrupted entry is dropped. ``check(data)`` names what is wrong with an
-        undated entry (cached by a graphkit that did not check): such an entry is dropped. The entry's fetch time
+        entry's shape: such an entry is dropped too. The entry's fetch time
         goes into :meth:`fetched_span`."""
         try:
             text = self.store.get(ckey, default=MISS)
@@ -194,9 +194,9 @@ class ResponseCache:
             except ValueError:
                 pass
             else:
-                # a dated entry was checked before it was cached (only _cache_set dates one); an undated one, cached
-                # by an older graphkit, is checked now and dropped if graphkit cannot read it
-                if data is not _CORRUPT and (fetched is not None or check is None or not check(data)):
+                # every entry is checked as it is read (a cache may be someone else's, or damaged in place): one
+                # graphkit cannot read is dropped and fetched again, before any output is replaced
+                if data is not _CORRUPT and (check is None or not check(data)):
                     self._saw(fetched)
                     return data
         # corrupted: drop it so it is fetched again (or named, offline)

@@ -1160,8 +1160,10 @@ def check_answer(kind: str, data, *, n: int | None = None) -> str | None:
     "data[0].citedPaper.year is str '2019a', not a year"
     >>> check_answer("citations", {"data": [{"citingPaper": {"paperId": "0" * 40}, "intents": 3}]})
     'data[0].intents is int 3, not a list'
-    >>> check_answer("match", {"data": "nope"})
-    "data is str 'nope', not a list"
+    >>> check_answer("match", {"data": "nope"}), check_answer("references", {"next": 1000})
+    ("data is str 'nope', not a list", 'data is NoneType None, not a list')
+    >>> check_answer("batch", [{"paperId": None, "title": "x"}], n=1)
+    '[0].paperId is missing'
     """
     if kind == "batch":
         if not isinstance(data, list):
@@ -1169,7 +1171,9 @@ def check_answer(kind: str, data, *, n: int | None = None) -> str | None:
         if n is not None and len(data) != n:
             return f"the answer has {len(data)} entries for {n} ids"
         for i, p in enumerate(data):
-            bad = None if p is None else _bad_paper(p, f"[{i}]", need_id=False)
+            bad = (
+                None if p is None else _bad_paper(p, f"[{i}]", need_id=True)
+            )  # {"paperId": null} is no "unknown"
             if bad:
                 return bad
             for kind in ("references", "citations"):  # nested lists (batch_lists): paper objects
@@ -1188,7 +1192,7 @@ def check_answer(kind: str, data, *, n: int | None = None) -> str | None:
     if kind == "paper":
         return _bad_paper(data, "paper", need_id=True)
     items = data.get("data")
-    if items is not None and not isinstance(items, list):
+    if not isinstance(items, list):  # a page without its data is malformed, not empty
         return f"data is {_show(items)}, not a list"
     if kind == "match":
         for i, p in enumerate(items or []):

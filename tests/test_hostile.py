@@ -457,3 +457,36 @@ def test_a_damaged_cache_db_says_how_to_repair(tmp_path):
     (tmp_path / "cache" / "cache.db").write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(CacheError, match=r"damaged .*; move .*cache\.db aside \(or delete it\)"):
         S2Client("http://127.0.0.1:9/graph/v1", cache_dir=tmp_path / "cache")
+
+
+# -- bad answers are neither cached nor trusted (issue 22) -------------------------------------------------------
+def test_a_null_paper_id_in_a_batch_is_no_unknown_paper(tmp_path, good):
+    good.script("/paper/batch$", *[(200, [{"paperId": None, "title": "x"}], {})] * 10)
+    c = client(good, tmp_path)
+    with pytest.raises(S2Error):
+        c.batch(["ARXIV:1608.00859"])
+    assert cached_entries(c) == []  # not cached as "not found"
+    good._scripts.clear()
+    assert c.batch(["ARXIV:1608.00859"])[0]["paperId"] == fid("a")  # the fixed server's answer is used
+
+
+def test_a_page_without_data_is_malformed_not_empty(tmp_path, good):
+    good.script("/references$", *[(200, {"offset": 0}, {})] * 10)
+    c = client(good, tmp_path)
+    with pytest.raises(S2Error):
+        c.edges(fid("a"), "references", count=1)
+    good._scripts.clear()
+    assert [i["citedPaper"]["paperId"] for i in c.edges(fid("a"), "references", count=1)["items"]] == [
+        fid("b")
+    ]
+
+
+def test_a_cached_entry_of_the_wrong_shape_is_fetched_again(tmp_path, good):
+    from graphkit.cache import entry_text
+
+    c = client(good, tmp_path)
+    want = c.batch(["ARXIV:1608.00859"])
+    (key,) = cached_entries(c)
+    c.cache.set(key, entry_text('[{"paperId": 5, "citationCount": "many"}]', fetched=time.time()))
+    assert c.batch(["ARXIV:1608.00859"]) == want
+    assert len(good.requests("POST")) == 2
