@@ -14,7 +14,6 @@ graphs, and ``cli`` only parses, calls and prints)::
     render      laid-out map -> index.html (pyvis's vis-network + templates/map.html) and map.svg
     export      graph.json, GraphML, GEXF, CSV, BibTeX, report.md
     files       outputs written whole (atomic replace)
-    gcpause     the cyclic garbage collector paused while a stage builds many objects
     pipeline    the stages joined: collect -> analyse -> write_site; the up-to-date stamp
     errors      one exception tree
     cli         click commands

@@ -15,7 +15,6 @@ import networkx as nx
 
 from .errors import OutputError
 from .files import atomic_write, check_writable
-from .gcpause import paused_gc
 from .graph import build_graph, save_graph
 from .seeds import SeedList, parse_seeds
 
@@ -28,7 +27,6 @@ class Collected:
     timings: dict = field(default_factory=dict)
 
 
-@paused_gc()
 def collect(
     source: str,
     client,
@@ -62,7 +60,6 @@ def collect(
     return Collected(sl, corpus, G, {"seeds": t1 - t0, "fetch": t2 - t1, "graph": t3 - t2})
 
 
-@paused_gc()
 def analyse(
     G: nx.DiGraph, *, chains: list[list[str]] = (), top: int = 20, aliases: dict | None = None
 ) -> dict:
@@ -91,7 +88,6 @@ def analyse(
     }
 
 
-@paused_gc()
 def write_site(
     G: nx.DiGraph,
     outdir: str | Path,

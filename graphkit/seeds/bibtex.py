@@ -64,9 +64,18 @@ def parse_bibtex(text: str, source: str = "") -> SeedList:
         _quiet("bibtexparser"),
         _quiet("pylatexenc"),
     ):  # what does not parse is in `skipped`, not in log lines
-        lib = bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware()])
+        lib = bibtexparser.parse_string(text)
+        # LaTeX is decoded (bibtexparser's own middleware) only in the entries that hold a macro: decoding costs a
+        # millisecond an entry and makes reference cycles, and most entries have nothing to decode
+        latex = [e for e in lib.entries if any("\\" in str(f.value) for f in e.fields)]
+        if latex:
+            decoded = LatexDecodingMiddleware().transform(bibtexparser.Library(latex)).entries
+            by_start = {id(e): d for e, d in zip(latex, decoded, strict=True)}
+            entries = [by_start.get(id(e), e) for e in lib.entries]
+        else:
+            entries = lib.entries
     cands, skipped = [], []
-    for entry in lib.entries:
+    for entry in entries:
         f = {fld.key.lower(): str(fld.value) for fld in entry.fields}
         title = " ".join(re.sub(r"[{}]", "", f.get("title", "")).split())
         ids = bibtex_ids(f)
