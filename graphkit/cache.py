@@ -359,9 +359,15 @@ class _ReadOnlyCache:
 
     def __init__(self, cache_dir: Path):
         self._disk = DataDisk(str(cache_dir))
-        uri = (cache_dir / "cache.db").resolve().as_uri() + "?mode=ro"
-        self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
-        self._db.execute("SELECT 1 FROM Cache LIMIT 1").fetchall()
+        uri = (cache_dir / "cache.db").resolve().as_uri()
+        try:
+            self._db = sqlite3.connect(uri + "?mode=ro", uri=True, check_same_thread=False)
+            self._db.execute("SELECT 1 FROM Cache LIMIT 1").fetchall()
+        except sqlite3.OperationalError:
+            # a copy without its -wal/-shm files in a folder nobody can write: SQLite cannot make the shared
+            # memory file a WAL database needs to be read, so it is read as immutable (nobody writes it here)
+            self._db = sqlite3.connect(uri + "?immutable=1", uri=True, check_same_thread=False)
+            self._db.execute("SELECT 1 FROM Cache LIMIT 1").fetchall()
 
     def get(self, key, default=None):
         row = self._db.execute(

@@ -490,3 +490,24 @@ def test_a_cached_entry_of_the_wrong_shape_is_fetched_again(tmp_path, good):
     c.cache.set(key, entry_text('[{"paperId": 5, "citationCount": "many"}]', fetched=time.time()))
     assert c.batch(["ARXIV:1608.00859"]) == want
     assert len(good.requests("POST")) == 2
+
+
+def test_a_read_only_copy_without_its_wal_files_serves_offline(tmp_path, good):
+    """A cache.db copied alone into a folder nobody can write (root too: chattr +i) is intact, not "damaged"."""
+    import shutil
+    import subprocess
+
+    c = client(good, tmp_path)
+    first = c.edges(fid("a"), "citations")
+    c.close()
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    shutil.copy(tmp_path / "cache" / "cache.db", ro / "cache.db")
+    if subprocess.run(["chattr", "+i", str(ro)], capture_output=True).returncode != 0:
+        pytest.skip("cannot make an immutable folder here")
+    try:
+        off = S2Client(good.url, cache_dir=ro, offline=True, rps=0)
+        assert isinstance(off.cache, _ReadOnlyCache) and off.edges(fid("a"), "citations") == first
+        off.close()
+    finally:
+        subprocess.run(["chattr", "-i", str(ro)], check=True)
