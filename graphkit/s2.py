@@ -90,6 +90,7 @@ RETRY_AFTER_MAX = (
 DEADLINE = 60.0  # seconds per attempt, headers and body together (S2_DEADLINE)
 MAX_BYTES = 64 * 2**20  # per response, read streamed (S2_MAX_BYTES); S2's own answers stay under 10 MB
 MAX_REDIRECTS = 5  # same-origin hops followed per request
+MAX_CUT = 2  # attempts of one request the deadline may cut before it is given up
 
 _HEX40 = re.compile(r"[0-9a-f]{40}")
 
@@ -220,6 +221,7 @@ class _Budget:
 
     def __init__(self, attempts: int) -> None:
         self.total = self.left = attempts
+        self.cut = 0  # attempts the deadline cut off
 
     @property
     def made(self) -> int:
@@ -310,13 +312,14 @@ class _Watch:
     push, not a thread).
     """
 
-    __slots__ = ("sock", "due", "expired", "cancelled")
+    __slots__ = ("sock", "due", "expired", "cancelled", "budget")
 
-    def __init__(self, sock, seconds: float):
+    def __init__(self, sock, seconds: float, budget: _Budget | None = None):
         self.sock = sock
         self.due = time.monotonic() + seconds
         self.expired = False
         self.cancelled = False
+        self.budget = budget
         _WATCHDOG.add(self)
 
     def __lt__(self, other: _Watch) -> bool:
@@ -324,6 +327,8 @@ class _Watch:
 
     def expire(self) -> None:
         self.expired = True
+        if self.budget is not None:
+            self.budget.cut += 1
         try:
             self.sock.shutdown(socket.SHUT_RDWR)
         except OSError:
@@ -375,12 +380,20 @@ class _DeadlineMixin:
     def request(self, *args, **kw):
         seconds = getattr(_local, "deadline", None)
         watches = getattr(_local, "watches", None)
+        budget = getattr(_local, "budget", None)
         if seconds and watches is not None:
             for w in watches:
                 w.cancel()  # one attempt at a time: the previous one is over
+            if budget is not None and budget.cut >= MAX_CUT:
+                # a server that trickles stays slow: no third attempt of a deadline's length (urllib3 would
+                # retry the dropped connection, each attempt with a deadline of its own)
+                raise S2Unavailable(
+                    f"{getattr(_local, 'shown', 'S2')} did not finish answering within the {seconds:g} s "
+                    f"deadline, {MAX_CUT} times; rerun later to resume from the cache (or raise S2_DEADLINE)"
+                )
             if self.sock is None:
                 self.connect()
-            watches.append(_Watch(self.sock, seconds))
+            watches.append(_Watch(self.sock, seconds, budget))
         return super().request(*args, **kw)
 
 
@@ -679,7 +692,7 @@ class S2Client:
         """One attempt (urllib3's retries inside), following same-origin redirects only; the body read streamed,
         within the deadline and the size limit. Returns (response, body bytes, whether the deadline cut it)."""
         watches: list[_Watch] = []
-        _local.deadline, _local.watches, _local.budget = self.deadline, watches, budget
+        _local.deadline, _local.watches, _local.budget, _local.shown = self.deadline, watches, budget, shown
         budget.left -= 1  # this attempt (urllib3's retries inside it count themselves)
         try:
             for _hop in range(MAX_REDIRECTS + 1):

@@ -511,3 +511,25 @@ def test_a_read_only_copy_without_its_wal_files_serves_offline(tmp_path, good):
         off.close()
     finally:
         subprocess.run(["chattr", "-i", str(ro)], check=True)
+
+
+def test_a_trickled_status_line_costs_two_deadlines_at_most(tmp_path, good):
+    """A server that sends its status line a byte at a time: each attempt is cut at the deadline, and after two
+    such attempts the request is given up (was: every retry urllib3 and graphkit had, a deadline each)."""
+
+    def trickle(h, q, b):
+        h.close_connection = True
+        try:
+            for ch in b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n[]":
+                h.wfile.write(bytes([ch]))
+                h.wfile.flush()
+                time.sleep(0.3)
+        except OSError:
+            pass
+
+    good.script("/paper/batch$", *[trickle] * 20)
+    c = S2Client(good.url, cache_dir=tmp_path / "cache", rps=0, deadline=1, backoff=0.01, api_key=KEY)
+    assert c.policy.attempts >= 5
+    with pytest.raises(S2Unavailable, match="within the 1 s deadline, 2 times") as e:
+        c.batch(["ARXIV:1608.00859"])
+    assert len(good.requests("POST")) == 2 and KEY not in str(e.value)
