@@ -432,10 +432,12 @@ def _collect(ctx: click.Context, source: str, fetch: dict, client=None, chains=N
     from .pipeline import collect
 
     progress = _Progress(ctx.obj)
+    if client is None:
+        client = ctx.with_resource(_client(fetch))  # closed when the command ends
     try:
         got = collect(
             source,
-            client or _client(fetch),
+            client,
             progress=progress,
             chains=chains,
             detail=fetch.get("detail", "lists"),
@@ -592,7 +594,7 @@ def build(ctx, source, outdir, lineages, title, max_nodes, formats, as_json, fet
     extra = parse_formats(formats)
     chains, aliases = _chains((), lineages, source)
     check_writable(outdir)  # before a long fetch, not after it
-    client = _client(fetch)
+    client = ctx.with_resource(_client(fetch))  # closed when the command ends
     stamp = stamp_for(
         source,
         lineages,

@@ -934,8 +934,15 @@ class S2Client:
         return {"items": items, "pages": pages, "cut": cut, "bounded": bounded}
 
     def close(self) -> None:
+        """Close the HTTP session and the cache (a client is also a context manager: ``with S2Client(…) as c``)."""
         self.session.close()
         self.responses.close()
+
+    def __enter__(self) -> S2Client:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def _own_session(given: requests.Session | None) -> requests.Session:
