@@ -395,38 +395,16 @@ def unique_labels(G: nx.DiGraph, nodes) -> dict[str, str]:
 
 
 def save_graph(G: nx.DiGraph, path: str | Path) -> None:
-    """Write ``G`` as networkx node-link JSON (``{"directed", "edges", "graph", "multigraph", "nodes"}``), without
-    ``G.graph["fetched"]`` (when the data was fetched is in the build summary, report.md and the map).
-
-    The document holds what ``nx.node_link_data(G, edges="edges")`` gives, keys sorted, compact, UTF-8, encoded
-    with orjson (a tenth of the json module's time) and written in chunks, so that a million-edge graph is never
-    held twice in memory.
-    """
+    """Write ``G`` as networkx node-link JSON (``nx.node_link_data(G, edges="edges")``: ``{"directed", "edges",
+    "graph", "multigraph", "nodes"}``), keys sorted, compact, UTF-8 (encoded with orjson), without
+    ``G.graph["fetched"]`` and the API's origin (when and where the data was fetched is in the build summary,
+    report.md and the map, so two caches of the same answers give the same file)."""
     import orjson
 
-    def dump(obj) -> bytes:
-        return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
-
-    def chunks(items):  # 20,000 items a dumps: "[a,b]" less its brackets is ",".join of each one's dumps
-        batch = []
-        for item in items:
-            batch.append(item)
-            if len(batch) >= 20_000:
-                yield dump(batch)[1:-1]
-                batch = []
-        if batch:
-            yield dump(batch)[1:-1]
-
+    data = nx.node_link_data(G, edges="edges")
+    data["graph"] = {k: v for k, v in G.graph.items() if k not in ("fetched", "api", "api_official")}
     with atomic_write(path, "wb") as f:
-        f.write(b'{"directed":true,"edges":[')
-        for i, part in enumerate(chunks({**d, "source": u, "target": v} for u, v, d in G.edges(data=True))):
-            f.write((b"," if i else b"") + part)
-        # the fetch time is about the cache, not the graph: two caches of the same answers give the same file
-        attrs = {k: v for k, v in G.graph.items() if k not in ("fetched", "api", "api_official")}
-        f.write(b'],"graph":' + dump(attrs) + b',"multigraph":false,"nodes":[')
-        for i, part in enumerate(chunks({**d, "id": n} for n, d in G.nodes(data=True))):
-            f.write((b"," if i else b"") + part)
-        f.write(b"]}")
+        f.write(orjson.dumps(data, option=orjson.OPT_SORT_KEYS))
 
 
 def load_graph(path: str | Path) -> nx.DiGraph:
