@@ -25,3 +25,12 @@ try:  # pyproject.toml holds the version; the installed metadata carries it here
     __version__ = version("graphkit")
 except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
     __version__ = "0+unknown"
+
+
+def __getattr__(name: str):
+    """``graphkit.build`` and ``graphkit.BuildResult``, imported when first used (the CLI starts without them)."""
+    if name in ("build", "BuildResult"):
+        from . import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'graphkit' has no attribute {name!r}")

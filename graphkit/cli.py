@@ -452,25 +452,12 @@ def _collect(ctx: click.Context, source: str, fetch: dict, client=None, chains=N
 
 
 def _check_resolved(got) -> None:
-    """No seed resolved: an error naming the commonest reasons (nothing is written); fewer than half: a warning."""
-    n, unresolved = len(got.seeds.papers), got.graph.graph.get("unresolved") or []
-    if not unresolved or 2 * len(unresolved) <= n:
-        return
-    counts = Counter(_reason_kind(u.get("reason")) for u in unresolved)
-    why = "; ".join(f"{k} {reason}" for reason, k in counts.most_common(3))
-    if len(unresolved) >= n:
-        from .errors import SeedError
+    """No seed resolved: an error (nothing is written); fewer than half: a warning (see pipeline.check_resolved)."""
+    from .pipeline import check_resolved
 
-        raise SeedError(
-            f"none of the {n} seeds of {got.seeds.source} resolved on Semantic Scholar ({why}); nothing written: "
-            f"`graphkit seeds {got.seeds.source}` shows what was read from it"
-        )
-    _note(f"graphkit: warning: only {n - len(unresolved)} of {n} seeds resolved on Semantic Scholar ({why})")
-
-
-def _reason_kind(reason: str | None) -> str:
-    """A reason without the detail that makes each one different (the title S2 offered, the id)."""
-    return re.split(r"[:(]", reason or "unknown", maxsplit=1)[0].strip()
+    warning = check_resolved(got)
+    if warning:
+        _note(f"graphkit: warning: {warning}")
 
 
 def _print_summary(s: dict, seconds: float, *, wrote: bool = True) -> None:
@@ -515,20 +502,15 @@ def _influence(d: dict) -> str:
 
 
 def _named(chains: list[list[str]], aliases: dict) -> list[list[str]]:
-    """Chains with the names given to papers replaced by what they name, for the fetch plan (before any graph)."""
-    return [[aliases.get(name, name) for name in chain] for chain in chains]
+    from .pipeline import named_chains
+
+    return named_chains(chains, aliases)
 
 
 def _chains(lineage: tuple[str, ...], lineages: str | None, source: str) -> tuple[list[list[str]], dict]:
-    """The declared chains and names: the post's front matter (``graphkit:``), then --lineages, then --lineage."""
-    from .lineage import parse_chain, read_lineages
-    from .pipeline import post_settings
+    from .pipeline import read_chains
 
-    chains, aliases = post_settings(source)
-    if lineages:
-        chains += read_lineages(lineages, aliases)
-    chains += [parse_chain(text) for text in lineage]
-    return chains, aliases
+    return read_chains(source, lineages, lineage)
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -6,7 +6,9 @@ The CLI calls these; so can a notebook. Nothing here prints: progress goes throu
 from __future__ import annotations
 
 import json
+import re
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -390,3 +392,209 @@ def save_stamp(outdir: str | Path, stamp: str, summary: dict) -> None:
             f.write(json.dumps({"stamp": stamp, "files": files, "summary": summary}))
     except OutputError:
         pass  # the stamp only saves time; a build without it is still complete
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The Python face: one call from a post to every result, for notebooks and scripts (the CLI's commands do the same)
+def named_chains(chains: list[list[str]], aliases: dict) -> list[list[str]]:
+    """Chains with the names given to papers replaced by what they name, for the fetch plan (before any graph).
+
+    >>> named_chains([["TRN", "TSM"]], {"TRN": "arXiv:1711.08496"})
+    [['arXiv:1711.08496', 'TSM']]
+    """
+    return [[aliases.get(name, name) for name in chain] for chain in chains]
+
+
+def read_chains(source: str, lineages: str | None = None, lineage=()) -> tuple[list[list[str]], dict]:
+    """The declared chains and names: the post's front matter (``graphkit:``), then a lineages file, then
+    ``lineage`` (chains as text, ``"TSN -> TRN"``). Returns ``(chains, aliases)``."""
+    from .lineage import parse_chain, read_lineages
+
+    chains, aliases = post_settings(source)
+    if lineages:
+        chains += read_lineages(lineages, aliases)
+    chains += [parse_chain(text) for text in lineage]
+    return chains, aliases
+
+
+@dataclass
+class BuildResult:
+    """What :func:`build` found: the seeds, the graph, the analyses; :meth:`network` and :meth:`write` turn them
+    into a pyvis map and the files ``graphkit build`` writes."""
+
+    seeds: SeedList
+    graph: nx.DiGraph
+    corpus: dict
+    analyses: dict
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def lineage(self) -> dict:
+        """``declared`` (each declared link: direct / indirect / missing, with its details), ``backbone`` and
+        ``main_path``, as ``graphkit lineage`` reports them."""
+        a = self.analyses
+        return {"declared": a["declared"], "backbone": a["backbone"], "main_path": a["main_path"]}
+
+    @property
+    def missing(self) -> list[dict]:
+        """The influential papers the list is missing, best first (foundations, follow-ups, surveys)."""
+        return self.analyses["missing"]
+
+    def view(self, *, max_nodes: int | None = None, title: str | None = None) -> dict:
+        """The laid-out map (positions, labels, styles, legend) the HTML and SVG maps draw."""
+        from .render import map_view
+
+        a = self.analyses
+        return map_view(
+            self.graph,
+            missing=a["missing"],
+            declared=a["declared"],
+            main_path=a["main_path"],
+            backbone=a["backbone"],
+            max_nodes=max_nodes,
+            title=title or self.seeds.title or "graphkit map",
+        )
+
+    def network(self, *, max_nodes: int | None = None, height: str = "640px"):
+        """The map as a ``pyvis.network.Network``: every drawn paper at its computed position, styled as on the
+        map, physics off — ``net.show("map.html", notebook=True)`` in Jupyter, or ``net.write_html(path)``.
+        Tooltips hold the paper's title, escaped."""
+        import html
+
+        from pyvis.network import Network
+
+        from .render import OPTIONS
+
+        view = self.view(max_nodes=max_nodes)
+        info = {i["id"]: i for i in view["info"]}
+        net = Network(height=height, width="100%", directed=True, cdn_resources="in_line")
+        for n in view["nodes"]:
+            extra = {k: v for k, v in n.items() if k not in ("id", "label", "shape", "color", "kind", "w")}
+            about = info.get(n["id"], {})
+            tip = html.escape(" · ".join(str(x) for x in (about.get("title"), about.get("year")) if x))
+            net.add_node(
+                n["id"],
+                label=n["label"],
+                shape=n.get("shape", "dot"),
+                color=n.get("color"),
+                title=tip,
+                physics=False,
+                **extra,
+            )
+        for e in view["edges"]:
+            net.add_edge(
+                e["from"],
+                e["to"],
+                **{k: v for k, v in e.items() if k in ("color", "width", "dashes", "hidden", "arrows")},
+            )
+        net.set_options(json.dumps(OPTIONS))
+        return net
+
+    def write(
+        self,
+        outdir: str | Path,
+        *,
+        title: str | None = None,
+        max_nodes: int | None = None,
+        formats: tuple[str, ...] = (),
+        slug: str = "map",
+    ) -> dict:
+        """Write the files ``graphkit build`` writes into ``outdir`` (see :func:`write_site`)."""
+        return write_site(
+            self.graph,
+            outdir,
+            self.analyses,
+            title=title or self.seeds.title,
+            max_nodes=max_nodes,
+            slug=slug,
+            formats=formats,
+        )
+
+
+def build(
+    source: str,
+    *,
+    lineages: str | None = None,
+    lineage=(),
+    cache_dir: str | Path = "cache",
+    api_url: str | None = None,
+    rps: float | None = None,
+    offline: bool = False,
+    refresh: bool = False,
+    detail: str = "lists",
+    max_age: float | None = None,
+    max_bytes: int | None = None,
+    top: int = 20,
+    progress: Callable[[dict], None] | None = None,
+    client=None,
+) -> BuildResult:
+    """Read SOURCE, fetch (or read from the cache) what Semantic Scholar knows of its seeds, build the graph and
+    its analyses — what ``graphkit build`` does before it writes. The key comes from ``S2_API_KEY``.
+
+    Raises
+    ------
+    SeedError
+        The source cannot be read, has no papers, or none of its papers resolved.
+    S2Error, CacheError, LineageError
+        As the CLI reports them (one line each).
+
+    >>> import graphkit
+    >>> callable(graphkit.build)
+    True
+    """
+    import os
+
+    from .errors import SeedError
+    from .s2 import S2Client
+
+    chains, aliases = read_chains(source, lineages, lineage)
+    own = client is None
+    if own:
+        client = S2Client(
+            base_url=api_url,
+            api_key=os.environ.get("S2_API_KEY") or None,
+            cache_dir=cache_dir,
+            rps=rps,
+            offline=offline,
+            refresh=refresh,
+            max_age=max_age,
+        )
+    try:
+        got = collect(
+            source,
+            client,
+            progress,
+            chains=named_chains(chains, aliases),
+            detail=detail,
+            max_bytes=max_bytes,
+        )
+    finally:
+        if own:
+            client.close()
+    if not got.seeds.papers:
+        raise SeedError(
+            f"no papers found in {got.seeds.source}; `graphkit seeds {got.seeds.source}` shows what was read"
+        )
+    warning = check_resolved(got)
+    analyses = analyse(got.graph, chains=chains, top=top, aliases=aliases)
+    return BuildResult(got.seeds, got.graph, got.corpus, analyses, [warning] if warning else [])
+
+
+def check_resolved(got: Collected) -> str | None:
+    """No seed resolved: a SeedError naming the count and the commonest reasons (so nothing is written); fewer
+    than half: the warning to show; else None."""
+    from .errors import SeedError
+
+    n, unresolved = len(got.seeds.papers), got.graph.graph.get("unresolved") or []
+    if not unresolved or 2 * len(unresolved) <= n:
+        return None
+    reasons = Counter(
+        re.split(r"[:(]", u.get("reason") or "unknown", maxsplit=1)[0].strip() for u in unresolved
+    )
+    why = "; ".join(f"{k} {reason}" for reason, k in reasons.most_common(3))
+    if len(unresolved) >= n:
+        raise SeedError(
+            f"none of the {n} seeds of {got.seeds.source} resolved on Semantic Scholar ({why}); nothing written: "
+            f"`graphkit seeds {got.seeds.source}` shows what was read from it"
+        )
+    return f"only {n - len(unresolved)} of {n} seeds resolved on Semantic Scholar ({why})"
