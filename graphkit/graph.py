@@ -77,13 +77,10 @@ def paper_date(d: dict) -> str | None:
 
 def _paper_attrs(paper: dict) -> dict:
     """S2 paper dict -> node attributes (nulls made friendly where a type is promised)."""
-    date = paper.get("publicationDate")
     return {
         "title": clean_text(paper.get("title") or ""),
         "year": paper_year({"year": paper.get("year")}),
-        "publicationDate": date
-        if isinstance(date, str) and _ISO_DATE.match(date) and paper_year({"publicationDate": date})
-        else None,
+        "publicationDate": _plausible_date(paper.get("publicationDate")),
         "venue": clean_text(paper.get("venue") or ""),
         "authors": [
             clean_text(a.get("name") or "") for a in (paper.get("authors") or []) if isinstance(a, dict)
@@ -99,6 +96,17 @@ def _paper_attrs(paper: dict) -> dict:
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _plausible_date(value) -> str | None:
+    """An ISO date S2 gave, if it is one and its year is plausible (see :data:`YEARS`).
+
+    >>> _plausible_date("2016-10-08"), _plausible_date("3000-01-01"), _plausible_date("08/10/2016")
+    ('2016-10-08', None, None)
+    """
+    if isinstance(value, str) and _ISO_DATE.match(value) and paper_year({"publicationDate": value}):
+        return value
+    return None
 
 
 _EMPTY = (None, "", [], {})
