@@ -456,39 +456,12 @@ class BuildResult:
         )
 
     def network(self, *, max_nodes: int | None = None, height: str = "640px"):
-        """The map as a ``pyvis.network.Network``: every drawn paper at its computed position, styled as on the
-        map, physics off — ``net.show("map.html", notebook=True)`` in Jupyter, or ``net.write_html(path)``.
-        Tooltips hold the paper's title, escaped."""
-        import html
+        """The map as a ``pyvis.network.Network`` (:func:`graphkit.render.network`): every drawn paper at its
+        computed position, styled as on the map, physics off, with graphkit's template —
+        ``net.show("map.html", notebook=True)`` in Jupyter, or ``net.write_html(path)``."""
+        from .render import network
 
-        from pyvis.network import Network
-
-        from .render import OPTIONS
-
-        view = self.view(max_nodes=max_nodes)
-        info = {i["id"]: i for i in view["info"]}
-        net = Network(height=height, width="100%", directed=True, cdn_resources="in_line")
-        for n in view["nodes"]:
-            extra = {k: v for k, v in n.items() if k not in ("id", "label", "shape", "color", "kind", "w")}
-            about = info.get(n["id"], {})
-            tip = html.escape(" · ".join(str(x) for x in (about.get("title"), about.get("year")) if x))
-            net.add_node(
-                n["id"],
-                label=n["label"],
-                shape=n.get("shape", "dot"),
-                color=n.get("color"),
-                title=tip,
-                physics=False,
-                **extra,
-            )
-        for e in view["edges"]:
-            net.add_edge(
-                e["from"],
-                e["to"],
-                **{k: v for k, v in e.items() if k in ("color", "width", "dashes", "hidden", "arrows")},
-            )
-        net.set_options(json.dumps(OPTIONS))
-        return net
+        return network(self.view(max_nodes=max_nodes), height=height)
 
     def write(
         self,

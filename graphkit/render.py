@@ -390,78 +390,55 @@ OPTIONS = {
 }
 
 
-def _vis_assets() -> tuple[str, str]:
-    from importlib.util import find_spec
+def network(view: dict, *, height: str = "640px"):
+    """The map as a ``pyvis.network.Network``: every drawn paper at its computed position with the view's styling
+    (physics off), the edges, :data:`OPTIONS`, and graphkit's template (``templates/map.html``: its frame, legend,
+    card and search) set through pyvis's template mechanism. ``net.generate_html()`` gives the page graphkit writes;
+    ``net.show("map.html", notebook=True)`` shows it in Jupyter. The rest of the view (legend, columns, card text)
+    travels as the template's ``graphkit`` global; vis-network comes in line from the copy pyvis's own template
+    includes (``cdn_resources="in_line"``).
 
-    spec = find_spec(
-        "pyvis"
-    )  # its files, without importing it (pyvis imports IPython, jinja2 and jsonpickle)
-    if spec is None or not spec.submodule_search_locations:
-        raise OutputError("pyvis is not installed; reinstall graphkit (pip install graphkit)")
-    lib = Path(next(iter(spec.submodule_search_locations))) / "lib"
-    for name in sorted((p.name for p in lib.glob("vis-*")), reverse=True):
-        js, css = lib / name / "vis-network.min.js", lib / name / "vis-network.css"
-        if js.is_file() and css.is_file():
-            return js.read_text(encoding="utf-8"), css.read_text(encoding="utf-8")
-    raise OutputError(f"pyvis's copy of vis-network was not found under {lib}; reinstall pyvis")
-
-
-def json_for_script(obj) -> str:
-    """JSON that is safe inside ``<script type="application/json">``: no ``<``, ``>``, ``&``, U+2028/9.
-
-    >>> json_for_script({"t": "</script><img src=x onerror=alert(1)>"})
-    '{"t": "\\\\u003c/script\\\\u003e\\\\u003cimg src=x onerror=alert(1)\\\\u003e"}'
+    >>> G = nx.DiGraph(); G.add_node("a", title="A", year=2015, seed=True, label="A")
+    >>> net = network(map_view(G, title="t"))
+    >>> (net.nodes[0]["id"], net.nodes[0]["physics"], net.options["physics"]["enabled"])
+    ('a', False, False)
     """
-    text = json.dumps(obj, ensure_ascii=False)
-    for ch, esc in (
-        ("<", "\\u003c"),
-        (">", "\\u003e"),
-        ("&", "\\u0026"),
-        ("\u2028", "\\u2028"),
-        ("\u2029", "\\u2029"),
-    ):
-        text = text.replace(ch, esc)
-    return text
+    try:
+        from jinja2 import FileSystemLoader, meta
+        from pyvis.network import Network
+    except ImportError as e:
+        raise OutputError(f"pyvis cannot be imported ({e}); reinstall graphkit (pip install -e .)") from None
 
-
-def vis_data(view: dict) -> tuple[list[dict], list[dict], dict]:
-    """The page's vis-network nodes, edges and options, as ``pyvis.network.Network`` (0.3) gives them for the
-    view's nodes and edges and :data:`OPTIONS` — the same dicts, keys in the same order — without importing
-    pyvis (which imports IPython, jinja2 and jsonpickle: a tenth of a warm rebuild). A node gets pyvis's default
-    ``color`` unless it has one or a ``group``, a ``shape`` (``dot``) unless it has one, and keeps the view's
-    label; an edge gets ``arrows: "to"`` unless it has arrows; the first of two nodes with one id is kept. The
-    options go through pyvis's ``set_options`` parse, which drops every blank.
-
-    >>> view = {"nodes": [{"id": "a", "label": "", "size": 3}, {"id": "a", "label": "x"},
-    ...                   {"id": "b", "label": "B", "group": "g", "color": "red"}],
-    ...         "edges": [{"from": "a", "to": "b", "width": 1}]}
-    >>> nodes, edges, options = vis_data(view)
-    >>> nodes[0]
-    {'color': '#97c2fc', 'size': 3, 'id': 'a', 'label': '', 'shape': 'dot'}
-    >>> nodes[1:]
-    [{'group': 'g', 'id': 'b', 'label': 'B', 'shape': 'dot'}]
-    >>> edges, options["interaction"]["hover"]
-    ([{'width': 1, 'from': 'a', 'to': 'b', 'arrows': 'to'}], True)
-    """
-    nodes, seen = [], set()
+    net = Network(height=height, width="100%", directed=True, cdn_resources="in_line")
+    pyvis_templates = net.template_dir  # pyvis's own templates, for the vis-network files its template includes
+    seen = set()
     for n in view["nodes"]:
         if n["id"] in seen:
             continue
         seen.add(n["id"])
-        attrs = {k: v for k, v in n.items() if k not in ("id", "label", "shape", "color")}
-        if "group" not in attrs:
-            attrs = {"color": n.get("color", "#97c2fc"), **attrs}
-        nodes.append({**attrs, "id": n["id"], "label": n["label"], "shape": n.get("shape", "dot")})
-    edges = []
+        style = {k: v for k, v in n.items() if k not in ("id", "label", "shape", "color")}
+        net.add_node(n["id"], label=n["label"] or n["id"], shape=n.get("shape", "dot"), color=n.get("color"),
+                     physics=False, **style)
+        net.get_node(n["id"])["label"] = n["label"]  # pyvis names an unlabelled node by its id; the map does not
     for e in view["edges"]:
         if e["from"] not in seen or e["to"] not in seen:
             raise OutputError(f"the map has an edge {e['from']} -> {e['to']} to a paper it does not draw")
-        edge = {k: v for k, v in e.items() if k not in ("from", "to")}
-        edge.update({"from": e["from"], "to": e["to"]})
-        edge.setdefault("arrows", "to")
-        edges.append(edge)
-    options = json.loads(json.dumps(OPTIONS).replace("\n", "").replace(" ", ""))
-    return nodes, edges, options
+        net.add_edge(e["from"], e["to"], **{k: v for k, v in e.items() if k not in ("from", "to")})
+    net.options = json.loads(json.dumps(OPTIONS))  # a dict, as written: set_options would strip the font stack's blanks
+    net.set_template_dir(str(Path(__file__).parent / "templates"), "map.html")
+    net.templateEnv.loader = FileSystemLoader([net.template_dir, pyvis_templates])
+    source = net.templateEnv.loader.get_source(net.templateEnv, "template.html")[0]
+    included = [t for t in meta.find_referenced_templates(net.templateEnv.parse(source)) if t]
+    vis = {Path(t).suffix: t for t in included if Path(t).name.startswith("vis-network")}
+    if set(vis) != {".js", ".css"}:
+        raise OutputError("pyvis's template no longer includes vis-network in line; reinstall graphkit's pyvis (pip install 'pyvis>=0.3.2,<0.4')")
+    extra = {k: v for k, v in view.items() if k not in ("nodes", "edges")}
+    extra["layout"] = {k: v for k, v in view["layout"].items() if k != "seconds"}
+    net.templateEnv.globals.update(graphkit=extra, vis_js=vis[".js"], vis_css=vis[".css"])
+    # |tojson escapes < > & ' for the page's <script type="application/json">; names stay UTF-8, in the given order
+    net.templateEnv.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False}
+    net.prep_notebook()  # the same template for net.show(..., notebook=True)
+    return net
 
 
 def write_html(
@@ -477,8 +454,8 @@ def write_html(
     view: dict | None = None,
     slug: str = "map",
 ) -> dict:
-    """Write the map (from ``view``, else from :func:`map_view` of the rest); returns ``{"nodes", "edges",
-    "bytes", "layout"}``."""
+    """Write the map (from ``view``, else from :func:`map_view` of the rest), rendered by pyvis from
+    :func:`network`; returns ``{"nodes", "edges", "bytes", "layout"}``."""
     if view is None:
         view = map_view(
             G,
@@ -489,31 +466,16 @@ def write_html(
             max_nodes=max_nodes,
             title=title,
         )
-    nodes, edges, options = vis_data(view)
-    data = dict(
-        view,
-        nodes=nodes,
-        edges=edges,
-        options=options,
-        layout={k: v for k, v in view["layout"].items() if k != "seconds"},
-    )  # the same graph, the same page
-    js, css = _vis_assets()
-    template = (Path(__file__).parent / "templates" / "map.html").read_text(encoding="utf-8")
-    values = {
-        "TITLE": html.escape(title or "graphkit map"),
-        "VIS_CSS": css,
-        "VIS_JS": js,
-        "DATA": json_for_script(data),
-        "SLUG": html.escape(slug, quote=True),
-    }
-    page = re.sub(r"\{\{(TITLE|VIS_CSS|VIS_JS|DATA|SLUG)\}\}", lambda m: values[m.group(1)], template)
+    net = network(view)
+    net.templateEnv.globals.update(page_title=title or "graphkit map", slug=slug)
+    page = net.generate_html()
     from .files import atomic_write
 
     with atomic_write(path) as f:  # old-and-complete or new-and-complete, whatever kills the build
         f.write(page)
     return {
-        "nodes": len(nodes),
-        "edges": len(edges),
+        "nodes": len(net.nodes),
+        "edges": len(net.edges),
         "bytes": len(page.encode("utf-8")),
         "layout": view["layout"],
     }

@@ -537,3 +537,15 @@ def test_a_list_most_of_whose_papers_do_not_resolve_warns(post_server, tmp_path)
     assert (
         f"the S2-compatible API at {post_server.url.rsplit('/graph', 1)[0]} (not Semantic Scholar)" in report
     )
+
+
+def test_the_map_is_made_by_pyvis(built, tmp_path, monkeypatch):
+    """With pyvis unimportable the same offline build cannot write its map: pyvis renders index.html."""
+    base = ["build", POST, "--api-url", built["url"], "--cache-dir", built["tmp"] / "cache", "--offline"]
+    ok = run(*base, "-o", tmp_path / "with")
+    assert ok.exit_code == 0, ok.output
+    assert 'id="graphkit-nodes"' in (tmp_path / "with" / "index.html").read_text(encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "pyvis.network", None)
+    r = run(*base, "-o", tmp_path / "without")
+    assert r.exit_code != 0 and "pyvis" in r.output and "Traceback" not in r.output
+    assert not (tmp_path / "without" / "index.html").exists()

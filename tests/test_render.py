@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from graphkit.render import OPTIONS, map_view, vis_data, write_html
+from graphkit.render import OPTIONS, map_view, network, write_html
 from tests.mapdata import HOSTILE_TITLE, HOSTILE_VENUE, demo_analyses, demo_graph
 
 
@@ -107,31 +107,31 @@ def test_page_is_self_contained_escaped_and_small(tmp_path):
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)  # nothing loaded from elsewhere
     assert "<link" not in page and "@import" not in page and "bootstrap" not in page.lower()
     assert HOSTILE_TITLE not in page and HOSTILE_VENUE not in page
-    data = re.search(r'<script type="application/json" id="graphkit-data">(.*?)</script>', page, re.S).group(
-        1
-    )
-    assert "<" not in data and ">" not in data
-    doc = json.loads(data)
+    blocks = dict(re.findall(r'<script type="application/json" id="graphkit-(\w+)">(.*?)</script>', page, re.S))
+    assert set(blocks) == {"data", "nodes", "edges", "options"}
+    assert not any("<" in b or ">" in b for b in blocks.values())
+    doc = json.loads(blocks["data"])
     assert any(i["title"] == HOSTILE_TITLE for i in doc["info"])  # kept as data, shown with textContent
-    assert "innerHTML" not in page.split('id="graphkit-data"')[1].split("</script>", 2)[2]  # our own script
-    assert len(doc["nodes"]) == info["nodes"] and len(doc["edges"]) == info["edges"]
+    assert "innerHTML" not in page.rsplit("<script>", 1)[1]  # our own script
+    assert len(json.loads(blocks["nodes"])) == info["nodes"] and len(json.loads(blocks["edges"])) == info["edges"]
+    assert json.loads(blocks["options"]) == OPTIONS  # as written: the font stack keeps its blanks
 
 
-def test_page_data_is_what_pyvis_gives_without_importing_it():
+def test_the_page_is_pyvis_network_rendered_through_graphkits_template(tmp_path):
     from pyvis.network import Network
 
     G = demo_graph()
     a = demo_analyses(G)
     v = map_view(G, missing=a["missing"], declared=a["declared"], main_path=a["main_path"])
-    net = Network(height="100%", width="100%", directed=True)
-    for n in v["nodes"]:
-        net.add_node(n["id"], label=n["label"], **{k: x for k, x in n.items() if k not in ("id", "label")})
-    for e in v["edges"]:
-        net.add_edge(e["from"], e["to"], **{k: x for k, x in e.items() if k not in ("from", "to")})
-    net.set_options(json.dumps(OPTIONS))
-    nodes, edges, _heading, _h, _w, options = net.get_network_data()
-    for n in nodes:  # pyvis names an unlabelled node by its id; the page keeps the view's label
-        n["label"] = next(m["label"] for m in v["nodes"] if m["id"] == n["id"])
-    got = vis_data(v)
-    assert json.dumps(got[:2]) == json.dumps((nodes, edges))  # the same dicts, keys in the same order
-    assert got[2] == json.loads(options)
+    net = network(v)
+    assert isinstance(net, Network) and net.options["physics"]["enabled"] is False
+    assert [n["id"] for n in net.nodes] == [n["id"] for n in v["nodes"]]
+    placed = {n["id"]: (n["x"], n["y"], n["label"]) for n in v["nodes"]}
+    assert all((n["x"], n["y"], n["label"]) == placed[n["id"]] and n["physics"] is False for n in net.nodes)
+    assert [(e["from"], e["to"]) for e in net.edges] == [(e["from"], e["to"]) for e in v["edges"]]
+    page = net.generate_html()  # pyvis renders graphkit's template
+    assert 'id="gk-network"' in page and "vis.Network" in page and "{%" not in page and "{{" not in page
+    nodes = json.loads(re.search(r'id="graphkit-nodes">(.*?)</script>', page, re.S).group(1))
+    assert nodes == json.loads(json.dumps(net.nodes))
+    net.write_html(str(tmp_path / "net.html"))  # pyvis's own writer gives the same page
+    assert (tmp_path / "net.html").read_text(encoding="utf-8") == page
