@@ -20,10 +20,15 @@ def clean_text(value, *, lines: bool = False):
     >>> clean_text("a\\nb\\tc"), clean_text("a\\nb", lines=True), clean_text(2016)
     ('a b c', 'a\\nb', 2016)
     """
-    if not isinstance(value, str):
+    if (
+        not isinstance(value, str) or value.isprintable()
+    ):  # no control, format or separator character: as it is
         return value
     value = _CONTROL.sub("", value)
     return value if lines else _LINE_BREAKS.sub(" ", value)
+
+
+_HTTP_URL = re.compile(r"^https?://[^\s\x00-\x1f\x7f-\x9f]+$", re.IGNORECASE)
 
 
 def http_url(value) -> str | None:
@@ -32,8 +37,6 @@ def http_url(value) -> str | None:
     >>> http_url("https://www.semanticscholar.org/paper/x"), http_url("javascript:alert(1)//"), http_url(None)
     ('https://www.semanticscholar.org/paper/x', None, None)
     """
-    if not isinstance(value, str) or not re.match(
-        r"^https?://[^\s\x00-\x1f\x7f-\x9f]+$", value, re.IGNORECASE
-    ):
+    if not isinstance(value, str) or not _HTTP_URL.match(value):
         return None
     return value

@@ -10,10 +10,7 @@ import csv
 import html
 import re
 import unicodedata
-from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 
@@ -44,16 +41,9 @@ CSV_HEADER = [
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
 
 
-@lru_cache(maxsize=1 << 16)
-def _x(value) -> str:
-    """An XML-safe attribute value (quoted) for any scalar; memoised, as ids and edge values repeat."""
-    if isinstance(value, bool):
-        value = "true" if value else "false"
-    return quoteattr(_XML_BAD.sub("", str(value)))
-
-
-def _node_rows(G: nx.DiGraph, missing) -> tuple[list[tuple[str, str]], list]:
-    """Scalar attributes per node for Gephi: lists joined with '; ', ids split out, nothing None."""
+def _node_rows(G: nx.DiGraph, missing) -> list[tuple[str, dict]]:
+    """Scalar attributes per node for Gephi: lists joined with '; ', ids split out, nothing None, text without
+    the characters XML 1.0 forbids."""
     kind = {m["paperId"]: m["kind"] for m in missing or []}
     rows = []
     for n, d in G.nodes(data=True):
@@ -76,29 +66,11 @@ def _node_rows(G: nx.DiGraph, missing) -> tuple[list[tuple[str, str]], list]:
                 attrs[k] = int(d[k])
         if d.get("publicationDate"):
             attrs["publicationDate"] = str(d["publicationDate"])
+        for k, v in attrs.items():
+            if type(v) is str and not v.isprintable():
+                attrs[k] = _XML_BAD.sub("", v)
         rows.append((n, attrs))
     return rows
-
-
-NODE_KEYS = [
-    ("label", "string"),
-    ("title", "string"),
-    ("venue", "string"),
-    ("authors", "string"),
-    ("seed", "boolean"),
-    ("key", "string"),
-    ("sections", "string"),
-    ("section", "string"),
-    ("arxiv", "string"),
-    ("doi", "string"),
-    ("missing_kind", "string"),
-    ("year", "int"),
-    ("citationCount", "int"),
-    ("influentialCitationCount", "int"),
-    ("referenceCount", "int"),
-    ("publicationDate", "string"),
-]
-EDGE_KEYS = [("isInfluential", "boolean"), ("intents", "string"), ("contexts", "int")]
 
 
 def _edge_attrs(e: dict) -> dict:
@@ -115,90 +87,37 @@ def _edge_attrs(e: dict) -> dict:
     return out
 
 
-@contextmanager
-def _writing(path: Path):
-    """A text file to write whole (see :mod:`graphkit.files`); its ``write`` method."""
-    with atomic_write(path) as f:
-        yield f.write
+def gephi_graph(G: nx.DiGraph, missing: list[dict] = ()) -> nx.DiGraph:
+    """The graph as GraphML and GEXF hold it: the same nodes and edges, each attribute a scalar (lists joined
+    with '; ', ids split out, nothing None, no character XML 1.0 forbids); edges carry ``isInfluential`` only
+    where it was fetched."""
+    F = nx.DiGraph()
+    F.add_nodes_from(_node_rows(G, missing))
+    F.add_edges_from((u, v, _edge_attrs(e)) for u, v, e in G.edges(data=True))
+    return F
 
 
 def write_graphml(
-    G: nx.DiGraph, path: str | Path, missing: list[dict] = (), rows: list | None = None
+    G: nx.DiGraph, path: str | Path, missing: list[dict] = (), flat: nx.DiGraph | None = None
 ) -> Path:
-    """GraphML with scalar attributes (loads back with ``networkx.read_graphml`` and in Gephi), streamed."""
+    """GraphML written by networkx (``nx.write_graphml``) from :func:`gephi_graph`; loads back with
+    ``networkx.read_graphml`` and in Gephi."""
     path = Path(path)
-    rows = rows if rows is not None else _node_rows(G, missing)
-    nkey = {name: f"n{i}" for i, (name, _) in enumerate(NODE_KEYS)}
-    ekey = {name: f"e{i}" for i, (name, _) in enumerate(EDGE_KEYS)}
-    with _writing(path) as w:
-        w(
-            "<?xml version='1.0' encoding='utf-8'?>\n"
-            '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
-            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
-            'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
-        )
-        for name, typ in NODE_KEYS:
-            w(f'<key id="{nkey[name]}" for="node" attr.name="{name}" attr.type="{typ}"/>\n')
-        for name, typ in EDGE_KEYS:
-            w(f'<key id="{ekey[name]}" for="edge" attr.name="{name}" attr.type="{typ}"/>\n')
-        w('<graph edgedefault="directed">\n')
-        for n, attrs in rows:
-            w(
-                f"<node id={_x(n)}>"
-                + "".join(
-                    f'<data key="{nkey[k]}">{escape(_XML_BAD.sub("", _s(v)))}</data>'
-                    for k, v in attrs.items()
-                )
-                + "</node>\n"
-            )
-        for u, v, e in G.edges(data=True):
-            w(
-                f"<edge source={_x(u)} target={_x(v)}>"
-                + "".join(
-                    f'<data key="{ekey[k]}">{escape(_s(val))}</data>' for k, val in _edge_attrs(e).items()
-                )
-                + "</edge>\n"
-            )
-        w("</graph>\n</graphml>\n")
+    with atomic_write(path, "wb") as f:
+        nx.write_graphml(flat if flat is not None else gephi_graph(G, missing), f)
     return path
 
 
-def _s(v) -> str:
-    return ("true" if v else "false") if isinstance(v, bool) else str(v)
-
-
-def write_gexf(G: nx.DiGraph, path: str | Path, missing: list[dict] = (), rows: list | None = None) -> Path:
-    """GEXF 1.2 with scalar attributes (loads back with ``networkx.read_gexf`` and in Gephi), streamed."""
+def write_gexf(
+    G: nx.DiGraph, path: str | Path, missing: list[dict] = (), flat: nx.DiGraph | None = None
+) -> Path:
+    """GEXF 1.2 (Gephi's format version, ``1.2draft``) written by networkx (``nx.write_gexf``) from
+    :func:`gephi_graph`; the ``label`` attribute is the node's label."""
     path = Path(path)
-    rows = rows if rows is not None else _node_rows(G, missing)
-    gexf_type = {"string": "string", "int": "long", "boolean": "boolean"}
-    nid = {name: str(i) for i, (name, _) in enumerate(NODE_KEYS)}
-    eid = {name: str(i) for i, (name, _) in enumerate(EDGE_KEYS)}
-    with _writing(path) as w:
-        w(
-            "<?xml version='1.0' encoding='utf-8'?>\n"
-            '<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-            'xsi:schemaLocation="http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">\n'
-            '<meta><creator>graphkit</creator></meta>\n<graph defaultedgetype="directed" mode="static" name="">\n'
+    with atomic_write(path, "wb") as f:
+        nx.write_gexf(
+            flat if flat is not None else gephi_graph(G, missing), f, version="1.2draft", prettyprint=False
         )
-        w('<attributes class="node" mode="static">\n')
-        for name, typ in NODE_KEYS:
-            if name != "label":
-                w(f'<attribute id="{nid[name]}" title="{name}" type="{gexf_type[typ]}"/>\n')
-        w('</attributes>\n<attributes class="edge" mode="static">\n')
-        for name, typ in EDGE_KEYS:
-            w(f'<attribute id="{eid[name]}" title="{name}" type="{gexf_type[typ]}"/>\n')
-        w("</attributes>\n<nodes>\n")
-        for n, attrs in rows:
-            vals = "".join(
-                f'<attvalue for="{nid[k]}" value={_x(v)}/>' for k, v in attrs.items() if k != "label"
-            )
-            w(f"<node id={_x(n)} label={_x(attrs['label'])}><attvalues>{vals}</attvalues></node>\n")
-        w("</nodes>\n<edges>\n")
-        for i, (u, v, e) in enumerate(G.edges(data=True)):
-            vals = "".join(f'<attvalue for="{eid[k]}" value={_x(val)}/>' for k, val in _edge_attrs(e).items())
-            w(f'<edge id="{i}" source={_x(u)} target={_x(v)}><attvalues>{vals}</attvalues></edge>\n')
-        w("</edges>\n</graph>\n</gexf>\n")
     return path
 
 
@@ -621,11 +540,11 @@ def write_all(
     ``formats`` names them."""
     out = Path(outdir)
     files = []
-    rows = _node_rows(G, missing) if formats else None  # once, for both Gephi formats
+    flat = gephi_graph(G, missing) if formats else None  # once, for both Gephi formats
     if "graphml" in formats:
-        files.append(write_graphml(G, out / "graph.graphml", missing, rows))
+        files.append(write_graphml(G, out / "graph.graphml", missing, flat))
     if "gexf" in formats:
-        files.append(write_gexf(G, out / "graph.gexf", missing, rows))
+        files.append(write_gexf(G, out / "graph.gexf", missing, flat))
     return [
         *files,
         write_csv(G, out / "papers.csv", missing),

@@ -77,21 +77,21 @@ def paper_date(d: dict) -> str | None:
 
 def _paper_attrs(paper: dict) -> dict:
     """S2 paper dict -> node attributes (nulls made friendly where a type is promised)."""
+    get = paper.get
+    year = get("year")
+    authors = get("authors") or ()
+    ids = get("externalIds") or {}
     return {
-        "title": clean_text(paper.get("title") or ""),
-        "year": paper_year({"year": paper.get("year")}),
-        "publicationDate": _plausible_date(paper.get("publicationDate")),
-        "venue": clean_text(paper.get("venue") or ""),
-        "authors": [
-            clean_text(a.get("name") or "") for a in (paper.get("authors") or []) if isinstance(a, dict)
-        ],
-        "citationCount": paper.get("citationCount"),
-        "influentialCitationCount": paper.get("influentialCitationCount"),
-        "referenceCount": paper.get("referenceCount"),
-        "externalIds": {
-            clean_text(k): clean_text(v) for k, v in dict(paper.get("externalIds") or {}).items()
-        },
-        "url": http_url(paper.get("url")),
+        "title": clean_text(get("title") or ""),
+        "year": year if type(year) is int and year in YEARS else None,
+        "publicationDate": _plausible_date(get("publicationDate")),
+        "venue": clean_text(get("venue") or ""),
+        "authors": [clean_text(a.get("name") or "") for a in authors if type(a) is dict] if authors else [],
+        "citationCount": get("citationCount"),
+        "influentialCitationCount": get("influentialCitationCount"),
+        "referenceCount": get("referenceCount"),
+        "externalIds": {clean_text(k): clean_text(v) for k, v in dict(ids).items()} if ids else {},
+        "url": http_url(get("url")),
     }
 
 
@@ -104,7 +104,7 @@ def _plausible_date(value) -> str | None:
     >>> _plausible_date("2016-10-08"), _plausible_date("3000-01-01"), _plausible_date("08/10/2016")
     ('2016-10-08', None, None)
     """
-    if isinstance(value, str) and _ISO_DATE.match(value) and paper_year({"publicationDate": value}):
+    if isinstance(value, str) and _ISO_DATE.match(value) and int(value[:4]) in YEARS:
         return value
     return None
 

@@ -390,6 +390,32 @@ OPTIONS = {
 }
 
 
+def _vis_in_line(env) -> tuple[str, str]:
+    """vis-network's JS and CSS as pyvis's own ``template.html`` includes them in line, found among the files
+    that template references and read through the template loader (as text: 470 KB of minified JS is not lexed
+    as a template). Read once per process."""
+    key = tuple(getattr(env.loader, "searchpath", ()))
+    if key not in _VIS_TEXT:
+        from jinja2 import meta
+
+        source = env.loader.get_source(env, "template.html")[0]
+        names = [t for t in meta.find_referenced_templates(env.parse(source)) if t]
+        vis = {Path(t).suffix: t for t in names if Path(t).name.startswith("vis-network")}
+        if set(vis) != {".js", ".css"}:
+            raise OutputError(
+                "pyvis's template no longer includes vis-network in line; "
+                "reinstall graphkit's pyvis (pip install 'pyvis>=0.3.2,<0.4')"
+            )
+        _VIS_TEXT[key] = (
+            env.loader.get_source(env, vis[".js"])[0],
+            env.loader.get_source(env, vis[".css"])[0],
+        )
+    return _VIS_TEXT[key]
+
+
+_VIS_TEXT: dict[tuple, tuple[str, str]] = {}
+
+
 def network(view: dict, *, height: str = "640px"):
     """The map as a ``pyvis.network.Network``: every drawn paper at its computed position with the view's styling
     (physics off), the edges, :data:`OPTIONS`, and graphkit's template (``templates/map.html``: its frame, legend,
@@ -404,37 +430,45 @@ def network(view: dict, *, height: str = "640px"):
     ('a', False, False)
     """
     try:
-        from jinja2 import FileSystemLoader, meta
+        from jinja2 import FileSystemLoader
         from pyvis.network import Network
     except ImportError as e:
         raise OutputError(f"pyvis cannot be imported ({e}); reinstall graphkit (pip install -e .)") from None
 
     net = Network(height=height, width="100%", directed=True, cdn_resources="in_line")
-    pyvis_templates = net.template_dir  # pyvis's own templates, for the vis-network files its template includes
+    pyvis_templates = (
+        net.template_dir
+    )  # pyvis's own templates, for the vis-network files its template includes
     seen = set()
     for n in view["nodes"]:
         if n["id"] in seen:
             continue
         seen.add(n["id"])
         style = {k: v for k, v in n.items() if k not in ("id", "label", "shape", "color")}
-        net.add_node(n["id"], label=n["label"] or n["id"], shape=n.get("shape", "dot"), color=n.get("color"),
-                     physics=False, **style)
-        net.get_node(n["id"])["label"] = n["label"]  # pyvis names an unlabelled node by its id; the map does not
+        net.add_node(
+            n["id"],
+            label=n["label"] or n["id"],
+            shape=n.get("shape", "dot"),
+            color=n.get("color"),
+            physics=False,
+            **style,
+        )
+        net.get_node(n["id"])["label"] = n[
+            "label"
+        ]  # pyvis names an unlabelled node by its id; the map does not
     for e in view["edges"]:
         if e["from"] not in seen or e["to"] not in seen:
             raise OutputError(f"the map has an edge {e['from']} -> {e['to']} to a paper it does not draw")
         net.add_edge(e["from"], e["to"], **{k: v for k, v in e.items() if k not in ("from", "to")})
-    net.options = json.loads(json.dumps(OPTIONS))  # a dict, as written: set_options would strip the font stack's blanks
+    net.options = json.loads(
+        json.dumps(OPTIONS)
+    )  # a dict, as written: set_options would strip the font stack's blanks
     net.set_template_dir(str(Path(__file__).parent / "templates"), "map.html")
     net.templateEnv.loader = FileSystemLoader([net.template_dir, pyvis_templates])
-    source = net.templateEnv.loader.get_source(net.templateEnv, "template.html")[0]
-    included = [t for t in meta.find_referenced_templates(net.templateEnv.parse(source)) if t]
-    vis = {Path(t).suffix: t for t in included if Path(t).name.startswith("vis-network")}
-    if set(vis) != {".js", ".css"}:
-        raise OutputError("pyvis's template no longer includes vis-network in line; reinstall graphkit's pyvis (pip install 'pyvis>=0.3.2,<0.4')")
+    js, css = _vis_in_line(net.templateEnv)
     extra = {k: v for k, v in view.items() if k not in ("nodes", "edges")}
     extra["layout"] = {k: v for k, v in view["layout"].items() if k != "seconds"}
-    net.templateEnv.globals.update(graphkit=extra, vis_js=vis[".js"], vis_css=vis[".css"])
+    net.templateEnv.globals.update(graphkit=extra, vis_js=js, vis_css=css)
     # |tojson escapes < > & ' for the page's <script type="application/json">; names stay UTF-8, in the given order
     net.templateEnv.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False}
     net.prep_notebook()  # the same template for net.show(..., notebook=True)

@@ -1152,6 +1152,9 @@ _PAPER_CHECKS = {
 }
 
 
+_TEXT_FIELDS = frozenset(k for k, (check, _) in _PAPER_CHECKS.items() if check is _ok_text)
+
+
 def _bad_paper(p, where: str, *, need_id: bool) -> str | None:
     """What is wrong with one paper dict, as ``where.field``; None when graphkit can read it (checks only the
     fields present, by a table: this runs on every cached page read)."""
@@ -1160,6 +1163,10 @@ def _bad_paper(p, where: str, *, need_id: bool) -> str | None:
     if need_id and p.get("paperId") is None:
         return f"{where}.paperId is missing"
     for k, v in p.items():
+        if v is None or (
+            type(v) is str and k in _TEXT_FIELDS
+        ):  # every field may be null; text is the common case
+            continue
         check = _PAPER_CHECKS.get(k)
         if check is not None and not check[0](v):
             return f"{where}.{k} is {_show(v)}, {check[1]}"

@@ -10,6 +10,7 @@ import pytest
 from graphkit.discover import find_missing
 from graphkit.errors import GraphkitError, LineageError
 from graphkit.export import write_all, write_bibtex, write_csv
+from graphkit.graph import node_label
 from graphkit.lineage import (
     backbone,
     check_declared,
@@ -294,7 +295,7 @@ def test_exports_escape_hostile_strings(tmp_path):
         externalIds={"ArXiv": "1234.5678"},
     )
     G.nodes["s0"].update(
-        title="@SUM(1+1) | <img src=x onerror=alert(1)>",
+        title="@SUM(1+1) | <img src=x onerror=alert(1)>\ufffe",
         sections=["5 基本网络", "5.4 双流法"],
         key="arXiv:s0",
     )
@@ -319,9 +320,22 @@ def test_exports_escape_hostile_strings(tmp_path):
     assert not lib.failed_blocks and len(lib.entries) == len(missing)
     report = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert "<script>" not in report and "<img" not in report and "a \\| b &lt;b&gt;" in report
-    H = nx.read_graphml(tmp_path / "graph.graphml")
-    assert H.nodes["F1"]["venue"] == "<script>alert(1)</script>" and H.nodes["s0"]["seed"] is True
-    assert nx.read_gexf(tmp_path / "graph.gexf").number_of_edges() == G.number_of_edges()
+    # written by networkx, read back by networkx: the same nodes, edges and scalar attributes in both formats
+    for H in (nx.read_graphml(tmp_path / "graph.graphml"), nx.read_gexf(tmp_path / "graph.gexf")):
+        assert set(H) == set(G) and set(H.edges) == set(G.edges)
+        assert H.nodes["F1"]["venue"] == "<script>alert(1)</script>" and H.nodes["s0"]["seed"] is True
+        assert (
+            H.nodes["s0"]["sections"] == "5 基本网络; 5.4 双流法"
+            and H.nodes["s0"]["title"] == "@SUM(1+1) | <img src=x onerror=alert(1)>"
+        )
+        assert H.nodes["F1"]["missing_kind"] == "foundation" and isinstance(H.nodes["s0"]["year"], int)
+        assert H.nodes["s0"]["label"] == node_label(G, "s0")
+        assert all(
+            not isinstance(v, (list, dict)) and v is not None
+            for _, d in H.nodes(data=True)
+            for v in d.values()
+        )
+    assert 'version="1.2"' in (tmp_path / "graph.gexf").read_text(encoding="utf-8")[:400]  # Gephi's 1.2draft
 
 
 def test_csv_and_bib_write_errors_are_output_errors(tmp_path):
