@@ -1,10 +1,12 @@
 """The response cache: one diskcache entry per S2 answer, dated, and the notes kept beside them. No HTTP.
 
 An entry is keyed by base URL, method, path, sorted query and body (never the key) and holds the JSON text exactly as
-received after a header line with the time it was fetched and its status (:func:`entry_text`). A 404 where a 404 is
-an answer is cached like any response. A damaged entry is dropped (and fetched again); a counter bumped on every
-write (the *generation*) tells up-to-date checks whether anything new was cached; ``max_age`` makes old entries
-stale; notes (:meth:`ResponseCache.remember`) keep what saves requests next time.
+received; its diskcache *tag* is the time it was fetched (unix seconds). A 404 where a 404 is an answer is cached as
+the number 404. Everything goes through diskcache's public API (``get``/``set`` with ``tag``, ``incr``, ``delete``,
+``iterkeys``). A damaged entry is dropped (and fetched again); a counter bumped with ``incr`` on every write (the
+*generation*) tells up-to-date checks whether anything new was cached; ``max_age`` makes old entries stale; notes
+(:meth:`ResponseCache.remember`) keep what saves requests next time. A cache directory that cannot be written is read,
+with ``--offline``, from a temporary copy of its regular files (diskcache writes even to open a cache).
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from __future__ import annotations
 import json
 import math
 import re
+import shutil
 import sqlite3
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -29,35 +33,30 @@ NOT_FOUND = object()  # a cached 404
 _CORRUPT = object()
 
 
-ENTRY_TAG = "#gk1 "  # a cache entry: "#gk1 <fetched, unix seconds> <HTTP status>\n<body as received>"
+_LEGACY_TAG = "#gk1 "  # how graphkit 0.1 dated an entry: "#gk1 <fetched> <status>\n<body>" in the value itself
 
 
-def entry_text(body: str, *, fetched: float, status: int = 200) -> str:
-    r"""A cache entry: a header line with the fetch time and the status, then the body exactly as received.
+def parse_entry(value, tag=None) -> tuple[float | None, int, str]:
+    r"""(fetched, status, body) of a cached value and its tag: text is a 200 answer fetched at ``tag``, the number
+    404 a cached 404; a value in graphkit 0.1's dated form, or the bare JSON an older one wrote (undated), still
+    reads. Anything else has status 0 (damaged).
 
-    >>> entry_text('{"data": []}', fetched=1764183600.5)
-    '#gk1 1764183600.500 200\n{"data": []}'
+    >>> parse_entry('{"data": []}', 1764183600.5), parse_entry(404, 1764183600.0), parse_entry('{"data": []}')
+    ((1764183600.5, 200, '{"data": []}'), (1764183600.0, 404, ''), (None, 200, '{"data": []}'))
+    >>> parse_entry('#gk1 1764183600.000 404\nnull'), parse_entry("#gk1 garbage")[1], parse_entry(b"x")[1]
+    ((1764183600.0, 404, 'null'), 0, 0)
     """
-    return f"{ENTRY_TAG}{fetched:.3f} {int(status)}\n{body}"
-
-
-def parse_entry(text: str) -> tuple[float | None, int, str]:
-    """(fetched, status, body) of a cache entry; an entry written before entries were dated (the bare JSON) has
-    no fetch time and status 200.
-
-    >>> parse_entry(entry_text("null", fetched=1764183600.0, status=404))
-    (1764183600.0, 404, 'null')
-    >>> parse_entry('{"data": []}')
-    (None, 200, '{"data": []}')
-    >>> parse_entry("#gk1 garbage")[1]
-    0
-    """
-    if not text.startswith(ENTRY_TAG):
-        return None, 200, text
-    end = text.find("\n")
+    fetched = float(tag) if type(tag) in (int, float) and math.isfinite(tag) else None
+    if type(value) is int:
+        return (fetched, 404, "") if value == 404 else (None, 0, "")
+    if type(value) is not str:
+        return None, 0, ""
+    if not value.startswith(_LEGACY_TAG):
+        return fetched, 200, value
+    end = value.find("\n")
     try:
-        fetched, status = text[len(ENTRY_TAG) : end].split()
-        return float(fetched), int(status), text[end + 1 :]
+        when, status = value[len(_LEGACY_TAG) : end].split()
+        return float(when), int(status), value[end + 1 :]
     except ValueError:
         return None, 0, ""  # a damaged header: neither an answer nor a 404
 
@@ -107,7 +106,10 @@ class ResponseCache:
         self._span_lock = threading.Lock()
         self._span: tuple[float | None, float | None] = (None, None)
         self._undated = 0
+        self._copy: Path | None = None
         self.store = _open_cache(self._cache_dir, offline)
+        if isinstance(self.store, tuple):  # a read-only cache, opened from a temporary copy
+            self.store, self._copy = self.store
 
     @property
     def generation(self) -> int:
@@ -158,9 +160,10 @@ class ResponseCache:
         return key
 
     def put(self, ckey: str, text: str, *, status: int = 200) -> None:
+        """Cache S2's answer ``text`` (status 200) or a 404 (``status=404``), tagged with the time it was fetched."""
         now = time.time()
         try:
-            self.store.set(ckey, entry_text(text, fetched=now, status=status))
+            self.store.set(ckey, 404 if status == 404 else text, tag=now)
             self._saw(now)
             self._bump_generation()
         except sqlite3.DatabaseError as e:
@@ -177,13 +180,13 @@ class ResponseCache:
         entry's shape: such an entry is dropped too. The entry's fetch time
         goes into :meth:`fetched_span`."""
         try:
-            text = self.store.get(ckey, default=MISS)
+            value, tag = self.store.get(ckey, default=MISS, tag=True)
         except Exception:  # an unreadable entry (garbage, truncated file)
-            text = _CORRUPT
-        if text is MISS:
+            value, tag = _CORRUPT, None
+        if value is MISS:
             return MISS
-        if text is not _CORRUPT and isinstance(text, str):
-            fetched, status, body = parse_entry(text)
+        fetched, status, body = parse_entry(value, tag)
+        if status:
             if not ageless and self._stale(fetched) and not self.offline:
                 return MISS  # asked again; the old answer stays until the new one replaces it
             if status == 404:
@@ -255,9 +258,9 @@ class ResponseCache:
         if self.refresh:
             return None
         try:
-            text = self.store.get(f"derived {self.base_url} {name}", default=None)
-            return None if text is None else json.loads(parse_entry(text)[2])
-        except (ValueError, TypeError, Exception):
+            value, tag = self.store.get(f"derived {self.base_url} {name}", default=None, tag=True)
+            return None if value is None else json.loads(parse_entry(value, tag)[2])
+        except Exception:  # a damaged note is no note
             return None
 
     def remember(self, name: str, value) -> None:
@@ -267,14 +270,16 @@ class ResponseCache:
         try:
             # a note about answers, not an answer: it changes no build's outputs (no new generation)
             self.store.set(
-                f"derived {self.base_url} {name}",
-                entry_text(json.dumps(value, separators=(",", ":")), fetched=time.time()),
+                f"derived {self.base_url} {name}", json.dumps(value, separators=(",", ":")), tag=time.time()
             )
         except (sqlite3.DatabaseError, OSError):
             pass  # only saves requests next time
 
     def close(self) -> None:
         self.store.close()
+        if self._copy is not None:  # the temporary copy of a read-only cache
+            shutil.rmtree(self._copy, ignore_errors=True)
+            self._copy = None
 
 
 _VALUE_FILE = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{28}\.val$")  # how diskcache names a value's file
@@ -334,16 +339,18 @@ def _damaged(cache_dir: Path, e: Exception) -> str:
 
 
 def _open_cache(cache_dir: Path, offline: bool):
-    """The diskcache in ``cache_dir``; a read-only one is opened read-only when ``offline``."""
+    """The diskcache in ``cache_dir``; one that cannot be written is opened, when ``offline``, from a temporary
+    copy: ``(cache, copy_dir)``."""
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        return diskcache.Cache(str(cache_dir), size_limit=2**40, eviction_policy="none", disk=DataDisk)
+        return _diskcache(cache_dir)
     except (OSError, sqlite3.OperationalError) as e:
-        db = cache_dir / "cache.db"
-        if offline and db.is_file():
+        if offline and (cache_dir / "cache.db").is_file():
+            copy = _copy_of(cache_dir)
             try:
-                return _ReadOnlyCache(cache_dir)
+                return _diskcache(copy), copy
             except sqlite3.DatabaseError as e2:
+                shutil.rmtree(copy, ignore_errors=True)
                 raise CacheError(_damaged(cache_dir, e2)) from None
         why = getattr(e, "strerror", None) or str(e)
         raise CacheError(
@@ -354,33 +361,23 @@ def _open_cache(cache_dir: Path, offline: bool):
         raise CacheError(_damaged(cache_dir, e)) from None
 
 
-class _ReadOnlyCache:
-    """Reads a diskcache directory that cannot be written (``--offline`` on a read-only copy): get only."""
+def _diskcache(directory: Path) -> diskcache.Cache:
+    return diskcache.Cache(str(directory), size_limit=2**40, eviction_policy="none", disk=DataDisk)
 
-    def __init__(self, cache_dir: Path):
-        self._disk = DataDisk(str(cache_dir))
-        uri = (cache_dir / "cache.db").resolve().as_uri()
-        try:
-            self._db = sqlite3.connect(uri + "?mode=ro", uri=True, check_same_thread=False)
-            self._db.execute("SELECT 1 FROM Cache LIMIT 1").fetchall()
-        except sqlite3.OperationalError:
-            # a copy without its -wal/-shm files in a folder nobody can write: SQLite cannot make the shared
-            # memory file a WAL database needs to be read, so it is read as immutable (nobody writes it here)
-            self._db = sqlite3.connect(uri + "?immutable=1", uri=True, check_same_thread=False)
-            self._db.execute("SELECT 1 FROM Cache LIMIT 1").fetchall()
 
-    def get(self, key, default=None):
-        row = self._db.execute(
-            "SELECT mode, filename, value FROM Cache WHERE key = ? AND raw = 1", (key,)
-        ).fetchone()
-        if row is None:
-            return default
-        return self._disk.fetch(row[0], row[1], row[2], False)
-
-    def incr(self, key):  # pragma: no cover - offline never writes
-        raise OSError(30, "read-only cache")
-
-    set = delete = incr
-
-    def close(self) -> None:
-        self._db.close()
+def _copy_of(cache_dir: Path) -> Path:
+    """A temporary copy of a cache directory's regular files (SQLite's and diskcache's value files, nothing a
+    link points to), for diskcache to open where it may write."""
+    copy = Path(tempfile.mkdtemp(prefix="graphkit-cache-"))
+    try:
+        for f in cache_dir.rglob("*"):
+            rel = f.relative_to(cache_dir).as_posix()
+            if f.is_symlink() or not f.is_file():
+                continue
+            if rel.startswith("cache.db") or _VALUE_FILE.match(rel):
+                (copy / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(f, copy / rel, follow_symlinks=False)
+    except OSError as e:
+        shutil.rmtree(copy, ignore_errors=True)
+        raise CacheError(f"cannot read the read-only cache in {cache_dir}: {e.strerror}; pass another --cache-dir") from None
+    return copy

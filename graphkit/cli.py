@@ -831,12 +831,11 @@ def _copy_map(outdir, blog, base: str):
 def main() -> None:
     """Console-script entry point: SIGTERM ends graphkit like Ctrl-C, with one line and exit 143.
 
-    One command, then the process ends, so two costs of a long-lived interpreter are cut: the cyclic garbage
-    collector runs rarely (one setting, here: what importing made is frozen, and a collection comes every 100,000
-    allocations, not 700) — rarely enough for a warm rebuild, often enough that a source that makes cycles by the
-    million (LaTeX decoding of a big BibTeX file) stays in memory linear in its size; and the exit does not free,
-    one by one, the graph and corpus: once the command has ended and stdout/stderr are flushed, the process leaves
-    with ``os._exit``. The library, used from a notebook, keeps the collector as it is.
+    One command, then the process ends, so the cyclic garbage collector runs rarely (the one setting, here: what
+    importing made is frozen, and a collection comes every 100,000 allocations, not 700) — rarely enough for a
+    warm rebuild, often enough that a source that makes cycles by the million (LaTeX decoding of a big BibTeX
+    file) stays in memory linear in its size. The process ends by a normal exit. The library, used from a
+    notebook, keeps the collector as it is.
     """
     import gc
 
@@ -855,20 +854,16 @@ def main() -> None:
 
 
 def _exit(code) -> None:
-    """Leave now with ``code`` (a ``sys.exit`` argument): stdout and stderr flushed, logging shut down, nothing
-    freed (see :func:`main`). A closed stdout (``graphkit … | head``) is not an error."""
-    if code is None:
-        code = 0
-    elif not isinstance(code, int):  # sys.exit("message"): printed, exit status 1
-        print(code, file=sys.stderr)
-        code = 1
-    logging.shutdown()
+    """Leave with ``code`` (a ``sys.exit`` argument) through a normal interpreter exit (finalisers run), stdout
+    and stderr flushed first. A closed stdout (``graphkit … | head``) is not an error."""
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
+        except BrokenPipeError:  # the reader left: later flushes go nowhere, quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
         except (OSError, ValueError):
             pass
-    os._exit(code)
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,8 +4,8 @@ Everything it returns is S2's JSON as plain dicts. It owns the four things that 
 
 * **one base URL** (``--api-url`` / ``S2_API_URL``), from which every URL is built;
 * **a cache** (diskcache): one entry per response, keyed by base URL, method, path, sorted query and body — never
-  the key — written the moment the response arrives, holding the JSON text exactly as received after a header
-  line with the time it was fetched and its status (:func:`entry_text`); a 404 where a 404 is an answer (a title
+  the key — written the moment the response arrives, holding the JSON text exactly as received, tagged with the
+  time it was fetched (:mod:`graphkit.cache`); a 404 where a 404 is an answer (a title
   S2 cannot match, an unknown id) is cached like any response, so a warm rebuild asks for nothing;
 * **pacing**: one limiter shared by every attempt (first tries and retries alike), spacing requests at send time
   with a margin, and slowing down on each 429;
@@ -48,15 +48,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import InvalidHeader
 from urllib3.util.retry import Retry
 
-from .cache import (  # noqa: F401 (GENERATION_KEY, entry_text, parse_entry, _ReadOnlyCache: re-exported)
-    GENERATION_KEY,
-    MISS,
-    NOT_FOUND,
-    ResponseCache,
-    _ReadOnlyCache,
-    entry_text,
-    parse_entry,
-)
+from .cache import MISS, NOT_FOUND, ResponseCache
 from .clean import clean_text
 from .errors import (
     BadRequest,

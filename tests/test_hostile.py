@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from graphkit.cli import cli
 from graphkit.errors import CacheError, GraphkitError, OfflineMiss, S2Error, S2Unavailable
 from graphkit.fetch import fetch_corpus
-from graphkit.s2 import S2Client, _ReadOnlyCache, check_paper_id
+from graphkit.s2 import S2Client, check_paper_id
 from graphkit.seeds import parse_seeds
 from tests.corpus import FixtureCorpus, fid
 from tests.s2server import FakeS2
@@ -417,20 +417,6 @@ def test_user_password_in_the_api_url_is_sent_as_auth_never_shown_or_cached(tmp_
     assert "s3cret" not in str(e.value)
 
 
-def test_a_read_only_cache_serves_offline(tmp_path, good):
-    c = client(good, tmp_path)
-    first = c.edges(fid("a"), "citations")
-    c.close()
-    ro = _ReadOnlyCache(tmp_path / "cache")
-    off = client(good, tmp_path, offline=True)
-    off.cache.close()
-    off.cache = ro
-    assert off.edges(fid("a"), "citations") == first
-    assert off.generation >= 1
-    with pytest.raises(OfflineMiss):
-        off.edges(fid("a"), "references")
-
-
 def test_a_cache_diskcache_cannot_open_for_writing_is_opened_read_only_offline(tmp_path, good, monkeypatch):
     """As on a read-only directory (which root, running these tests, cannot make): diskcache's open fails."""
     import sqlite3
@@ -447,9 +433,54 @@ def test_a_cache_diskcache_cannot_open_for_writing_is_opened_read_only_offline(t
     monkeypatch.setattr(cache_module.diskcache, "Cache", readonly)
     with pytest.raises(CacheError, match="a read-only cache works with --offline"):
         client(good, tmp_path)
+    monkeypatch.undo()  # diskcache opens the copy
+    monkeypatch.setattr(cache_module, "_diskcache", _fails_on(tmp_path / "cache", cache_module._diskcache))
     off = client(good, tmp_path, offline=True)
-    assert isinstance(off.cache, _ReadOnlyCache) and off.edges(fid("a"), "citations") == first
+    copy = off.responses._copy
+    assert copy is not None and copy != tmp_path / "cache" and off.edges(fid("a"), "citations") == first
+    assert off.generation >= 1
+    with pytest.raises(OfflineMiss):
+        off.edges(fid("a"), "references")
+    off.close()
+    assert not copy.exists()  # the temporary copy goes with the client
     assert good.log and all(r["path"].endswith("/citations") for r in good.log)
+
+
+def _fails_on(directory, open_cache):
+    """diskcache's open, failing as on a read-only directory for ``directory`` only."""
+    import sqlite3
+
+    def open_or_fail(d):
+        if d == directory:
+            raise sqlite3.OperationalError("attempt to write a readonly database")
+        return open_cache(d)
+
+    return open_or_fail
+
+
+def test_a_read_only_cache_is_copied_without_what_its_links_point_to(tmp_path, good, monkeypatch):
+    import graphkit.cache as cache_module
+
+    c = client(good, tmp_path)
+    c.edges(fid("a"), "citations")
+    c.close()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not a cache file", encoding="utf-8")
+    (tmp_path / "cache" / "ab").mkdir(exist_ok=True)
+    (tmp_path / "cache" / "ab" / "cd").mkdir(exist_ok=True)
+    (tmp_path / "cache" / "ab" / "cd" / ("0" * 28 + ".val")).symlink_to(secret)
+    (tmp_path / "cache" / "planted.sh").write_text("echo owned", encoding="utf-8")
+    monkeypatch.setattr(cache_module, "_diskcache", _fails_on(tmp_path / "cache", cache_module._diskcache))
+    off = client(good, tmp_path, offline=True)
+    copied = {
+        p.relative_to(off.responses._copy).as_posix() for p in off.responses._copy.rglob("*") if p.is_file()
+    }
+    assert (
+        "cache.db" in copied
+        and "planted.sh" not in copied
+        and not any(p.endswith(".val") and "ab/cd" in p for p in copied)
+    )
+    off.close()
 
 
 def test_a_damaged_cache_db_says_how_to_repair(tmp_path):
@@ -482,12 +513,10 @@ def test_a_page_without_data_is_malformed_not_empty(tmp_path, good):
 
 
 def test_a_cached_entry_of_the_wrong_shape_is_fetched_again(tmp_path, good):
-    from graphkit.cache import entry_text
-
     c = client(good, tmp_path)
     want = c.batch(["ARXIV:1608.00859"])
     (key,) = cached_entries(c)
-    c.cache.set(key, entry_text('[{"paperId": 5, "citationCount": "many"}]', fetched=time.time()))
+    c.cache.set(key, '[{"paperId": 5, "citationCount": "many"}]', tag=time.time())
     assert c.batch(["ARXIV:1608.00859"]) == want
     assert len(good.requests("POST")) == 2
 
@@ -507,7 +536,7 @@ def test_a_read_only_copy_without_its_wal_files_serves_offline(tmp_path, good):
         pytest.skip("cannot make an immutable folder here")
     try:
         off = S2Client(good.url, cache_dir=ro, offline=True, rps=0)
-        assert isinstance(off.cache, _ReadOnlyCache) and off.edges(fid("a"), "citations") == first
+        assert off.responses._copy is not None and off.edges(fid("a"), "citations") == first
         off.close()
     finally:
         subprocess.run(["chattr", "-i", str(ro)], check=True)

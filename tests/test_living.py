@@ -129,7 +129,8 @@ def test_fetch_dates_in_json_report_and_map(tmp_path, server):
 
 
 def test_undated_entries_of_an_older_cache_still_load(tmp_path, server):
-    from graphkit.s2 import GENERATION_KEY, S2Client, parse_entry
+    from graphkit.cache import GENERATION_KEY
+    from graphkit.s2 import S2Client
 
     src = post(tmp_path, "abc")
     first, _ = build(src, tmp_path / "s1", server.url, tmp_path / "cache")
@@ -137,9 +138,9 @@ def test_undated_entries_of_an_older_cache_still_load(tmp_path, server):
     for k in [k for k in c.cache.iterkeys() if k.startswith("derived ")]:
         c.cache.delete(k)  # an older graphkit kept no notes
     keys = [k for k in c.cache.iterkeys() if k != GENERATION_KEY]
-    for k in keys:  # as an older graphkit wrote them: the body alone
-        _, status, body = parse_entry(c.cache.get(k))
-        if status == 200:
+    for k in keys:  # as an older graphkit wrote them: the body alone, without its fetch time
+        body = c.cache.get(k)
+        if isinstance(body, str):
             c.cache.set(k, body)
     c.close()
     n = len(server.log)
