@@ -834,8 +834,10 @@ def main() -> None:
     One command, then the process ends, so the cyclic garbage collector runs rarely (the one setting, here: what
     importing made is frozen, and a collection comes every 100,000 allocations, not 700) — rarely enough for a
     warm rebuild, often enough that a source that makes cycles by the million (LaTeX decoding of a big BibTeX
-    file) stays in memory linear in its size. The process ends by a normal exit. The library, used from a
-    notebook, keeps the collector as it is.
+    file) stays in memory linear in its size. The process ends by a normal exit (``sys.exit``: atexit handlers
+    and finalisers run), after freezing what the command left, so that the exit's last collection does not walk
+    the graph once more (0.3 s on a 26,000-paper warm rebuild). The library, used from a notebook, keeps the
+    collector as it is.
     """
     import gc
 
@@ -863,6 +865,9 @@ def _exit(code) -> None:
             os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
         except (OSError, ValueError):
             pass
+    import gc
+
+    gc.freeze()  # what the command left is not walked once more by the exit's last collection
     sys.exit(code)
 
 
