@@ -33,7 +33,9 @@ NOT_FOUND = object()  # a cached 404
 _CORRUPT = object()
 
 
-_LEGACY_TAG = "#gk1 "  # how graphkit 0.1 dated an entry: "#gk1 <fetched> <status>\n<body>" in the value itself
+_LEGACY_TAG = (
+    "#gk1 "  # how graphkit 0.1 dated an entry: "#gk1 <fetched> <status>\n<body>" in the value itself
+)
 
 
 def parse_entry(value, tag=None) -> tuple[float | None, int, str]:
@@ -379,5 +381,7 @@ def _copy_of(cache_dir: Path) -> Path:
                 shutil.copyfile(f, copy / rel, follow_symlinks=False)
     except OSError as e:
         shutil.rmtree(copy, ignore_errors=True)
-        raise CacheError(f"cannot read the read-only cache in {cache_dir}: {e.strerror}; pass another --cache-dir") from None
+        raise CacheError(
+            f"cannot read the read-only cache in {cache_dir}: {e.strerror}; pass another --cache-dir"
+        ) from None
     return copy

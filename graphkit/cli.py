@@ -192,7 +192,9 @@ def seeds(source: str, as_json: bool, max_size: int | None) -> None:
     """
     sl = parse_seeds(source, max_bytes=max_size)
     if not sl.papers:
-        _note(f"graphkit: warning: {_no_papers(sl)}")
+        from .pipeline import no_papers
+
+        _note(f"graphkit: warning: {no_papers(sl)}")
     if as_json:
         _dump(sl.to_dict())
         return
@@ -238,15 +240,6 @@ def _lineage_json(G, declared: list[dict], bb: list, main: dict) -> dict:
         "main_path": [[k(n) for n in path] for path in main.get("paths", [])],
         "dropped_edges": main.get("dropped_edges", 0),
     }
-
-
-def _no_papers(sl: SeedList) -> str:
-    """What a source without papers looked like, and what graphkit looks for."""
-    return (
-        f"no papers found in {sl.source}: graphkit reads list items, table rows, paragraphs and headings that "
-        f"link a paper (arXiv, DOI or Semantic Scholar) or name one (arXiv:ID; a title in a list item); it saw "
-        f"{sl.links} links and skipped {len(sl.skipped)} entries (`graphkit seeds {sl.source}` lists them)"
-    )
 
 
 def _print_seed_table(sl: SeedList) -> None:
@@ -427,37 +420,29 @@ class _Progress:
             _note("")
 
 
-def _collect(ctx: click.Context, source: str, fetch: dict, client=None, chains=None):
-    from .errors import SeedError
-    from .pipeline import collect
+def _build(ctx: click.Context, source: str, fetch: dict, *, client=None, lineages=None, lineage=()):
+    """:func:`graphkit.pipeline.build` with the command's client (closed when the command ends) and progress
+    line; its warnings on stderr."""
+    from .pipeline import build
 
     progress = _Progress(ctx.obj)
     if client is None:
-        client = ctx.with_resource(_client(fetch))  # closed when the command ends
+        client = ctx.with_resource(_client(fetch))
     try:
-        got = collect(
+        result = build(
             source,
-            client,
+            lineages=lineages,
+            lineage=lineage,
+            client=client,
             progress=progress,
-            chains=chains,
             detail=fetch.get("detail", "lists"),
             max_bytes=fetch.get("max_size"),
         )
     finally:
         progress.close()
-    if not got.seeds.papers:
-        raise SeedError(_no_papers(got.seeds) + "; nothing to fetch")
-    _check_resolved(got)
-    return got
-
-
-def _check_resolved(got) -> None:
-    """No seed resolved: an error (nothing is written); fewer than half: a warning (see pipeline.check_resolved)."""
-    from .pipeline import check_resolved
-
-    warning = check_resolved(got)
-    if warning:
+    for warning in result.warnings:
         _note(f"graphkit: warning: {warning}")
+    return result
 
 
 def _print_summary(s: dict, seconds: float, *, wrote: bool = True) -> None:
@@ -499,18 +484,6 @@ def _influence(d: dict) -> str:
     if d.get("influential") is None:
         return "not fetched" if d.get("status") == "direct" else "-"
     return "yes" if d["influential"] else "no"
-
-
-def _named(chains: list[list[str]], aliases: dict) -> list[list[str]]:
-    from .pipeline import named_chains
-
-    return named_chains(chains, aliases)
-
-
-def _chains(lineage: tuple[str, ...], lineages: str | None, source: str) -> tuple[list[list[str]], dict]:
-    from .pipeline import read_chains
-
-    return read_chains(source, lineages, lineage)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -562,19 +535,18 @@ def build(ctx, source, outdir, lineages, title, max_nodes, formats, as_json, fet
     from .export import parse_formats
     from .files import check_writable
     from .pipeline import (
-        analyse,
         published_by_jekyll,
+        read_chains,
         save_stamp,
         source_slug,
         stamp_for,
         summary,
         up_to_date,
-        write_site,
     )
 
     t0 = time.perf_counter()
     extra = parse_formats(formats)
-    chains, aliases = _chains((), lineages, source)
+    read_chains(source, lineages)  # a bad lineages file is named before anything else
     check_writable(outdir)  # before a long fetch, not after it
     client = ctx.with_resource(_client(fetch))  # closed when the command ends
     stamp = stamp_for(
@@ -605,18 +577,9 @@ def build(ctx, source, outdir, lineages, title, max_nodes, formats, as_json, fet
                 f"graphkit: warning: {what} ({path}) is inside the Jekyll site at {site_root} and would be "
                 f"published; add it to exclude: in _config.yml, or {fix}"
             )
-    got = _collect(ctx, source, fetch, client, chains=_named(chains, aliases))
-    results = analyse(got.graph, chains=chains, aliases=aliases)
-    site = write_site(
-        got.graph,
-        outdir,
-        results,
-        title=title or got.seeds.title,
-        max_nodes=max_nodes,
-        slug=source_slug(source),
-        formats=extra,
-    )
-    s = summary(got, site)
+    result = _build(ctx, source, fetch, client=client, lineages=lineages)
+    site = result.write(outdir, title=title, max_nodes=max_nodes, slug=source_slug(source), formats=extra)
+    s = summary(result, site)
     if stamp is not None:
         save_stamp(outdir, stamp(), s)
     _print_summary(s, time.perf_counter() - t0)
@@ -648,15 +611,10 @@ def lineage(ctx, source, lineage, lineages, as_json, fetch):
         --lineages examples/video-classification/lineages.txt --lineage "C3D -> I3D"
     """
     from .graph import node_label
-    from .lineage import apply_aliases, backbone, check_declared, main_path
 
-    chains, aliases = _chains(lineage, lineages, source)
-    got = _collect(ctx, source, fetch, chains=_named(chains, aliases))
-    G = got.graph
-    apply_aliases(G, aliases)
-    declared = check_declared(G, chains) if chains else []
-    bb = backbone(G)
-    main = main_path(G)
+    result = _build(ctx, source, fetch, lineages=lineages, lineage=lineage)
+    G = result.graph
+    declared, bb, main = (result.lineage[k] for k in ("declared", "backbone", "main_path"))
     doc = _lineage_json(G, declared, bb, main)
     if as_json:
         _dump(doc)
@@ -679,14 +637,22 @@ def lineage(ctx, source, lineage, lineages, as_json, fetch):
         click.echo(f"  {lab(a)} -> {lab(b)}")
 
 
+# --kind as the output names a paper (foundation, followup, survey) or as the help lists kinds (plural)
+KINDS = {
+    **{k: k for k in ("foundations", "followups", "surveys", "all")},
+    **{"foundation": "foundations", "followup": "followups", "follow-up": "followups", "survey": "surveys"},
+}
+
+
 @cli.command()
 @click.argument("source", type=str)
 @click.option("--top", type=int, default=20, show_default=True, help="How many of each kind.")
 @click.option(
     "--kind",
-    type=click.Choice(["foundations", "followups", "surveys", "all"]),
+    type=click.Choice(list(KINDS), case_sensitive=False),
     default="all",
     show_default=True,
+    help="Which kind: foundations, followups, surveys (singular or plural, as the output names them) or all.",
 )
 @click.option(
     "--since",
@@ -719,8 +685,7 @@ def missing(ctx, source, top, kind, since, as_json, fetch):
             ) from None
     from .discover import find_missing
 
-    got = _collect(ctx, source, fetch)
-    found = find_missing(got.graph, kind=kind, top=top, since=since)
+    found = find_missing(_build(ctx, source, fetch).graph, kind=KINDS[kind], top=top, since=since)
     if as_json:
         _dump(found)
         return

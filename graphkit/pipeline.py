@@ -47,6 +47,10 @@ def collect(
 
     t0 = time.perf_counter()
     sl = parse_seeds(source, max_bytes=max_bytes)
+    if not sl.papers:
+        from .errors import SeedError
+
+        raise SeedError(no_papers(sl) + "; nothing to fetch")
     t1 = time.perf_counter()
     if hasattr(client, "reset_fetched"):
         client.reset_fetched()
@@ -60,6 +64,15 @@ def collect(
     G = build_graph(corpus)
     t3 = time.perf_counter()
     return Collected(sl, corpus, G, {"seeds": t1 - t0, "fetch": t2 - t1, "graph": t3 - t2})
+
+
+def no_papers(sl: SeedList) -> str:
+    """What a source without papers looked like, and what graphkit looks for."""
+    return (
+        f"no papers found in {sl.source}: graphkit reads list items, table rows, paragraphs and headings that "
+        f"link a paper (arXiv, DOI or Semantic Scholar) or name one (arXiv:ID; a title in a list item); it saw "
+        f"{sl.links} links and skipped {len(sl.skipped)} entries (`graphkit seeds {sl.source}` lists them)"
+    )
 
 
 def analyse(
@@ -256,8 +269,8 @@ def published_by_jekyll(path: str | Path) -> Path | None:
     return None
 
 
-def summary(collected: Collected, site: dict | None = None) -> dict:
-    """The build summary (also ``graphkit build --json``)."""
+def summary(collected: Collected | BuildResult, site: dict | None = None) -> dict:
+    """The build summary (also ``graphkit build --json``) of what was collected (or built) and written."""
     G = collected.graph
     stats = collected.corpus.get("stats", {})
     out = {
@@ -517,7 +530,6 @@ def build(
     """
     import os
 
-    from .errors import SeedError
     from .s2 import S2Client
 
     chains, aliases = read_chains(source, lineages, lineage)
@@ -544,10 +556,6 @@ def build(
     finally:
         if own:
             client.close()
-    if not got.seeds.papers:
-        raise SeedError(
-            f"no papers found in {got.seeds.source}; `graphkit seeds {got.seeds.source}` shows what was read"
-        )
     warning = check_resolved(got)
     analyses = analyse(got.graph, chains=chains, top=top, aliases=aliases)
     return BuildResult(got.seeds, got.graph, got.corpus, analyses, [warning] if warning else [])

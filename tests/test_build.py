@@ -549,3 +549,14 @@ def test_the_map_is_made_by_pyvis(built, tmp_path, monkeypatch):
     r = run(*base, "-o", tmp_path / "without")
     assert r.exit_code != 0 and "pyvis" in r.output and "Traceback" not in r.output
     assert not (tmp_path / "without" / "index.html").exists()
+
+
+def test_kind_takes_the_name_the_output_prints(built):
+    """`--kind foundation` (as the table's kind column says) and `--kind foundations` (as the help lists it)."""
+    base = ["missing", POST, "--api-url", built["url"], "--cache-dir", built["tmp"] / "cache", "--offline"]
+    one = run(*base, "--kind", "foundation", "--json")
+    many = run(*base, "--kind", "foundations", "--json")
+    assert one.exit_code == 0 and many.exit_code == 0, one.output
+    found = json.loads(one.stdout)
+    assert found and found == json.loads(many.stdout) and {m["kind"] for m in found} == {"foundation"}
+    assert run(*base, "--kind", "follow-up", "--json").exit_code == 0
