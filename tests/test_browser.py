@@ -350,3 +350,22 @@ def test_svg_renders_like_the_page(browser, example_map):
     }
     assert {"TSN", "TSM", "C3D", "I3D", "P3D"} <= names
     assert svg.stat().st_size < 400_000 and seen["errors"] == [] and seeds
+
+
+def test_a_network_from_the_python_face_writes_a_working_page(site, browser, tmp_path):
+    """``render.network(view)`` is a pyvis Network; pyvis's own ``write_html`` gives a page that draws every paper
+    where the layout put it, offline and silent."""
+    from graphkit.render import network
+
+    net = network(site["view"])
+    net.write_html(str(tmp_path / "net.html"))
+    page, seen = open_map(browser, (tmp_path / "net.html").as_uri())
+    page.wait_for_function("() => window.graphkit && window.graphkit.ready", timeout=20_000)
+    pos = page.evaluate("graphkit.network.getPositions()")
+    assert len(pos) == len(site["view"]["nodes"])
+    assert all(
+        abs(pos[n["id"]]["x"] - n["x"]) < 1 and abs(pos[n["id"]]["y"] - n["y"]) < 1
+        for n in site["view"]["nodes"]
+    )
+    assert page.evaluate("graphkit.network.physics.physicsEnabled") is False
+    assert seen["errors"] == [] and all(u.startswith(("file:", "data:")) for u in seen["requests"])
