@@ -356,32 +356,16 @@ def _rps(ctx, param, value: float | None) -> float | None:
     return value
 
 
-def _env_number(name: str, kind, default):
-    raw = os.environ.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = kind(raw)
-    except ValueError:
-        value = -1
-    if not 0 <= value < math.inf:  # nan and inf too
-        raise GraphkitError(f"{name}={raw!r} is not a finite number ≥ 0; fix or unset it")
-    return value
-
-
 def _client(fetch: dict):
-    from .s2 import S2Client
+    from .pipeline import open_client
 
-    client = S2Client(
-        base_url=fetch["api_url"],
-        api_key=os.environ.get("S2_API_KEY") or None,
+    client = open_client(
+        api_url=fetch["api_url"],
         cache_dir=fetch["cache_dir"],
         rps=fetch["rps"],
         offline=fetch["offline"],
         refresh=fetch["refresh"],
         max_age=fetch.get("max_age"),
-        max_retries=_env_number("S2_MAX_RETRIES", int, 6),
-        backoff=_env_number("S2_BACKOFF", float, 1.0),
     )
     client.on_wait = lambda seconds, why: click.echo(f"\ngraphkit: waiting {seconds:.0f} s: {why}", err=True)
     return client

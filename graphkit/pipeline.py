@@ -502,7 +502,7 @@ def build(
     *,
     lineages: str | None = None,
     lineage=(),
-    cache_dir: str | Path = "cache",
+    cache_dir: str | Path | None = None,
     api_url: str | None = None,
     rps: float | None = None,
     offline: bool = False,
@@ -515,7 +515,8 @@ def build(
     client=None,
 ) -> BuildResult:
     """Read SOURCE, fetch (or read from the cache) what Semantic Scholar knows of its seeds, build the graph and
-    its analyses — what ``graphkit build`` does before it writes. The key comes from ``S2_API_KEY``.
+    its analyses — what ``graphkit build`` does before it writes. Settings not given come from the environment,
+    as for the CLI (see :func:`open_client`).
 
     Raises
     ------
@@ -528,21 +529,12 @@ def build(
     >>> callable(graphkit.build)
     True
     """
-    import os
-
-    from .s2 import S2Client
 
     chains, aliases = read_chains(source, lineages, lineage)
     own = client is None
     if own:
-        client = S2Client(
-            base_url=api_url,
-            api_key=os.environ.get("S2_API_KEY") or None,
-            cache_dir=cache_dir,
-            rps=rps,
-            offline=offline,
-            refresh=refresh,
-            max_age=max_age,
+        client = open_client(
+            api_url=api_url, cache_dir=cache_dir, rps=rps, offline=offline, refresh=refresh, max_age=max_age
         )
     try:
         got = collect(
@@ -559,6 +551,55 @@ def build(
     warning = check_resolved(got)
     analyses = analyse(got.graph, chains=chains, top=top, aliases=aliases)
     return BuildResult(got.seeds, got.graph, got.corpus, analyses, [warning] if warning else [])
+
+
+def env_number(name: str, kind=float, default=None):
+    """A number setting from the environment: ``default`` when unset, else a finite number ≥ 0 (or one line
+    naming the variable)."""
+    import math
+    import os
+
+    from .errors import GraphkitError
+
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = -1
+    if not 0 <= value < math.inf:  # nan and inf too
+        raise GraphkitError(f"{name}={raw!r} is not a finite number ≥ 0; fix or unset it")
+    return value
+
+
+def open_client(
+    *,
+    api_url: str | None = None,
+    cache_dir: str | Path | None = None,
+    rps: float | None = None,
+    offline: bool = False,
+    refresh: bool = False,
+    max_age: float | None = None,
+):
+    """The S2 client a build uses: what is not given comes from the environment as the README's configuration
+    table says (``S2_API_URL``, ``GRAPHKIT_CACHE`` else ``./cache``, ``S2_RPS``, ``S2_API_KEY``,
+    ``S2_MAX_RETRIES``, ``S2_BACKOFF``). The caller closes it (it is a context manager)."""
+    import os
+
+    from .s2 import S2Client
+
+    return S2Client(
+        base_url=api_url or os.environ.get("S2_API_URL") or None,
+        api_key=os.environ.get("S2_API_KEY") or None,
+        cache_dir=cache_dir if cache_dir is not None else os.environ.get("GRAPHKIT_CACHE") or "cache",
+        rps=rps if rps is not None else env_number("S2_RPS"),
+        offline=offline,
+        refresh=refresh,
+        max_age=max_age,
+        max_retries=env_number("S2_MAX_RETRIES", int, 6),
+        backoff=env_number("S2_BACKOFF", float, 1.0),
+    )
 
 
 def check_resolved(got: Collected) -> str | None:

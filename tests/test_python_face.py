@@ -34,3 +34,24 @@ def test_build_gives_the_seeds_graph_analyses_and_a_pyvis_network(post_server, t
         "map.svg",
         "report.md",
     }
+
+
+def test_the_readme_library_example_runs_as_written(post_server, tmp_path, monkeypatch):
+    """The README's first Library block, run as it stands in a folder holding the example post and lineages (the
+    fixture server stands in for S2 through S2_API_URL)."""
+    import re
+    import shutil
+
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    code = re.search(r"## Library\n.*?```python\n(.*?)```", readme, re.S).group(1)
+    shutil.copy(POST, tmp_path / "post.md")
+    shutil.copy(ROOT / "examples" / "video-classification" / "lineages.txt", tmp_path / "lineages.txt")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("S2_API_URL", post_server.url)
+    monkeypatch.setenv("S2_RPS", "0")
+    scope: dict = {}
+    exec(compile(code, "README.md", "exec"), scope)
+    assert len(scope["result"].seeds.papers) == 83 and scope["result"].lineage["declared"]
+    assert (tmp_path / "site" / "index.html").is_file() and len(scope["net"].nodes) >= 83

@@ -107,13 +107,18 @@ def test_page_is_self_contained_escaped_and_small(tmp_path):
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)  # nothing loaded from elsewhere
     assert "<link" not in page and "@import" not in page and "bootstrap" not in page.lower()
     assert HOSTILE_TITLE not in page and HOSTILE_VENUE not in page
-    blocks = dict(re.findall(r'<script type="application/json" id="graphkit-(\w+)">(.*?)</script>', page, re.S))
+    blocks = dict(
+        re.findall(r'<script type="application/json" id="graphkit-(\w+)">(.*?)</script>', page, re.S)
+    )
     assert set(blocks) == {"data", "nodes", "edges", "options"}
     assert not any("<" in b or ">" in b for b in blocks.values())
     doc = json.loads(blocks["data"])
     assert any(i["title"] == HOSTILE_TITLE for i in doc["info"])  # kept as data, shown with textContent
     assert "innerHTML" not in page.rsplit("<script>", 1)[1]  # our own script
-    assert len(json.loads(blocks["nodes"])) == info["nodes"] and len(json.loads(blocks["edges"])) == info["edges"]
+    assert (
+        len(json.loads(blocks["nodes"])) == info["nodes"]
+        and len(json.loads(blocks["edges"])) == info["edges"]
+    )
     assert json.loads(blocks["options"]) == OPTIONS  # as written: the font stack keeps its blanks
 
 
