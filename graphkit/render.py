@@ -81,8 +81,31 @@ EDGE_STYLE = {  # drawn cited -> citing (knowledge flows left to right, like tim
 }
 MAP_NODES = 120  # the default map: the seeds and the top missing papers that fit
 MAP_MAX_SEEDS = 500  # a longer list is drawn up to its first 500 seeds unless --max-nodes says otherwise
-MAP_LABELLED = 3  # missing papers labelled per kind (the rest are named on hover)
+MAP_LABELLED = 5  # missing papers named per kind, the most influential first (the rest are named on hover)
 SHAPE_RADIUS = 7
+RADIUS_RANGE = (6.0, 11.0)  # a missing paper's shape, from the least to the most influential of its kind
+FONT_GROWTH = 2.0  # px a seed's name grows from the least to the most influential seed (legible either way)
+
+
+def influence(d: dict, now: int) -> float:
+    """Citations per year since publication (S2's count; 0 when unknown), the measure the map sizes papers by.
+
+    >>> influence({"citationCount": 3000, "year": 2016}, 2025), influence({"year": 2016}, 2025)
+    (300.0, 0.0)
+    """
+    year = paper_year(d) or now
+    return (d.get("citationCount") or 0) / max(1, now - year + 1)
+
+
+def _ranks(values: dict) -> dict:
+    """Each key's rank among ``values`` as a share from 0 (the least) to 1 (the most); ties share a rank.
+
+    >>> _ranks({"a": 5, "b": 1, "c": 5})
+    {'a': 1.0, 'b': 0.0, 'c': 1.0}
+    """
+    order = sorted(set(values.values()))
+    top = max(len(order) - 1, 1)
+    return {k: order.index(v) / top for k, v in values.items()}
 
 
 def _tint(hex_colour: str, share: float = 0.78) -> str:
@@ -123,6 +146,37 @@ def choose_nodes(G: nx.DiGraph, *, missing=(), declared=(), max_nodes: int | Non
     for m in missing or ():
         take(m["paperId"])
     return chosen
+
+
+def _declared_links(declared, shown: set, labels: dict) -> list[dict]:
+    """The declared links the map can tell (both papers drawn), in the order declared: each with its names, its
+    status, the path it runs along (citing first), S2's influential flag, intents and up to three contexts.
+
+    >>> d = [{"from": "a", "to": "b", "status": "direct", "path": ["b", "a"], "influential": True,
+    ...       "intents": ["methodology"], "contexts": ["we build on A", "as A", "A's", "more"]}]
+    >>> _declared_links(d, {"a", "b"}, {"a": "A", "b": "B"})[0]["contexts"]
+    ['we build on A', 'as A', "A's"]
+    """
+    out = []
+    for d in declared or ():
+        if d.get("from") not in shown or d.get("to") not in shown:
+            continue
+        path = [n for n in d.get("path") or [] if n in shown]
+        out.append(
+            {
+                "from": d["from"],
+                "to": d["to"],
+                "fromLabel": labels.get(d["from"], ""),
+                "toLabel": labels.get(d["to"], ""),
+                "status": d.get("status") or "missing",
+                "path": path if len(path) == len(d.get("path") or []) else [],
+                "via": [labels.get(n, "") for n in path[1:-1]],
+                "influential": d.get("influential"),
+                "intents": [str(x) for x in d.get("intents") or []],
+                "contexts": [str(x) for x in (d.get("contexts") or [])[:3]],
+            }
+        )
+    return out
 
 
 def map_view(
@@ -205,15 +259,28 @@ def map_view(
     colour = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(sections)}
 
     kind = {n: "seed" if G.nodes[n].get("seed") else kind_of.get(n, "path") for n in chosen}
-    labelled = {n: kind[n] in ("seed", "path") or rank_in_kind.get(n, 99) <= MAP_LABELLED for n in chosen}
+    # influence (citations a year) sizes papers: a seed's name grows, a missing paper's shape grows; the most
+    # influential missing papers of each kind carry their names (their rank in the missing list breaks ties)
+    now = max((paper_year(G.nodes[n]) or 0 for n in chosen), default=0) or 2025
+    cpy = {n: influence(G.nodes[n], now) for n in chosen}
+    seed_rank = _ranks({n: cpy[n] for n in chosen if kind[n] == "seed"})
+    shape_rank: dict[str, float] = {}
+    named: set[str] = set()
+    for k in MISSING_STYLE:
+        of_kind = [n for n in chosen if kind[n] == k]
+        shape_rank.update(_ranks({n: cpy[n] for n in of_kind}))
+        named.update(sorted(of_kind, key=lambda n: (-cpy[n], rank_in_kind.get(n, 99)))[:MAP_LABELLED])
+    font = {n: FONT + round(2 * FONT_GROWTH * seed_rank.get(n, 0) ** 3) / 2 for n in chosen}
+    radius = {
+        n: RADIUS_RANGE[0] + (RADIUS_RANGE[1] - RADIUS_RANGE[0]) * shape_rank.get(n, 0) for n in chosen
+    }
+    labelled = {n: kind[n] in ("seed", "path") or n in named for n in chosen}
     extent = {}
     for n in chosen:
         if kind[n] == "seed":
-            extent[n] = box_extent(labels[n])
+            extent[n] = box_extent(labels[n], font[n])
         else:
-            extent[n] = shape_extent(
-                SHAPE_RADIUS if kind[n] != "path" else 5, labels[n] if labelled[n] else ""
-            )
+            extent[n] = shape_extent(radius[n] if kind[n] != "path" else 5, labels[n] if labelled[n] else "")
     group = {}
     for n in chosen:
         if kind[n] == "seed":
@@ -264,7 +331,7 @@ def map_view(
                     "highlight": {"background": _tint(c, 0.55), "border": "#1d2430"},
                     "hover": {"background": _tint(c, 0.55), "border": "#1d2430"},
                 },
-                font={"size": FONT, "color": "#1d2430"},
+                font={"size": font[n], "color": "#1d2430"},
             )
         elif k == "path":
             node.update(
@@ -277,7 +344,7 @@ def map_view(
         else:
             node.update(
                 shape=MISSING_STYLE.get(k, {"shape": "dot"})["shape"],
-                size=SHAPE_RADIUS,
+                size=round(radius[n], 1),
                 borderWidth=2,
                 color={
                     "background": "#ffffff",
@@ -299,6 +366,7 @@ def map_view(
                 "venue": d.get("venue") or "",
                 "authors": ", ".join(authors[:6]) + (" et al." if len(authors) > 6 else ""),
                 "citations": d.get("citationCount"),
+                "perYear": round(cpy[n]),
                 "sections": " / ".join(d.get("sections") or []),
                 "reason": reason_of.get(n, ""),
                 "kind": k,
@@ -306,6 +374,11 @@ def map_view(
                 "doi": str(ext.get("DOI") or ""),
             }
         )
+    links = _declared_links(declared, shown, labels)
+    link_of = {}  # a flow of a declared link's path -> the link (the first that runs along it)
+    for k, link in enumerate(links):
+        for citing, cited in zip(link["path"], link["path"][1:], strict=False):
+            link_of.setdefault((cited, citing), k)
     edges = []
     for cited, citing in flows:
         ek = edge_kind((cited, citing))
@@ -320,6 +393,7 @@ def map_view(
                 "color": st["color"],
                 "dashes": bool(st.get("dashes")),
                 "hidden": ek == "other",
+                **({"link": link_of[(cited, citing)]} if (cited, citing) in link_of else {}),
             }
         )
     legend = {
@@ -357,6 +431,7 @@ def map_view(
         "columns": lay["columns"],
         "extent": {"width": lay["width"], "height": lay["height"]},
         "edgeStyle": EDGE_STYLE,
+        "links": links,
         "years": [min(years), max(years)] if years else [],
         "layout": {
             "crossings": lay["crossings"],
@@ -385,35 +460,34 @@ OPTIONS = {
         "multiselect": False,
         "dragNodes": False,
         "hideEdgesOnDrag": False,
+        "zoomView": False,  # the wheel scrolls the post; Ctrl/⌘ + wheel, pinch and the + / − buttons zoom
         "zoomSpeed": 0.6,
     },
 }
 
 
-def _vis_in_line(env) -> tuple[str, str]:
-    """vis-network's JS and CSS as pyvis's own ``template.html`` includes them in line, found among the files
-    that template references and read through the template loader (as text: 470 KB of minified JS is not lexed
-    as a template). Read once per process."""
+def _vis_in_line(env) -> str:
+    """vis-network's JS as pyvis's own ``template.html`` includes it in line, found among the files that template
+    references and read through the template loader (as text: 470 KB of minified JS is not lexed as a
+    template). Read once per process. (vis-network's CSS, 220 KB of which are images of controls the map does not
+    show, is left out: the map styles what it shows.)"""
     key = tuple(getattr(env.loader, "searchpath", ()))
     if key not in _VIS_TEXT:
         from jinja2 import meta
 
         source = env.loader.get_source(env, "template.html")[0]
         names = [t for t in meta.find_referenced_templates(env.parse(source)) if t]
-        vis = {Path(t).suffix: t for t in names if Path(t).name.startswith("vis-network")}
-        if set(vis) != {".js", ".css"}:
+        js = [t for t in names if Path(t).name == "vis-network.min.js"]
+        if not js:
             raise OutputError(
                 "pyvis's template no longer includes vis-network in line; "
                 "reinstall graphkit's pyvis (pip install 'pyvis>=0.3.2,<0.4')"
             )
-        _VIS_TEXT[key] = (
-            env.loader.get_source(env, vis[".js"])[0],
-            env.loader.get_source(env, vis[".css"])[0],
-        )
+        _VIS_TEXT[key] = env.loader.get_source(env, js[0])[0]
     return _VIS_TEXT[key]
 
 
-_VIS_TEXT: dict[tuple, tuple[str, str]] = {}
+_VIS_TEXT: dict[tuple, str] = {}
 
 
 def network(view: dict, *, height: str = "640px"):
@@ -459,16 +533,19 @@ def network(view: dict, *, height: str = "640px"):
     for e in view["edges"]:
         if e["from"] not in seen or e["to"] not in seen:
             raise OutputError(f"the map has an edge {e['from']} -> {e['to']} to a paper it does not draw")
-        net.add_edge(e["from"], e["to"], **{k: v for k, v in e.items() if k not in ("from", "to")})
+        if e["kind"] == "other":  # hidden until hovered: the page styles it from its kind (a third of the bytes)
+            net.add_edge(e["from"], e["to"], kind="other", **({"link": e["link"]} if "link" in e else {}))
+        else:
+            net.add_edge(e["from"], e["to"], **{k: v for k, v in e.items() if k not in ("from", "to")})
     net.options = json.loads(
         json.dumps(OPTIONS)
     )  # a dict, as written: set_options would strip the font stack's blanks
     net.set_template_dir(str(Path(__file__).parent / "templates"), "map.html")
     net.templateEnv.loader = FileSystemLoader([net.template_dir, pyvis_templates])
-    js, css = _vis_in_line(net.templateEnv)
+    js = _vis_in_line(net.templateEnv)
     extra = {k: v for k, v in view.items() if k not in ("nodes", "edges")}
     extra["layout"] = {k: v for k, v in view["layout"].items() if k != "seconds"}
-    net.templateEnv.globals.update(graphkit=extra, vis_js=js, vis_css=css)
+    net.templateEnv.globals.update(graphkit=extra, vis_js=js)
     # |tojson escapes < > & ' for the page's <script type="application/json">; names stay UTF-8, in the given order
     net.templateEnv.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False}
     net.prep_notebook()  # the same template for net.show(..., notebook=True)

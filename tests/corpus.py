@@ -306,13 +306,17 @@ def from_seedlist(
     unknown: tuple[str, ...] = (),
     no_match: tuple[str, ...] = (),
     hostile: bool = False,
+    lineage: list[tuple[str, str]] | None = None,
+    foundations: list[tuple] | None = None,
+    followups: list[tuple] | None = None,
 ) -> FixtureCorpus:
     """A corpus holding a SeedList's papers (found by their arXiv / DOI / S2 ids or by title), with planted
     :data:`FOUNDATIONS`, influential :data:`FOLLOWUPS`, :data:`UNCITED` many-seed papers, :data:`SURVEYS` and
     the :data:`LINEAGE` links.
 
     ``unknown``: seed keys S2 "does not know" (batch answers null); ``no_match``: title-only seed titles with
-    no match. ``hostile``: one foundation's title and venue are HTML/script strings.
+    no match. ``hostile``: one foundation's title and venue are HTML/script strings. ``lineage``, ``foundations``
+    and ``followups`` replace the planted lists (a foundation may carry its share of seeds as a fourth field).
     """
     rng = random.Random(seed)
     fc = FixtureCorpus()
@@ -333,7 +337,7 @@ def from_seedlist(
         )
         pid_of[s.key] = pid
     order = sorted(pid_of.values(), key=lambda p: (fc.papers[p]["publicationDate"] or "", p))
-    for a, b in LINEAGE:
+    for a, b in LINEAGE if lineage is None else lineage:
         if a in pid_of and b in pid_of:
             fc.cite(
                 pid_of[b],
@@ -349,7 +353,7 @@ def from_seedlist(
                 fc.cite(pid, cited, influential=False, intents=["background"])
     # planted foundations: cited by many seeds, fewer for later ones in the list
     found_ids = []
-    for rank, (name, title, year) in enumerate(FOUNDATIONS):
+    for rank, (name, title, year, *share) in enumerate(FOUNDATIONS if foundations is None else foundations):
         venue = "CVPR"
         if hostile and name == "batchnorm":
             title, venue = (
@@ -358,7 +362,7 @@ def from_seedlist(
             )
         pid = fc.add(name, title, year, venue=venue)
         found_ids.append(pid)
-        share = 0.8 - 0.12 * rank
+        share = share[0] if share else 0.8 - 0.12 * rank
         for s in order:
             if fc.papers[s]["year"] and fc.papers[s]["year"] >= year and rng.random() < share:
                 fc.cite(s, pid, influential=rng.random() < 0.3, intents=["methodology"])
@@ -381,7 +385,7 @@ def from_seedlist(
         if infl is not None:
             fc.count_override[(pid, "influentialCitationCount")] = infl
 
-    for k, (name, title, year, date, share, cites, infl) in enumerate(FOLLOWUPS):  # made-up arXiv ids (99xxx)
+    for k, (name, title, year, date, share, cites, infl) in enumerate(FOLLOWUPS if followups is None else followups):  # made-up arXiv ids (99xxx)
         plant(name, title, year, date, share, cites, infl, arxiv=f"{date[2:4]}{date[5:7]}.9900{k}")
     for name, title, year, date, share in UNCITED:
         plant(name, title, year, date, share)
@@ -426,3 +430,65 @@ def with_heavy_citers(
             if rng.random() < 0.08:
                 fc.cite(cp, rng.choice(seeds))
     return fc.finalise()
+
+
+# The second fixture post (tests/fixtures/lists/second-post.md, FIXTURE): a later field, planted so that its map
+# holds about 120 papers — 82 seeds, a dozen foundations and two dozen follow-ups after the post's date.
+SECOND_FOUNDATIONS = [
+    (f"found2-{k}", f"{title} (FIXTURE foundation)", year, share)
+    for k, (title, year, share) in enumerate(
+        [
+            ("Attention Is All You Need", 2017, 0.55),
+            ("Deep Residual Learning for Image Recognition", 2015, 0.7),
+            ("An Image is Worth 16x16 Words: Transformers for Image Recognition at Scale", 2020, 0.45),
+            ("Quo Vadis, Action Recognition? A New Model and the Kinetics Dataset", 2017, 0.6),
+            ("Temporal Segment Networks: Towards Good Practices for Deep Action Recognition", 2016, 0.5),
+            ("Learning Spatiotemporal Features with 3D Convolutional Networks", 2015, 0.4),
+            ("Non-local Neural Networks", 2017, 0.35),
+            ("Momentum Contrast for Unsupervised Visual Representation Learning", 2019, 0.3),
+            ("Learning Transferable Visual Models From Natural Language Supervision", 2021, 0.25),
+            ("Masked Autoencoders Are Scalable Vision Learners", 2021, 0.25),
+            ("Swin Transformer: Hierarchical Vision Transformer using Shifted Windows", 2021, 0.3),
+            ("The Kinetics Human Action Video Dataset", 2017, 0.5),
+        ]
+    )
+]
+SECOND_FOLLOWUPS = [
+    (
+        f"follow2-{k}",
+        f"{title} (FIXTURE follow-up)",
+        2023 + (k >= 12),
+        f"{2023 + (k >= 12)}-{7 + k % 6:02d}-{1 + 2 * k % 27:02d}",
+        share,
+        cites,
+        cites // 9,
+    )
+    for k, (title, share, cites) in enumerate(
+        [
+            ("Unmasked Teacher: Towards Training-Efficient Video Foundation Models", 0.35, 1800),
+            ("VideoMamba: State Space Model for Efficient Video Understanding", 0.3, 1400),
+            ("InternVideo2: Scaling Video Foundation Models", 0.32, 1100),
+            ("Side4Video: Spatial-Temporal Side Network for Memory-Efficient Video Recognition", 0.2, 640),
+            ("Video-LLaMA: An Instruction-tuned Audio-Visual Language Model", 0.18, 1300),
+            ("Temporal Action Detection with Long Video Transformers", 0.22, 210),
+            ("Efficient Video Action Detection with Token Dropout", 0.16, 95),
+            ("Dual-Path Adaptation from Image to Video Transformers", 0.24, 180),
+            ("Zero-shot Video Classification with Large Language Models", 0.15, 260),
+            ("Hierarchical Masked Video Modelling at Scale", 0.2, 150),
+            ("Streaming Temporal Action Segmentation", 0.14, 60),
+            ("Action Segmentation with Diffusion Priors", 0.15, 75),
+            ("OmniVid: A Generative Framework for Universal Video Understanding", 0.25, 120),
+            ("Long-form Video Understanding with Memory Transformers", 0.18, 220),
+            ("Video Foundation Models: A Benchmark of Forty Tasks", 0.3, 90),
+            ("Rethinking Temporal Localization with Queries", 0.2, 110),
+            ("One-stage Temporal Action Detection Revisited", 0.17, 70),
+            ("Self-supervised Video Pretraining from Unlabelled Streams", 0.21, 130),
+            ("Efficient Video Transformers with Token Merging", 0.19, 300),
+            ("Spatio-temporal Prompting for Video-Language Models", 0.16, 85),
+            ("Dense Video Captioning with Event Queries", 0.12, 140),
+            ("Audio-Visual Action Recognition at Scale", 0.13, 55),
+            ("Multi-view Video Transformers Revisited", 0.14, 45),
+            ("Video Segmentation of Actions without Labels", 0.12, 35),
+        ]
+    )
+]

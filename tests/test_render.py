@@ -49,8 +49,14 @@ def test_time_reads_left_to_right_and_styles():
     assert {n["shape"] for n in missing} == {"diamond", "triangle"} and all(
         n["color"]["background"] == "#ffffff" for n in missing
     )
-    for kind in ("foundation", "followup"):  # the top three of each kind named, the rest on hover
-        assert sum(1 for n in missing if n["kind"] == kind and n["label"]) == 3
+    info = {i["id"]: i for i in v["info"]}
+    for kind in ("foundation", "followup"):  # the five most influential of each kind named, the rest on hover
+        of_kind = sorted((n for n in missing if n["kind"] == kind), key=lambda n: -info[n["id"]]["perYear"])
+        assert len(of_kind) >= 3 and all(n["label"] for n in of_kind[:5]) and not any(n["label"] for n in of_kind[5:])
+        sizes = [n["size"] for n in of_kind]  # shapes grow with influence, within a legible range
+        assert sizes == sorted(sizes, reverse=True) and 6 <= min(sizes) <= max(sizes) <= 11
+    fonts = sorted(((info[n["id"]]["perYear"], n["font"]["size"]) for n in seeds))
+    assert [f for _, f in fonts] == sorted(f for _, f in fonts) and 13 <= fonts[0][1] < fonts[-1][1] <= 16
     labels = [i["label"] for i in v["info"]]
     assert len(set(labels)) == len(labels)  # unique on the map
     lineage = [e for e in v["edges"] if e["kind"].startswith("lineage")]
