@@ -81,7 +81,7 @@ EDGE_STYLE = {  # drawn cited -> citing (knowledge flows left to right, like tim
 }
 MAP_NODES = 120  # the default map: the seeds and the top missing papers that fit
 MAP_MAX_SEEDS = 500  # a longer list is drawn up to its first 500 seeds unless --max-nodes says otherwise
-MAP_LABELLED = 5  # missing papers named per kind, the most influential first (the rest are named on hover)
+MAP_LABELLED = 5  # missing papers named per kind, the best ranked first (the rest are named on hover)
 SHAPE_RADIUS = 7
 RADIUS_RANGE = (6.0, 11.0)  # a missing paper's shape, from the least to the most influential of its kind
 FONT_GROWTH = 2.0  # px a seed's name grows from the least to the most influential seed (legible either way)
@@ -259,8 +259,8 @@ def map_view(
     colour = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(sections)}
 
     kind = {n: "seed" if G.nodes[n].get("seed") else kind_of.get(n, "path") for n in chosen}
-    # influence (citations a year) sizes papers: a seed's name grows, a missing paper's shape grows; the most
-    # influential missing papers of each kind carry their names (their rank in the missing list breaks ties)
+    # influence (citations a year) sizes papers: a seed's name grows, a missing paper's shape grows; the top
+    # missing papers of each kind (as the missing list ranks them) carry their names
     now = max((paper_year(G.nodes[n]) or 0 for n in chosen), default=0) or 2025
     cpy = {n: influence(G.nodes[n], now) for n in chosen}
     seed_rank = _ranks({n: cpy[n] for n in chosen if kind[n] == "seed"})
@@ -269,11 +269,9 @@ def map_view(
     for k in MISSING_STYLE:
         of_kind = [n for n in chosen if kind[n] == k]
         shape_rank.update(_ranks({n: cpy[n] for n in of_kind}))
-        named.update(sorted(of_kind, key=lambda n: (-cpy[n], rank_in_kind.get(n, 99)))[:MAP_LABELLED])
+        named.update(sorted(of_kind, key=lambda n: rank_in_kind.get(n, 99))[:MAP_LABELLED])
     font = {n: FONT + round(2 * FONT_GROWTH * seed_rank.get(n, 0) ** 3) / 2 for n in chosen}
-    radius = {
-        n: RADIUS_RANGE[0] + (RADIUS_RANGE[1] - RADIUS_RANGE[0]) * shape_rank.get(n, 0) for n in chosen
-    }
+    radius = {n: RADIUS_RANGE[0] + (RADIUS_RANGE[1] - RADIUS_RANGE[0]) * shape_rank.get(n, 0) for n in chosen}
     labelled = {n: kind[n] in ("seed", "path") or n in named for n in chosen}
     extent = {}
     for n in chosen:
@@ -533,7 +531,9 @@ def network(view: dict, *, height: str = "640px"):
     for e in view["edges"]:
         if e["from"] not in seen or e["to"] not in seen:
             raise OutputError(f"the map has an edge {e['from']} -> {e['to']} to a paper it does not draw")
-        if e["kind"] == "other":  # hidden until hovered: the page styles it from its kind (a third of the bytes)
+        if (
+            e["kind"] == "other"
+        ):  # hidden until hovered: the page styles it from its kind (a third of the bytes)
             net.add_edge(e["from"], e["to"], kind="other", **({"link": e["link"]} if "link" in e else {}))
         else:
             net.add_edge(e["from"], e["to"], **{k: v for k, v in e.items() if k not in ("from", "to")})
@@ -596,27 +596,99 @@ SVG_PAD = 12
 SVG_TICKS = 22
 
 
+def _paper_url(i: dict) -> str | None:
+    """A paper's page: Semantic Scholar for an S2 id, else arXiv, else its DOI (ids as the page checks them).
+
+    >>> _paper_url({"id": "a" * 40}), _paper_url({"id": "x", "arxiv": "1608.00859"}), _paper_url({"id": "x"})
+    ('https://www.semanticscholar.org/paper/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'https://arxiv.org/abs/1608.00859', None)
+    """
+    from urllib.parse import quote
+
+    if re.fullmatch(r"[0-9a-f]{40}", i.get("id") or ""):
+        return S2_PAPER + i["id"]
+    if re.fullmatch(r"[A-Za-z0-9./-]+", i.get("arxiv") or ""):
+        return "https://arxiv.org/abs/" + i["arxiv"]
+    if re.fullmatch(r"10\.[0-9]+/\S+", i.get("doi") or ""):
+        return "https://doi.org/" + quote(i["doi"], safe="/:;()._-")
+    return None
+
+
+S2_PAPER = "https://www.semanticscholar.org/paper/"
+SVG_LEGEND_ROW = 18
+
+
+def _svg_legend(view: dict, width: float) -> tuple[list[str], float]:
+    """The legend strip as SVG (sections, the kinds of missing papers, the kinds of links), wrapped to ``width``;
+    returns the elements and the strip's height."""
+    from xml.sax.saxutils import escape
+
+    from .layout import text_width
+
+    items = [("section", s["color"], s["name"]) for s in view["legend"]["sections"]]
+    items += [(k["kind"], "#6b7280", k["name"]) for k in view["legend"]["kinds"]]
+    items += [("link", lk["color"], lk["name"], lk["dashed"]) for lk in view["legend"]["links"]]
+    out, x, y = [], SVG_PAD, 14.0
+    for kind, colour, name, *dashed in items:
+        w = 16 + text_width(name, 11) + 14
+        if x + w > width - SVG_PAD and x > SVG_PAD:
+            x, y = SVG_PAD, y + SVG_LEGEND_ROW
+        if kind == "section":
+            mark = f'<rect x="{x:.1f}" y="{y - 9:.1f}" width="10" height="10" rx="2" fill="{_tint(colour)}" stroke="{colour}"/>'
+        elif kind == "link":
+            dash = ' stroke-dasharray="4 3"' if dashed and dashed[0] else ""
+            mark = f'<line x1="{x:.1f}" y1="{y - 4:.1f}" x2="{x + 12:.1f}" y2="{y - 4:.1f}" stroke="{colour}" stroke-width="3"{dash}/>'
+        else:
+            mark = _svg_shape(
+                MISSING_STYLE[kind]["shape"],
+                x + 5,
+                y - 4,
+                5,
+                f'fill="#fff" stroke="{colour}" stroke-width="1.5"',
+            )
+        out.append(
+            mark + f'<text x="{x + 16:.1f}" y="{y:.1f}" font-size="11" fill="#1d2430">{escape(name)}</text>'
+        )
+        x += w
+    return out, y + 8
+
+
+def _svg_shape(shape: str, x: float, y: float, r: float, style: str) -> str:
+    if shape == "diamond":
+        return f'<polygon points="{x:.1f},{y - r:.1f} {x + r:.1f},{y:.1f} {x:.1f},{y + r:.1f} {x - r:.1f},{y:.1f}" {style}/>'
+    if shape == "triangle":
+        return f'<polygon points="{x:.1f},{y - r:.1f} {x + r:.1f},{y + r * 0.8:.1f} {x - r:.1f},{y + r * 0.8:.1f}" {style}/>'
+    if shape == "square":
+        return f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" {style}/>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" {style}/>'
+
+
 def svg_document(view: dict) -> str:
-    """The map as a static SVG: the same positions, names, colours and default edges as the page, no script.
-    Every string is XML-escaped.
+    """The map as a static SVG that explains itself: the legend strip, the same positions, names, colours and
+    default edges as the page, each paper linked to its page (S2, arXiv or DOI) with its title as a ``<title>``,
+    and the date the data was fetched. No script; every string is XML-escaped.
 
     >>> G = nx.DiGraph()
-    >>> G.add_node("a", seed=True, title="<A>", year=2014, sections=["1 X"], label="A&B", line=1)
+    >>> G.add_node("a" * 40, seed=True, title="<A>", year=2014, sections=["1 X"], label="A&B", line=1)
     >>> svg = svg_document(map_view(G, title="T <1>"))
     >>> "A&amp;B" in svg and "<title>T &lt;1&gt;</title>" in svg and "<script" not in svg
     True
+    >>> "<title>&lt;A&gt; (2014)</title>" in svg and 'href="https://www.semanticscholar.org/paper/' in svg
+    True
     """
-    from xml.sax.saxutils import escape
+    from xml.sax.saxutils import escape, quoteattr
 
     from .layout import BOX_VPAD, FONT, LABEL_GAP
 
     w = view["extent"]["width"] + 2 * SVG_PAD
-    h = view["extent"]["height"] + 2 * SVG_PAD + SVG_TICKS
-    ox, oy = w / 2, SVG_TICKS + SVG_PAD + view["extent"]["height"] / 2
+    legend, top = _svg_legend(view, w)
+    h = top + view["extent"]["height"] + 2 * SVG_PAD + SVG_TICKS + 8
+    ox, oy = w / 2, top + SVG_TICKS + SVG_PAD + view["extent"]["height"] / 2
     pos = {n["id"]: (n["x"] + ox, n["y"] + oy) for n in view["nodes"]}
     node_of = {n["id"]: n for n in view["nodes"]}
+    info = {i["id"]: i for i in view.get("info") or []}
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0f}" height="{h:.0f}" viewBox="0 0 {w:.1f} {h:.1f}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="{w:.0f}" '
+        f'height="{h:.0f}" viewBox="0 0 {w:.1f} {h:.1f}" '
         "font-family=\"system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', sans-serif\">",
         f"<title>{escape(view.get('title') or 'graphkit map')}</title>",
         "<defs>"
@@ -627,11 +699,14 @@ def svg_document(view: dict) -> str:
         )
         + "</defs>",
         f'<rect width="{w:.1f}" height="{h:.1f}" fill="#ffffff"/>',
-        f'<rect width="{w:.1f}" height="{SVG_TICKS}" fill="#f6f8fb"/>',
+        f'<g id="legend"><rect width="{w:.1f}" height="{top:.1f}" fill="#f6f8fb"/>'
+        + "".join(legend)
+        + "</g>",
+        f'<rect y="{top:.1f}" width="{w:.1f}" height="{SVG_TICKS}" fill="#ffffff"/>',
     ]
     for c in view["columns"]:
         out.append(
-            f'<text x="{c["x"] + ox:.1f}" y="15" font-size="11" fill="#5c6675" text-anchor="middle">'
+            f'<text x="{c["x"] + ox:.1f}" y="{top + 15:.1f}" font-size="11" fill="#5c6675" text-anchor="middle">'
             f"{escape(c['name'])}</text>"
         )
     for e in sorted((e for e in view["edges"] if not e["hidden"]), key=lambda e: EDGE_ORDER.index(e["kind"])):
@@ -640,12 +715,13 @@ def svg_document(view: dict) -> str:
         t = node_of[e["to"]]
         dx, dy = x2 - x1, y2 - y1
         dist = math.hypot(dx, dy) or 1.0
+        size = (t.get("font") or {}).get("size", FONT)
         r = (
-            10.0
+            t.get("size", 7) + 3.0
             if t["shape"] != "box"
             else min(
                 abs(t.get("w", 30) / 2 / (dx / dist)) if dx else 1e9,
-                abs((FONT / 2 + BOX_VPAD + 1) / (dy / dist)) if dy else 1e9,
+                abs((size / 2 + BOX_VPAD + 1) / (dy / dist)) if dy else 1e9,
             )
         )
         r = min(r, dist / 2)
@@ -659,41 +735,50 @@ def svg_document(view: dict) -> str:
         x, y = pos[n["id"]]
         label = escape(n["label"])
         col = n.get("color") or {}
+        i = info.get(n["id"], {})
+        about = " ".join(
+            str(v)
+            for v in (
+                i.get("title") or i.get("label") or n["label"],
+                f"({i['year']})" if i.get("year") else "",
+            )
+            if v
+        )
+        url = _paper_url(i or {"id": n["id"]})
+        shape = [f"<title>{escape(about)}</title>"]
+        size = (n.get("font") or {}).get("size", FONT)
         if n["shape"] == "box":
             bw = n.get("w", 30)
-            bh = FONT + 2 * BOX_VPAD + 2
-            out.append(
+            bh = size + 2 * BOX_VPAD + 2
+            shape.append(
                 f'<rect x="{x - bw / 2:.1f}" y="{y - bh / 2:.1f}" width="{bw:.1f}" height="{bh}" rx="4" '
                 f'fill="{col.get("background")}" stroke="{col.get("border")}" stroke-width="1.5"/>'
             )
-            out.append(
-                f'<text x="{x:.1f}" y="{y + FONT * 0.36:.1f}" font-size="{FONT}" fill="#1d2430" '
+            shape.append(
+                f'<text x="{x:.1f}" y="{y + size * 0.36:.1f}" font-size="{size}" fill="#1d2430" '
                 f'text-anchor="middle">{label}</text>'
             )
-            continue
-        r = n.get("size", 7)
-        style = f'fill="{col.get("background", "#fff")}" stroke="{col.get("border", "#6b7280")}" stroke-width="{n.get("borderWidth", 2)}"'
-        if n["shape"] == "diamond":
-            out.append(
-                f'<polygon points="{x:.1f},{y - r:.1f} {x + r:.1f},{y:.1f} {x:.1f},{y + r:.1f} {x - r:.1f},{y:.1f}" {style}/>'
-            )
-        elif n["shape"] == "triangle":
-            out.append(
-                f'<polygon points="{x:.1f},{y - r:.1f} {x + r:.1f},{y + r * 0.8:.1f} {x - r:.1f},{y + r * 0.8:.1f}" {style}/>'
-            )
-        elif n["shape"] == "square":
-            out.append(f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r}" height="{2 * r}" {style}/>')
         else:
-            out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" {style}/>')
-        if label:
-            size = (n.get("font") or {}).get("size", FONT - 1)
-            out.append(
-                f'<text x="{x:.1f}" y="{y + r + LABEL_GAP + size * 0.85:.1f}" font-size="{size}" '
-                f'fill="#3d4654" text-anchor="middle">{label}</text>'
+            r = n.get("size", 7)
+            style = (
+                f'fill="{col.get("background", "#fff")}" stroke="{col.get("border", "#6b7280")}" '
+                f'stroke-width="{n.get("borderWidth", 2)}"'
             )
+            shape.append(_svg_shape(n["shape"], x, y, r, style))
+            if label:
+                shape.append(
+                    f'<text x="{x:.1f}" y="{y + r + LABEL_GAP + size * 0.85:.1f}" font-size="{size}" '
+                    f'fill="#3d4654" text-anchor="middle">{label}</text>'
+                )
+        body = "".join(shape)
+        if url:
+            out.append(f'<a href={quoteattr(url)} xlink:href={quoteattr(url)} target="_blank">{body}</a>')
+        else:
+            out.append(f"<g>{body}</g>")
+    fetched = f" · data fetched {view['fetched']}" if view.get("fetched") else ""
     out.append(
-        f'<text x="{SVG_PAD}" y="{h - 4:.1f}" font-size="10" fill="#8e99a8">{escape(view.get("title") or "")}'
-        f" · time runs left to right · made with graphkit</text>"
+        f'<text x="{SVG_PAD}" y="{h - 5:.1f}" font-size="10" fill="#5c6675">{escape(view.get("title") or "")}'
+        f"{escape(fetched)} · time runs left to right · click a paper for its page · made with graphkit</text>"
     )
     out.append("</svg>")
     return "\n".join(out) + "\n"
@@ -730,6 +815,44 @@ def post_slug(source: str, front_matter: dict | None = None) -> str:
     return slug.strip("-") or "map"
 
 
+# The few lines the embed snippet puts in the post: the map and its post talk through postMessage, each checking
+# who is speaking (the frame's window and origin). A paper clicked on the map scrolls the post to its entry (found by
+# a link to its arXiv / DOI / S2 page, else by its title in the text); a link to #map:NAME focuses that paper.
+POST_SCRIPT = """<script>
+(function () {
+  var f = document.getElementById("FRAME_ID"); if (!f) return;
+  var origin = new URL(f.getAttribute("src"), location.href).origin;
+  function entry(p) {
+    var keys = [p.arxiv, p.doi, p.id].filter(Boolean).map(function (k) { return String(k).toLowerCase(); });
+    var links = document.querySelectorAll("a[href]"), i, k;
+    for (i = 0; i < links.length; i++) for (k = 0; k < keys.length; k++)
+      if (links[i].href.toLowerCase().indexOf(keys[k]) >= 0) return links[i].closest("li, p, tr, h2, h3, h4, blockquote") || links[i];
+    var t = String(p.title || "").toLowerCase().replace(/\\s+/g, " ").trim(), els = document.querySelectorAll("li, p, td, h2, h3, h4, blockquote");
+    if (t.length < 12) return null;
+    for (i = 0; i < els.length; i++) if (els[i].textContent.toLowerCase().replace(/\\s+/g, " ").indexOf(t) >= 0) return els[i];
+    return null;
+  }
+  window.addEventListener("message", function (e) {
+    var p = e.data, el;
+    if (e.source !== f.contentWindow || e.origin !== origin || !p || p.type !== "graphkit:paper" || !(el = entry(p))) return;
+    el.scrollIntoView({ behavior: "smooth", block: "center" });
+    el.style.outline = "3px solid #d9480f"; el.setAttribute("data-graphkit-shown", "");
+    setTimeout(function () { el.style.outline = ""; el.removeAttribute("data-graphkit-shown"); }, 2500);
+  });
+  function show(name) {
+    f.contentWindow.postMessage({ type: "graphkit:focus", name: name }, origin);
+    f.scrollIntoView({ behavior: "smooth", block: "nearest" });
+  }
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest ? e.target.closest('a[href^="#map:"]') : null; if (!a) return;
+    e.preventDefault(); show(decodeURIComponent(a.getAttribute("href").slice(5)));
+  });
+  if (location.hash.indexOf("#map:") === 0) f.addEventListener("load", function () { show(decodeURIComponent(location.hash.slice(5))); });
+})();
+</script>
+"""
+
+
 def embed_snippet(
     outdir: str | Path,
     *,
@@ -754,12 +877,16 @@ def embed_snippet(
         else f"Copy {Path(outdir) / 'index.html'} and {Path(outdir) / 'map.svg'} to {base.lstrip('/')}/ in your "
         "blog, then paste into the post:"
     )
+    frame = f"graphkit-map-{re.sub(r'[^a-z0-9-]', '-', slug.lower())}"
     return (
         f"{where}\n\n"
-        f'<iframe src="{{{{ \'{page}\' | relative_url }}}}" title="{alt}" loading="lazy"\n'
+        f'<iframe id="{frame}" src="{{{{ \'{page}\' | relative_url }}}}" title="{alt}" loading="lazy"\n'
         f'        style="width: 100%; height: {int(height)}px; border: 1px solid #d8dde5; border-radius: 6px;"></iframe>\n'
         f"<noscript><a href=\"{{{{ '{page}' | relative_url }}}}\"><img src=\"{{{{ '{svg}' | relative_url }}}}\" "
-        f'alt="{alt}" style="max-width: 100%;"></a></noscript>\n\n'
+        f'alt="{alt}" style="max-width: 100%;"></a></noscript>\n'
+        + POST_SCRIPT.replace("FRAME_ID", frame)
+        + "\nA link in the post to #map:NAME (a name on the map, an arXiv id or a DOI) shows that paper on the map;"
+        " a paper clicked on the map scrolls the post to where it lists it.\n\n"
         "Where iframes are stripped (feeds, e-mail, a README), the static map:\n\n"
         f"![{liquid_safe(title).replace('[', chr(92) + '[').replace(']', chr(92) + ']')}]"
         f"({{{{ '{base}/map.svg' | relative_url }}}})\n"

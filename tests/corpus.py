@@ -385,7 +385,9 @@ def from_seedlist(
         if infl is not None:
             fc.count_override[(pid, "influentialCitationCount")] = infl
 
-    for k, (name, title, year, date, share, cites, infl) in enumerate(FOLLOWUPS if followups is None else followups):  # made-up arXiv ids (99xxx)
+    for k, (name, title, year, date, share, cites, infl) in enumerate(
+        FOLLOWUPS if followups is None else followups
+    ):  # made-up arXiv ids (99xxx)
         plant(name, title, year, date, share, cites, infl, arxiv=f"{date[2:4]}{date[5:7]}.9900{k}")
     for name, title, year, date, share in UNCITED:
         plant(name, title, year, date, share)

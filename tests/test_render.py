@@ -50,12 +50,18 @@ def test_time_reads_left_to_right_and_styles():
         n["color"]["background"] == "#ffffff" for n in missing
     )
     info = {i["id"]: i for i in v["info"]}
-    for kind in ("foundation", "followup"):  # the five most influential of each kind named, the rest on hover
-        of_kind = sorted((n for n in missing if n["kind"] == kind), key=lambda n: -info[n["id"]]["perYear"])
-        assert len(of_kind) >= 3 and all(n["label"] for n in of_kind[:5]) and not any(n["label"] for n in of_kind[5:])
+    rank = {m["paperId"]: k for k, m in enumerate(a["missing"])}
+    for kind in ("foundation", "followup"):  # the top five of each kind named, the rest on hover
+        of_kind = sorted((n for n in missing if n["kind"] == kind), key=lambda n: rank[n["id"]])
+        assert (
+            len(of_kind) >= 3
+            and all(n["label"] for n in of_kind[:5])
+            and not any(n["label"] for n in of_kind[5:])
+        )
+        of_kind.sort(key=lambda n: -info[n["id"]]["perYear"])
         sizes = [n["size"] for n in of_kind]  # shapes grow with influence, within a legible range
         assert sizes == sorted(sizes, reverse=True) and 6 <= min(sizes) <= max(sizes) <= 11
-    fonts = sorted(((info[n["id"]]["perYear"], n["font"]["size"]) for n in seeds))
+    fonts = sorted((info[n["id"]]["perYear"], n["font"]["size"]) for n in seeds)
     assert [f for _, f in fonts] == sorted(f for _, f in fonts) and 13 <= fonts[0][1] < fonts[-1][1] <= 16
     labels = [i["label"] for i in v["info"]]
     assert len(set(labels)) == len(labels)  # unique on the map
@@ -78,25 +84,46 @@ def test_layout_is_fast_and_reads_well_at_the_embedded_size():
     assert v["layout"]["crossings"] <= 2000
 
 
-def test_svg_is_the_same_map_static_and_escaped(tmp_path):
+def test_svg_is_the_same_map_static_escaped_and_explains_itself(tmp_path):
     from graphkit.render import write_svg
 
     G = demo_graph()
+    G.graph["fetched"] = {"oldest": "2026-11-30T08:00:00Z", "newest": "2026-12-01T09:00:00Z", "undated": 0}
     a = demo_analyses(G)
     v = map_view(G, missing=a["missing"], declared=a["declared"], main_path=a["main_path"], title="<b>T</b>")
     write_svg(v, tmp_path / "map.svg")
     import xml.etree.ElementTree as ET
 
-    root = ET.parse(tmp_path / "map.svg").getroot()
-    ns = "{http://www.w3.org/2000/svg}"
+    root = ET.parse(tmp_path / "map.svg").getroot()  # well-formed
+    ns, xl = "{http://www.w3.org/2000/svg}", "{http://www.w3.org/1999/xlink}"
     texts = [t.text for t in root.iter(ns + "text")]
     assert all(n["label"] in texts for n in v["nodes"] if n["label"])  # every name drawn as text
     assert "Hostile" in texts and HOSTILE_TITLE not in (tmp_path / "map.svg").read_text()
     assert root.find(ns + "title").text == "<b>T</b>"  # escaped in the file, the text itself when parsed
     assert not list(root.iter(ns + "script")) and not list(root.iter(ns + "foreignObject"))
-    lines = list(root.iter(ns + "line"))
-    assert len(lines) == sum(1 for e in v["edges"] if not e["hidden"])
-    assert {c.get("stroke") for c in lines} >= {"#d9480f"}  # the lineage, in the page's colour
+    assert not any(k.startswith("on") for e in root.iter() for k in e.attrib)  # no event handlers either
+    # the legend strip: every section, kind of missing paper and kind of link, by name
+    legend = next(g for g in root.iter(ns + "g") if g.get("id") == "legend")
+    named = {t.text for t in legend.iter(ns + "text")}
+    assert {s["name"] for s in v["legend"]["sections"]} <= named and {
+        "missing foundation",
+        "lineage",
+    } <= named
+    assert any("data fetched 2026-11-30 – 2026-12-01" in (t or "") for t in texts)  # the data's date
+    # each paper a link to its page, with its title (and year) to read on hover
+    links = list(root.iter(ns + "a"))
+    info = {i["id"]: i for i in v["info"]}
+    assert len(links) == len(v["nodes"])
+    for link, n in zip(links, v["nodes"], strict=True):
+        href = link.get("href")
+        assert href == link.get(xl + "href") and href.startswith(
+            ("https://www.semanticscholar.org/paper/", "https://arxiv.org/abs/")
+        )
+        assert link.find(ns + "title").text.startswith(info[n["id"]]["title"] or info[n["id"]]["label"])
+    assert any(link.find(ns + "title").text.startswith(HOSTILE_TITLE) for link in links)  # as text, escaped
+    drawing = [ln for ln in root.iter(ns + "line") if ln not in set(legend.iter(ns + "line"))]
+    assert len(drawing) == sum(1 for e in v["edges"] if not e["hidden"])
+    assert {c.get("stroke") for c in drawing} >= {"#d9480f"}  # the lineage, in the page's colour
 
 
 def test_page_is_self_contained_escaped_and_small(tmp_path):
