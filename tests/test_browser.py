@@ -227,18 +227,23 @@ def _post_map(tmp_path_factory, name, *, corpus=None, built=None):
     """The example post's map, with its declared lineages: built from ``corpus`` on loopback, or from a graph
     ``built`` already (a copy of it: analysing names papers)."""
     from graphkit.lineage import read_lineages
-    from graphkit.pipeline import analyse, collect, write_site
+    from graphkit.pipeline import analyse, collect, named_chains, write_site
     from graphkit.s2 import S2Client
     from tests.s2server import FakeS2
 
     root = Path(__file__).resolve().parents[1] / "examples" / "video-classification"
     d = tmp_path_factory.mktemp(name)
-    if built is None:
-        with FakeS2(corpus) as srv:
-            built = collect(str(root / "post.md"), S2Client(srv.url, cache_dir=d / "cache", rps=0))
-    G = built.graph.copy()
     aliases: dict = {}
-    results = analyse(G, chains=read_lineages(root / "lineages.txt", aliases), aliases=aliases)
+    chains = read_lineages(root / "lineages.txt", aliases)
+    if built is None:  # as `graphkit build --lineages` does: the declared links' details fetched
+        with FakeS2(corpus) as srv:
+            built = collect(
+                str(root / "post.md"),
+                S2Client(srv.url, cache_dir=d / "cache", rps=0),
+                chains=named_chains(chains, aliases),
+            )
+    G = built.graph.copy()
+    results = analyse(G, chains=chains, aliases=aliases)
     site = write_site(G, d / "site", results, title=built.seeds.title)
     (d / "site" / "embed.html").write_text(embed_page(), encoding="utf-8")
     return {"dir": d / "site", "G": G, "results": results, "html": site["html"]}
