@@ -369,7 +369,11 @@ def test_lineage_bad_names(built):
 def test_embed_snippet(built):
     r = run("embed", built["tmp"] / "site")
     assert r.exit_code == 0
-    assert '<iframe id="graphkit-map-post" src="' in r.stdout and 'loading="lazy"' in r.stdout and 'title="' in r.stdout
+    assert (
+        '<iframe id="graphkit-map-post" src="' in r.stdout
+        and 'loading="lazy"' in r.stdout
+        and 'title="' in r.stdout
+    )
     # the post's side of the conversation with the map: it checks who speaks (the frame's window and origin)
     script = r.stdout.split("<script>", 1)[1].split("</script>", 1)[0]
     assert 'getElementById("graphkit-map-post")' in script and "e.source !== f.contentWindow" in script
