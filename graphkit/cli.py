@@ -78,7 +78,7 @@ def _shown(line: str) -> str:
     """A line as graphkit prints it: one line, no control character a server or file put in it, and no secret —
     the S2 key and any URL's user:password are replaced, whatever a server echoed back."""
     from .clean import clean_text
-    from .s2 import _redact
+    from .transport import redact as _redact
 
     line = _redact(clean_text(line))
     key = os.environ.get("S2_API_KEY", "").strip()

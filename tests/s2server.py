@@ -120,7 +120,7 @@ class FakeClock:
 
     def pace(self, client):
         """Put ``client``'s limiter on this clock; return the client."""
-        client.limiter.clock, client.limiter.sleep = self, self.sleep
+        client.transport.limiter.clock, client.transport.limiter.sleep = self, self.sleep
         return client
 
 

@@ -335,7 +335,7 @@ def test_bounds_from_the_environment(tmp_path, good, monkeypatch):
     monkeypatch.setenv("S2_DEADLINE", "2.5")
     monkeypatch.setenv("S2_MAX_BYTES", "1000")
     c = client(good, tmp_path)
-    assert (c.deadline, c.max_bytes) == (2.5, 1000)
+    assert (c.transport.deadline, c.transport.max_bytes) == (2.5, 1000)
     for bad in ("nan", "-1", "0", "soon"):
         monkeypatch.setenv("S2_DEADLINE", bad)
         with pytest.raises(GraphkitError, match=f"S2_DEADLINE='{bad}' is not a number > 0"):
@@ -558,7 +558,7 @@ def test_a_trickled_status_line_costs_two_deadlines_at_most(tmp_path, good):
 
     good.script("/paper/batch$", *[trickle] * 20)
     c = S2Client(good.url, cache_dir=tmp_path / "cache", rps=0, deadline=1, backoff=0.01, api_key=KEY)
-    assert c.policy.attempts >= 5
+    assert c.transport.policy.attempts >= 5
     with pytest.raises(S2Unavailable, match="within the 1 s deadline, 2 times") as e:
         c.batch(["ARXIV:1608.00859"])
     assert len(good.requests("POST")) == 2 and KEY not in str(e.value)

@@ -17,7 +17,8 @@ from graphkit.errors import (
     S2Unavailable,
     SeedError,
 )
-from graphkit.s2 import Limiter, S2Client, check_paper_id
+from graphkit.s2 import S2Client, check_paper_id
+from graphkit.transport import Limiter
 from tests.corpus import FixtureCorpus, fid, synthetic
 from tests.s2server import FakeClock, FakeS2
 
@@ -234,8 +235,8 @@ def test_pacing_in_real_time(corpus, tmp_path):
     with FakeS2(corpus, rate_limit=5.0, api_key=KEY) as srv:
         c = client(srv, tmp_path, rps=5.0, api_key=KEY)
         starts = []
-        wait = c.limiter.wait
-        c.limiter.wait = lambda: (wait(), starts.append(time.monotonic()))[0]
+        wait = c.transport.limiter.wait
+        c.transport.limiter.wait = lambda: (wait(), starts.append(time.monotonic()))[0]
         for i in range(8):
             assert c.match_title(f"Citer {i}")["paperId"] == fid(f"c{i}")
         statuses = [r["status"] for r in srv.log]
@@ -362,7 +363,7 @@ def test_one_request_makes_at_most_retries_plus_one_attempts(server, tmp_path, a
 
 
 def test_graphkits_own_retries_wait_as_s2_backoff_says(server, tmp_path, monkeypatch):
-    import graphkit.s2 as s2
+    import graphkit.transport as s2
 
     slept: list[float] = []
     monkeypatch.setattr(s2.time, "sleep", slept.append)  # the waits, recorded (the limiter is off: rps 0)

@@ -68,7 +68,7 @@ def _read_source(source: str, max_bytes: int = MAX_SOURCE_BYTES) -> tuple[str, s
         if len(data) > max_bytes:
             raise source_too_big(name, len(data), max_bytes)
     elif re.match(r"^https?://", source, re.IGNORECASE):
-        from ..s2 import fetch_source, github_raw
+        from ..transport import fetch_source, github_raw
 
         name = github_raw(source)
         data = fetch_source(source, max_bytes)

@@ -1,0 +1,746 @@
+"""The HTTP transport under the S2 client: pacing, one retry loop with one back-off policy, deadlines, size limits
+and same-origin redirects. It knows nothing of S2's endpoints or answers: the client hands it a request and an
+``accept`` function that turns a status and a body into an answer (or asks, by raising :class:`Retry`, for another
+attempt). Tests can hand the client another transport (anything with :meth:`Transport.call`).
+
+* **pacing**: one :class:`Limiter` spaces every attempt (first tries and retries alike) at send time, with a margin,
+  and slows down on each 429;
+* **one retry loop** (:meth:`Transport.call`; urllib3's own retries are off): 429/5xx, dropped connections,
+  time-outs, bodies cut short and answers ``accept`` refuses are retried by one :class:`Backoff` policy, within one
+  budget of attempts; ``Retry-After`` is honoured up to :data:`RETRY_AFTER_MAX`;
+* **a deadline per attempt** (``S2_DEADLINE``, default 60 s) covering the headers *and* the body: a server that
+  trickles is cut off (a watchdog shuts the socket), and a request cut twice is given up;
+* **a size limit per response** (``S2_MAX_BYTES``, default 64 MB, read streamed);
+* **no redirect off the API's origin** (scheme, host and port): same-origin redirects are followed, any other is an
+  error, so ``x-api-key`` (and any user:password of the base URL) never leaves that origin.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import math
+import os
+import random
+import re
+import socket
+import threading
+import time
+from urllib.parse import unquote, urljoin, urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.util.retry import Retry as _Urllib3Retry
+
+from .errors import GraphkitError, S2Error, S2Unavailable, SeedError, source_too_big
+
+DEFAULT_API_URL = "https://api.semanticscholar.org/graph/v1"
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+RETRY_AFTER_MAX = (
+    30.0  # seconds: a longer Retry-After (99999, a date in 2099) is waited out for this long only
+)
+DEADLINE = 60.0  # seconds per attempt, headers and body together (S2_DEADLINE)
+MAX_BYTES = 64 * 2**20  # per response, read streamed (S2_MAX_BYTES); S2's own answers stay under 10 MB
+MAX_REDIRECTS = 5  # same-origin hops followed per request
+MAX_CUT = 2  # attempts of one request the deadline may cut before it is given up
+CONNECT_RETRIES = 2  # a refused connection is mostly a wrong --api-url: say so soon
+
+
+class Retry(Exception):
+    """Raised by an ``accept`` function: this answer is not one (a body cut short, not JSON, the wrong shape) —
+    ask again, and if no attempt is left, raise ``final``."""
+
+    def __init__(self, final: Exception) -> None:
+        super().__init__(str(final))
+        self.final = final
+
+
+class Limiter:
+    """Spaces request *starts* at least ``margin / rps`` seconds apart, for any number of threads.
+
+    ``slow_down`` (on a 429) doubles the interval (at most 30 s) and ``recovered`` eases it back towards the
+    configured pace after successes. ``rps = 0`` turns pacing off. ``clock`` (seconds, monotonic) and ``sleep``
+    are ``time.monotonic`` and ``time.sleep`` unless given: a test passes a clock that moves only when slept on.
+
+    >>> t = [0.0]
+    >>> lim = Limiter(2.0, margin=1.0, clock=lambda: t[0], sleep=lambda s: t.__setitem__(0, t[0] + s))
+    >>> [lim.wait() for _ in range(3)], t[0]
+    ([0.0, 0.5, 0.5], 1.0)
+    """
+
+    def __init__(self, rps: float, margin: float = 1.04, clock=time.monotonic, sleep=time.sleep):
+        if not (rps == 0 or (math.isfinite(rps) and 1e-3 <= rps <= 1e6)):
+            raise GraphkitError(f"rps {rps!r} is no pace; give requests per second from 0.001 (0: no pacing)")
+        self.base = (margin / rps) if rps else 0.0
+        self.interval = self.base
+        self.clock = clock
+        self.sleep = sleep
+        self._next = 0.0
+        self._lock = threading.Lock()
+        self._ok_streak = 0
+
+    def wait(self) -> float:
+        """Wait for this request's slot; return the seconds waited."""
+        with self._lock:
+            now = self.clock()
+            slot = max(now, self._next)
+            self._next = slot + self.interval
+        delay = slot - now
+        if delay > 0:
+            self.sleep(delay)
+            woke = self.clock()
+            # slept past the slot (a busy machine): the next start keeps its distance from this one
+            if woke > slot:
+                with self._lock:
+                    self._next = max(self._next, woke + self.interval)
+        return delay
+
+    def push_back(self, seconds: float) -> None:
+        """No request starts for ``seconds`` from now (a ``Retry-After``)."""
+        with self._lock:
+            self._next = max(self._next, self.clock() + seconds)
+
+    def slow_down(self) -> None:
+        with self._lock:
+            self._ok_streak = 0
+            if self.base:
+                self.interval = min(max(self.interval * 2, self.base), 30.0)
+
+    def recovered(self) -> None:
+        with self._lock:
+            self._ok_streak += 1
+            if self.interval > self.base and self._ok_streak >= 10:
+                self.interval = max(self.base, self.interval / 1.5)
+                self._ok_streak = 0
+
+
+class Backoff:
+    """The one back-off policy of a request: how long to wait before its n-th retry, and how many attempts it may
+    make in all — whether urllib3 retries (429/5xx, dropped connections) or graphkit does (a body cut short, not
+    JSON, or of the wrong shape). The n-th retry waits ``factor × 2^(n-1)`` seconds (none before the first, at
+    most ``cap``) plus up to ``factor / 2`` of jitter: urllib3's formula, kept in one place.
+
+    >>> b = Backoff(factor=1.0, cap=10.0, retries=6, jitter=False)
+    >>> [b.delay(n) for n in range(1, 7)], b.attempts
+    ([0.0, 2.0, 4.0, 8.0, 10.0, 10.0], 7)
+    >>> Backoff(factor=float("nan"))
+    Traceback (most recent call last):
+    graphkit.errors.GraphkitError: S2_BACKOFF=nan is not a number of seconds >= 0; fix or unset it
+    """
+
+    def __init__(self, factor: float = 1.0, cap: float = 60.0, retries: int = 6, *, jitter: bool = True):
+        for name, v in (("S2_BACKOFF", factor), ("backoff_max", cap)):
+            if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
+                raise GraphkitError(f"{name}={v!r} is not a number of seconds >= 0; fix or unset it")
+        if not (isinstance(retries, int) and retries >= 0):
+            raise GraphkitError(f"S2_MAX_RETRIES={retries!r} is not a whole number >= 0; fix or unset it")
+        self.factor, self.cap, self.retries, self.jitter = float(factor), float(cap), retries, jitter
+
+    @property
+    def attempts(self) -> int:
+        """Attempts one request may make, the first included."""
+        return self.retries + 1
+
+    def delay(self, retry: int) -> float:
+        """Seconds to wait before the ``retry``-th retry (1-based)."""
+        if retry <= 1:
+            return 0.0
+        wait = min(self.cap, self.factor * 2 ** (retry - 1))
+        return wait + (random.uniform(0, self.factor / 2) if self.jitter else 0.0)
+
+
+class Budget:
+    """The attempts one request has left, and how many the deadline cut."""
+
+    def __init__(self, attempts: int) -> None:
+        self.total = self.left = attempts
+        self.cut = 0
+        self.connect_left = CONNECT_RETRIES
+
+    @property
+    def made(self) -> int:
+        return self.total - self.left
+
+
+class Counters:
+    """What was sent: attempts (retries included), retries, statuses; and the client's cache hits."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.requests = 0
+        self.cache_hits = 0
+        self.statuses: dict[int, int] = {}
+        self.retries = 0
+
+    def add(self, name: str, n: int = 1) -> None:
+        with self.lock:
+            setattr(self, name, getattr(self, name) + n)
+
+    def status(self, code: int) -> None:
+        with self.lock:
+            self.statuses[code] = self.statuses.get(code, 0) + 1
+
+
+_local = threading.local()  # the calling thread's deadline (seconds) and the watches armed for its attempt
+
+
+class _Watch:
+    """Cuts a connection's socket when an attempt outlives its deadline: a blocked ``recv`` then returns at once.
+
+    A read time-out is per ``recv``, so a server sending a byte a second never trips it; this does, for the
+    status line, the headers and the body alike. One watchdog thread serves every watch (arming one costs a heap
+    push, not a thread).
+    """
+
+    __slots__ = ("sock", "due", "expired", "cancelled", "budget")
+
+    def __init__(self, sock, seconds: float, budget: Budget | None = None):
+        self.sock = sock
+        self.due = time.monotonic() + seconds
+        self.expired = False
+        self.cancelled = False
+        self.budget = budget
+        _WATCHDOG.add(self)
+
+    def __lt__(self, other: _Watch) -> bool:
+        return self.due < other.due
+
+    def expire(self) -> None:
+        self.expired = True
+        if self.budget is not None:
+            self.budget.cut += 1
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class _Watchdog:
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._heap: list[_Watch] = []
+        self._thread: threading.Thread | None = None
+
+    def add(self, watch: _Watch) -> None:
+        with self._cond:
+            heapq.heappush(self._heap, watch)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="graphkit-deadline", daemon=True)
+                self._thread.start()
+            if self._heap[0] is watch:  # due before the one the watchdog sleeps on
+                self._cond.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while self._heap and self._heap[0].cancelled:
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._cond.wait()
+                    continue
+                first = self._heap[0]
+                left = first.due - time.monotonic()
+                if left > 0:
+                    self._cond.wait(min(left, 1.0))  # woken early by a new watch, or to drop cancelled ones
+                    continue
+                heapq.heappop(self._heap)
+            if not first.cancelled:
+                first.expire()
+
+
+_WATCHDOG = _Watchdog()
+
+
+class _DeadlineMixin:
+    """A urllib3 connection whose every attempt (request sent, headers and body read) is watched."""
+
+    def request(self, *args, **kw):
+        seconds = getattr(_local, "deadline", None)
+        watches = getattr(_local, "watches", None)
+        if seconds and watches is not None:
+            for w in watches:
+                w.cancel()  # one attempt at a time: the previous one is over
+            if self.sock is None:
+                self.connect()
+            watches.append(_Watch(self.sock, seconds, getattr(_local, "budget", None)))
+        return super().request(*args, **kw)
+
+
+class _WatchedHTTPConnection(_DeadlineMixin, HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_DeadlineMixin, HTTPSConnection):
+    pass
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+class _WatchedAdapter(HTTPAdapter):
+    """requests' adapter with watched connections (direct or through an HTTP(S)_PROXY) and urllib3's retries off:
+    the transport's loop is the one that retries."""
+
+    def __init__(self, **kw):
+        off = _Urllib3Retry(
+            total=0,
+            connect=0,
+            read=0,
+            redirect=0,
+            status=0,
+            other=0,
+            raise_on_status=False,
+            raise_on_redirect=False,
+        )
+        super().__init__(max_retries=off, **kw)
+
+    def init_poolmanager(self, *args, **kw):
+        super().init_poolmanager(*args, **kw)
+        self.poolmanager.pool_classes_by_scheme = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+
+    def proxy_manager_for(self, proxy, **kw):
+        manager = super().proxy_manager_for(proxy, **kw)
+        if hasattr(manager, "pool_classes_by_scheme"):
+            manager.pool_classes_by_scheme = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+        return manager
+
+
+class Transport:
+    """Sends one request at a time to one origin, paced, retried by one policy, within the bounds above.
+
+    Parameters
+    ----------
+    base_url : the API root (its origin is the only one requests and redirects may reach); a ``user:password`` in
+        it is sent as HTTP basic auth and kept out of messages.
+    headers : sent with every request (the client's ``x-api-key``).
+    rps : requests per second (0: no pacing).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        headers: dict | None = None,
+        rps: float = 0.0,
+        timeout: tuple[float, float] = (10.0, 60.0),
+        max_retries: int = 6,
+        backoff: float = 1.0,
+        backoff_max: float = 60.0,
+        session: requests.Session | None = None,
+        deadline: float | None = None,
+        max_bytes: int | None = None,
+        retry_after_max: float = RETRY_AFTER_MAX,
+        counters: Counters | None = None,
+    ) -> None:
+        self.base_url, self._auth = check_base_url(base_url)
+        self.origin = origin(self.base_url)
+        self.headers = dict(headers or {})
+        self.deadline = bound("S2_DEADLINE", deadline, DEADLINE, float)
+        self.max_bytes = int(bound("S2_MAX_BYTES", max_bytes, MAX_BYTES, int))
+        self.timeout = (min(timeout[0], self.deadline), min(timeout[1], self.deadline))
+        self.retry_after_max = float(retry_after_max)
+        self.policy = Backoff(backoff, backoff_max, max_retries)
+        self.limiter = Limiter(rps)
+        self.counters = counters if counters is not None else Counters()
+        self.on_wait = None  # called (seconds, why) before a wait the server asked for: for progress lines
+        self.session = _own_session(session)  # the caller's session, if any, is copied, never changed
+        adapter = _WatchedAdapter(pool_maxsize=4)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def call(self, method: str, url: str, params: dict | None, body: dict | None, accept, *, shown: str):
+        """Send ``method url`` until ``accept(status, body_bytes)`` returns an answer, which is returned.
+
+        Retried, by one policy and within one budget: 429 and 5xx (a ``Retry-After`` honoured, a 429 slowing the
+        pace), dropped connections and time-outs, a body the deadline cut, and answers ``accept`` refuses with
+        :class:`Retry`. With no attempt left, the last status goes to ``accept`` (which names the error), or the
+        failure is raised as one :class:`~graphkit.errors.S2Unavailable` line.
+        """
+        budget = Budget(self.policy.attempts)
+        while True:
+            if (
+                budget.cut >= MAX_CUT
+            ):  # a server that trickles stays slow: no third attempt of a deadline's length
+                raise S2Unavailable(
+                    f"{shown} did not finish answering within the {self.deadline:g} s deadline, {MAX_CUT} times; "
+                    "rerun later to resume from the cache (or raise S2_DEADLINE)",
+                    url=shown,
+                )
+            self.limiter.wait()
+            self.counters.add("requests")
+            budget.left -= 1
+            logging.getLogger("graphkit.s2").debug(
+                "%s %s", method, shown
+            )  # the key is in a header, never here
+            try:
+                status, headers, raw, expired = self._attempt(method, url, params, body, shown, budget)
+            except requests.exceptions.ConnectionError as e:
+                expired = getattr(e, "graphkit_expired", False)
+                refused = not expired and "Connection refused" in str(e)
+                if budget.left > 0 and (not refused or budget.connect_left > 0):
+                    budget.connect_left -= refused
+                    self._pause(budget)
+                    continue
+                if expired:
+                    raise self._too_slow(shown) from None
+                raise S2Unavailable(
+                    f"cannot reach {shown}: {_why(e)}; check --api-url and your network, "
+                    "then rerun (fetched pages are cached)",
+                    url=shown,
+                ) from None
+            except requests.exceptions.RequestException as e:
+                expired = getattr(e, "graphkit_expired", False) or isinstance(e, requests.exceptions.Timeout)
+                if budget.left > 0:
+                    self._pause(budget)
+                    continue
+                if expired:
+                    raise self._too_slow(shown) from None
+                raise S2Unavailable(
+                    f"{shown} sent a broken response ({type(e).__name__}) after every retry; "
+                    "rerun to resume from the cache",
+                    url=shown,
+                ) from None
+            self.counters.status(status)
+            if expired:  # cut off mid-answer: whatever arrived is not the answer
+                if budget.left > 0:
+                    self._pause(budget)
+                    continue
+                raise self._too_slow(shown)
+            if status in RETRY_STATUSES and budget.left > 0:
+                if status == 429:
+                    self.limiter.slow_down()
+                after = self._retry_after(headers)
+                if after:  # the limiter holds the wait the server asked for; no back-off on top of it
+                    self.limiter.push_back(after)
+                    if self.on_wait is not None:
+                        self.on_wait(after, f"S2 asked to wait (Retry-After, {status})")
+                    self.counters.add("retries")
+                else:
+                    self._pause(budget)
+                continue
+            try:
+                answer = accept(status, raw)
+            except Retry as r:
+                if budget.left > 0:
+                    self._pause(budget)
+                    continue
+                raise r.final from None
+            if status == 200:
+                self.limiter.recovered()
+            return answer
+
+    def _attempt(self, method, url, params, body, shown: str, budget: Budget):
+        """One attempt, following same-origin redirects only; the body read streamed, within the deadline and the
+        size limit. Returns (status, headers, body bytes, whether the deadline cut it)."""
+        watches: list[_Watch] = []
+        _local.deadline, _local.watches, _local.budget = self.deadline, watches, budget
+        try:
+            for _hop in range(MAX_REDIRECTS + 1):
+                try:
+                    resp = self.session.request(
+                        method,
+                        url,
+                        params=params,
+                        json=body,
+                        timeout=self.timeout,
+                        headers=self.headers,
+                        auth=self._auth,
+                        stream=True,
+                        allow_redirects=False,
+                    )
+                    with resp:
+                        if resp.is_redirect:
+                            url = self._redirect_target(resp, url, shown)
+                            params = None  # the Location carries its own query
+                            continue
+                        raw = self._read_body(resp, shown)
+                except requests.exceptions.RequestException as e:
+                    e.graphkit_expired = any(w.expired for w in watches)
+                    raise
+                return resp.status_code, resp.headers, raw, any(w.expired for w in watches)
+            raise S2Unavailable(
+                f"{shown} redirected more than {MAX_REDIRECTS} times; check --api-url", url=shown
+            )
+        finally:
+            for w in watches:
+                w.cancel()
+            _local.deadline, _local.watches, _local.budget = None, None, None
+
+    def _retry_after(self, headers) -> float | None:
+        """The wait a ``Retry-After`` asks for (seconds, at most :attr:`retry_after_max`); None if none or garbled."""
+        value = headers.get("Retry-After") if headers is not None else None
+        if not value:
+            return None
+        try:
+            seconds = _Urllib3Retry().parse_retry_after(value)
+        except Exception:  # "Retry-After: soon": back off as usual
+            return None
+        if seconds is None or seconds != seconds:
+            return None
+        return min(max(seconds, 0.0), self.retry_after_max)
+
+    def _redirect_target(self, resp, url: str, shown: str) -> str:
+        """Where a redirect points, if it stays on the API's origin as the HTTP library that will connect reads
+        it (and as :func:`urllib.parse.urlsplit` does too); else a one-line error (the key stays home)."""
+        target = urljoin(url, resp.headers.get("Location") or "")
+        where = redirect_origin(target)
+        if where != self.origin:
+            named = origin(target, shown=True) if where is not None else "an ambiguous URL"
+            raise S2Error(
+                f"{shown} redirected ({resp.status_code}) to another origin, {named}; "
+                f"graphkit follows redirects within {self.origin} only, so the key and the cache stay there "
+                "— check --api-url",
+                url=shown,
+                status=resp.status_code,
+            )
+        return target
+
+    def _read_body(self, resp, shown: str) -> bytes:
+        declared = resp.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise self._too_big(shown, int(declared))
+        buf = bytearray()
+        for chunk in resp.iter_content(65536):
+            buf += chunk
+            if len(buf) > self.max_bytes:
+                raise self._too_big(shown, None)
+        return bytes(buf)
+
+    def _too_big(self, shown: str, size: int | None) -> S2Error:
+        said = f"{size:,} bytes" if size is not None else "more than that"
+        return S2Error(
+            f"{shown} answered {said}, over the {self.max_bytes:,}-byte limit for one response; nothing "
+            "was cached — check --api-url, or raise S2_MAX_BYTES",
+            url=shown,
+            status=200,
+        )
+
+    def _too_slow(self, shown: str) -> S2Unavailable:
+        return S2Unavailable(
+            f"{shown} did not finish answering within the {self.deadline:g} s deadline, on every "
+            "try; rerun later to resume from the cache (or raise S2_DEADLINE)",
+            url=shown,
+        )
+
+    def _pause(self, budget: Budget) -> None:
+        """Wait before a retry, by the one policy."""
+        self.counters.add("retries")
+        time.sleep(self.policy.delay(budget.made))
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def _own_session(given: requests.Session | None) -> requests.Session:
+    """A session for the client alone: a caller's session lends its headers, proxies, TLS settings, auth and
+    cookies, and is left as it was (its adapters and headers untouched)."""
+    own = requests.Session()
+    if given is not None:
+        own.headers.update(given.headers)
+        own.proxies.update(given.proxies)
+        own.verify, own.cert, own.trust_env, own.auth = given.verify, given.cert, given.trust_env, given.auth
+        own.cookies.update(given.cookies)
+    own.headers["User-Agent"] = "graphkit (+citation-graph explorer)"
+    return own
+
+
+def _why(e: Exception) -> str:
+    text = str(e)
+    for marker in (
+        "Connection refused",
+        "Name or service not known",
+        "No route to host",
+        "timed out",
+        "Connection reset",
+        "Max retries exceeded",
+        "RemoteDisconnected",
+    ):
+        if marker in text:
+            return marker.lower()
+    return type(e).__name__
+
+
+def check_base_url(url: str) -> tuple[str, tuple[str, str] | None]:
+    """The base URL without user:password, and those credentials (for basic auth) apart.
+
+    >>> check_base_url("http://me:secret@[::1]:8080/graph/v1/")
+    ('http://[::1]:8080/graph/v1', ('me', 'secret'))
+    >>> check_base_url("http://[::1")
+    Traceback (most recent call last):
+    graphkit.errors.GraphkitError: --api-url 'http://[::1' is not a valid URL (Invalid IPv6 URL); use e.g. https://api.semanticscholar.org/graph/v1
+    """
+    try:
+        parts = urlsplit(str(url).strip())
+        host, port = parts.hostname, parts.port
+    except ValueError as e:
+        raise GraphkitError(
+            f"--api-url {redact(url)!r} is not a valid URL ({e}); use e.g. {DEFAULT_API_URL}"
+        ) from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise GraphkitError(f"--api-url {redact(url)!r} is not an http(s) URL; use e.g. {DEFAULT_API_URL}")
+    auth = (
+        (unquote(parts.username or ""), unquote(parts.password or "")) if parts.username is not None else None
+    )
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None:
+        netloc += f":{port}"
+    clean = parts._replace(netloc=netloc, query="", fragment="").geturl().rstrip("/")
+    return clean, auth
+
+
+def redact(url) -> str:
+    """A URL as it may be shown: any user:password replaced.
+
+    >>> redact("https://me:secret@example.org/x"), redact("http://me:se/cr@t@example.org/x")
+    ('https://***@example.org/x', 'http://***@example.org/x')
+    """
+    return re.sub(r"(?<=://)[^\s]*@", "***@", str(url))
+
+
+def origin(url: str, *, shown: bool = False) -> str:
+    """scheme://host:port of a URL, with the default port made explicit (``shown``: as printable, no user).
+
+    >>> origin("https://api.semanticscholar.org/graph/v1"), origin("http://u:p@127.0.0.1:80/x")
+    ('https://api.semanticscholar.org:443', 'http://127.0.0.1:80')
+    """
+    try:
+        parts = urlsplit(url)
+        host, port = (parts.hostname or "").lower(), parts.port
+    except ValueError:
+        return "?" if shown else "invalid:" + url
+    port = port or {"http": 80, "https": 443}.get(parts.scheme, 0)
+    return f"{parts.scheme}://{host}:{port}"
+
+
+_AMBIGUOUS = re.compile(r"[\\\s\x00-\x1f\x7f%]|[^\x00-\x7f]")
+
+
+def redirect_origin(url: str) -> str | None:
+    """The origin a request to ``url`` would reach, or None when that is not certain: a backslash, white space,
+    a control character, a percent sign or a non-ASCII character in the authority, user info (``user@``), or
+    urllib3 (which connects) and ``urlsplit`` reading different hosts.
+
+    >>> redirect_origin("http://127.0.0.1:8080/graph/v1/paper/batch")
+    'http://127.0.0.1:8080'
+    >>> bs = chr(92)
+    >>> [redirect_origin(u) for u in (f"http://evil:1{bs}@127.0.0.1:8080/", "http://u@127.0.0.1:8080/",
+    ...  "http://127.0.0.%31:8080/", "http://ｅxample.com/", "http://127.0.0.1:8080\t/", "ftp://127.0.0.1/")]
+    [None, None, None, None, None, None]
+    """
+    from urllib3.util import parse_url
+
+    try:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or "@" in parts.netloc:
+            return None
+        if _AMBIGUOUS.search(parts.netloc) or "\\" in url:
+            return None
+        connected = parse_url(requests.Request("GET", url).prepare().url)
+    except ValueError:  # urllib3's and requests' parse errors are ValueErrors: not certain
+        return None
+    ours = origin(url)
+    port = connected.port or {"http": 80, "https": 443}.get(connected.scheme or "", 0)
+    return ours if ours == f"{connected.scheme}://{(connected.host or '').lower()}:{port}" else None
+
+
+def bound(env: str, given, default, kind):
+    """A bound from the caller, else the environment variable ``env``, else ``default``; must be a number > 0."""
+    if given is not None:
+        value, shown = given, f"{env.lower()}={given!r}"
+    else:
+        raw = os.environ.get(env)
+        if raw is None or not raw.strip():
+            return default
+        shown = f"{env}={raw!r}"
+        try:
+            value = kind(raw.strip())
+        except ValueError:
+            value = -1
+    if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
+        raise GraphkitError(f"{shown} is not a number > 0; fix or unset it")
+    return value
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# A reading list given as a URL: one plain GET, bounded (no key, no cache: it is not S2's)
+SOURCE_DEADLINE = 30.0  # seconds for the whole download, redirects included
+
+
+def fetch_source(url: str, max_bytes: int, *, deadline: float = SOURCE_DEADLINE) -> bytes:
+    """The bytes of a reading list at an http(s) URL (a GitHub ``blob`` page is read as its raw file): redirects
+    followed to http(s) only (at most :data:`MAX_REDIRECTS`), at most ``max_bytes`` read, all within
+    ``deadline`` seconds. The S2 key is never sent.
+
+    Raises
+    ------
+    SeedError
+        The URL is unreachable, answers an error status, is larger than ``max_bytes`` or too slow.
+    """
+    shown = redact(url)
+    target = github_raw(url)
+    end = time.monotonic() + deadline
+    with requests.Session() as session:
+        session.headers["User-Agent"] = "graphkit (+citation-graph explorer)"
+        for _hop in range(MAX_REDIRECTS + 1):
+            if urlsplit(target).scheme not in ("http", "https"):
+                raise SeedError(
+                    f"{shown} redirects to a non-http(s) URL; download the file and give its path"
+                )
+            try:
+                left = end - time.monotonic()
+                if left <= 0:
+                    raise requests.Timeout("deadline")
+                resp = session.get(
+                    target, stream=True, allow_redirects=False, timeout=(min(left, 10), min(left, 10))
+                )
+                try:
+                    if resp.is_redirect:
+                        target = urljoin(target, resp.headers.get("location", ""))
+                        continue
+                    if resp.status_code != 200:
+                        raise SeedError(
+                            f"{shown} answered HTTP {resp.status_code}; check the URL, or download the file and give its path"
+                        )
+                    size = resp.headers.get("content-length", "")
+                    if size.isdigit() and int(size) > max_bytes:
+                        raise source_too_big(shown, int(size), max_bytes)
+                    data = bytearray()
+                    for chunk in resp.iter_content(65536):
+                        data += chunk
+                        if len(data) > max_bytes:
+                            raise source_too_big(shown, len(data), max_bytes, at_least=True)
+                        if time.monotonic() > end:
+                            raise requests.Timeout("deadline")
+                    return bytes(data)
+                finally:
+                    resp.close()
+            except requests.RequestException as e:
+                why = f"it took longer than {deadline:.0f} s" if isinstance(e, requests.Timeout) else _why(e)
+                raise SeedError(
+                    f"cannot read {shown} ({why}); check the URL and your connection, or download the file and give "
+                    f"its path"
+                ) from None
+    raise SeedError(f"{shown} redirects more than {MAX_REDIRECTS} times; download the file and give its path")
+
+
+_BLOB = re.compile(r"^https?://(?:www\.)?github\.com/(?P<repo>[^/]+/[^/]+)/blob/(?P<rest>.+)$")
+
+
+def github_raw(url: str) -> str:
+    """A GitHub ``blob`` page's raw file; any other URL as it is.
+
+    >>> github_raw("https://github.com/a/b/blob/main/README.md?plain=1")
+    'https://raw.githubusercontent.com/a/b/main/README.md'
+    """
+    m = _BLOB.match(url.split("?")[0].split("#")[0])
+    return f"https://raw.githubusercontent.com/{m.group('repo')}/{m.group('rest')}" if m else url
