@@ -4,7 +4,11 @@ The modules, in pipeline order (only ``s2`` does network I/O; every other stage 
 graphs, and ``cli`` only parses, calls and prints)::
 
     seeds/      post, id list or BibTeX -> SeedList     ids, names, markdown, bibtex, idlist, merge, model
-    s2          the HTTP client: one base URL, pacing, one back-off policy, deadlines, checked answers
+    transport   HTTP: pacing, one retry loop with one back-off policy, deadlines, size limits, same-origin
+                redirects; and a reading list fetched from a URL (the only module that does network I/O)
+    pacing      the limiter, the back-off policy, a request's budget of attempts, the counters (no I/O)
+    answers     the shapes S2 promises, checked before anything is cached or used (pure)
+    s2          S2's endpoints (batch, match, reference and citation pages) over the cache and a transport
     cache       S2's answers on disk (diskcache): keys, dated entries, age, refresh marks, notes (no HTTP)
     fetch       the fetch plan: which calls, in what order, checked against the counts -> corpus (plain dicts)
     graph       corpus -> networkx.DiGraph (citing -> cited); papers' names

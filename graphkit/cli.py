@@ -621,11 +621,14 @@ def lineage(ctx, source, lineage, lineages, as_json, fetch):
         click.echo(f"  {lab(a)} -> {lab(b)}")
 
 
-# --kind as the output names a paper (foundation, followup, survey) or as the help lists kinds (plural)
-KINDS = {
-    **{k: k for k in ("foundations", "followups", "surveys", "all")},
-    **{"foundation": "foundations", "followup": "followups", "follow-up": "followups", "survey": "surveys"},
-}
+def _kind(ctx, param, value: str) -> str:
+    """--kind: graphkit.discover's names (singular, plural, or all)."""
+    from .discover import kind_named
+
+    try:
+        return kind_named(value)
+    except GraphkitError as e:
+        raise click.BadParameter(str(e)) from None
 
 
 @cli.command()
@@ -633,9 +636,9 @@ KINDS = {
 @click.option("--top", type=int, default=20, show_default=True, help="How many of each kind.")
 @click.option(
     "--kind",
-    type=click.Choice(list(KINDS), case_sensitive=False),
     default="all",
     show_default=True,
+    callback=_kind,
     help="Which kind: foundations, followups, surveys (singular or plural, as the output names them) or all.",
 )
 @click.option(
@@ -669,7 +672,7 @@ def missing(ctx, source, top, kind, since, as_json, fetch):
             ) from None
     from .discover import find_missing
 
-    found = find_missing(_build(ctx, source, fetch).graph, kind=KINDS[kind], top=top, since=since)
+    found = find_missing(_build(ctx, source, fetch).graph, kind=kind, top=top, since=since)
     if as_json:
         _dump(found)
         return

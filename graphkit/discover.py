@@ -55,6 +55,22 @@ from .errors import GraphkitError
 from .graph import paper_date, paper_year
 
 KINDS = ("foundation", "followup", "survey")
+
+
+def kind_named(name: str) -> str:
+    """The kind a name means: singular or plural, as the output prints it or as the help lists it, or ``all``.
+
+    >>> [kind_named(k) for k in ("foundations", "Follow-up", "survey", "all")]
+    ['foundation', 'followup', 'survey', 'all']
+    >>> kind_named("papers")
+    Traceback (most recent call last):
+    graphkit.errors.GraphkitError: unknown kind 'papers'; use foundations, followups, surveys or all
+    """
+    k = str(name).strip().lower().replace("-", "")
+    k = k[:-1] if k in ("foundations", "followups", "surveys") else k
+    if k not in (*KINDS, "all"):
+        raise GraphkitError(f"unknown kind {name!r}; use foundations, followups, surveys or all")
+    return k
 MIN_SEEDS = 2
 SURVEY_SHARE = 0.5  # a paper citing at least half of the seeds reviews the list
 SURVEY_TITLE = re.compile(r"\b(surveys?|review|overview|tutorial|comprehensive study)\b", re.IGNORECASE)
@@ -246,10 +262,7 @@ def find_missing(
     """
     if not isinstance(top, int) or isinstance(top, bool) or top < 1:
         raise GraphkitError(f"top must be a positive number, not {top!r}; give --top 1 or more")
-    if kind in ("foundations", "followups", "surveys"):
-        kind = kind[:-1]
-    if kind not in (*KINDS, "all"):
-        raise GraphkitError(f"unknown kind {kind!r}; use foundations, followups, surveys or all")
+    kind = kind_named(kind)
     seeds = []
     newest = None
     for n, d in G.nodes(data=True):

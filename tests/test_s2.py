@@ -17,8 +17,8 @@ from graphkit.errors import (
     S2Unavailable,
     SeedError,
 )
+from graphkit.pacing import Limiter
 from graphkit.s2 import S2Client, check_paper_id
-from graphkit.transport import Limiter
 from tests.corpus import FixtureCorpus, fid, synthetic
 from tests.s2server import FakeClock, FakeS2
 
