@@ -718,20 +718,18 @@ def embed(outdir, height, asset_dir, copy_to):
     Example:
       graphkit embed site/ --copy-to ~/blog
     """
-    import html
     from pathlib import Path
 
+    from .clean import clean_text
     from .errors import OutputError
+    from .pipeline import map_record
     from .render import embed_snippet
 
     page = Path(outdir) / "index.html"
-    if not page.is_file():
-        raise OutputError(f"{page} does not exist; run `graphkit build SOURCE -o {outdir}` first")
-    head = page.read_text(encoding="utf-8", errors="replace")[:4096]
-    m = re.search(r"<title>(.*?)</title>", head, re.S)
-    title = html.unescape(m.group(1)).strip() if m else "Citation map"
-    m = re.search(r'<meta name="graphkit-slug" content="([a-z0-9-]+)">', head)
-    slug = m.group(1) if m else "map"
+    record = map_record(outdir)
+    if not page.is_file() or not record:
+        raise OutputError(f"{page} was not written by a build; run `graphkit build SOURCE -o {outdir}` first")
+    title, slug = clean_text(record["title"]).strip() or "Citation map", record["slug"]
     base = "/" + (asset_dir or f"/assets/graphkit/{slug}").strip("/")
     if not re.fullmatch(r"/[A-Za-z0-9._~/-]*", base) or ".." in base.split("/"):
         raise OutputError(

@@ -71,6 +71,8 @@ def kind_named(name: str) -> str:
     if k not in (*KINDS, "all"):
         raise GraphkitError(f"unknown kind {name!r}; use foundations, followups, surveys or all")
     return k
+
+
 MIN_SEEDS = 2
 SURVEY_SHARE = 0.5  # a paper citing at least half of the seeds reviews the list
 SURVEY_TITLE = re.compile(r"\b(surveys?|review|overview|tutorial|comprehensive study)\b", re.IGNORECASE)

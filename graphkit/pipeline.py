@@ -156,9 +156,9 @@ def write_site(
     html["svg_bytes"] = write_svg(view, out / "map.svg")
     t3 = time.perf_counter()
     timings.update(graph_json=t1 - t0, exports=t2 - t1, html=t3 - t2)
-    with atomic_write(
-        out / SNAPSHOT
-    ) as f:  # a rename: a planted symlink is replaced, a kill leaves the old one
+    snap["map"] = {"title": page_title, "slug": slug}  # what `graphkit embed` says of this map
+    # a rename: a planted symlink is replaced, a kill leaves the old one
+    with atomic_write(out / SNAPSHOT) as f:
         f.write(json.dumps(snap, ensure_ascii=False))
     return {
         "files": [str(out / "graph.json"), *map(str, files), str(out / "index.html"), str(out / "map.svg")],
@@ -178,6 +178,21 @@ def read_snapshot(outdir: str | Path) -> dict | None:
     except (OSError, ValueError):
         return None
     return snap if isinstance(snap, dict) else None
+
+
+def map_record(outdir: str | Path) -> dict:
+    """What the last build into OUTDIR recorded of its map: ``{"title", "slug"}`` (the slug a safe name, else
+    ``map``); empty when no build recorded it. ``graphkit embed`` reads this, never the HTML.
+
+    >>> map_record("/nonexistent")
+    {}
+    """
+    rec = (read_snapshot(outdir) or {}).get("map")
+    if not isinstance(rec, dict):
+        return {}
+    slug = rec.get("slug") if isinstance(rec.get("slug"), str) else ""
+    title = rec.get("title") if isinstance(rec.get("title"), str) else ""
+    return {"title": title, "slug": slug if re.fullmatch(r"[a-z0-9][a-z0-9-]{0,80}", slug) else "map"}
 
 
 def front_matter(source: str) -> dict:

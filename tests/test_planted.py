@@ -65,17 +65,21 @@ def test_embed_copies_regular_files_only_and_stays_in_the_blog(site, tmp_path):
 
 
 def test_embed_prints_no_liquid_from_the_title(site):
+    """The title the build recorded (a post's own title may hold Liquid) is made inert; embed reads the record,
+    not the HTML."""
+    import json
+
     out, _victim = site
-    page = out / "index.html"
-    text = page.read_text(encoding="utf-8")
-    start, end = text.index("<title>") + len("<title>"), text.index("</title>")
-    page.write_text(
-        text[:start] + "{{ site.github.token }} {% include evil.html %}" + text[end:], encoding="utf-8"
-    )
+    snap = json.loads((out / ".graphkit-snapshot.json").read_text(encoding="utf-8"))
+    snap["map"] = {"title": "{{ site.github.token }} {% include evil.html %}", "slug": "../../etc"}
+    (out / ".graphkit-snapshot.json").write_text(json.dumps(snap), encoding="utf-8")
     r = run("embed", out)
     assert r.exit_code == 0
     assert "{{ site" not in r.stdout and "{%" not in r.stdout
     assert "&#123;&#123; site.github.token &#125;&#125;" in r.stdout
+    assert (
+        "/assets/graphkit/map/index.html" in r.stdout and "etc" not in r.stdout
+    )  # a planted slug is not used
 
 
 class _Evil:
