@@ -24,12 +24,17 @@ from tests.corpus import from_seedlist  # noqa: E402
 from tests.s2server import FakeS2  # noqa: E402
 
 
+def corpus_for(post: str):
+    """The FIXTURE corpus served for ``post`` (the README's console examples are run against it too)."""
+    return from_seedlist(parse_seeds(post))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("post", nargs="?", default=str(ROOT / "examples" / "video-classification" / "post.md"))
     ap.add_argument("--seconds", type=float, default=3600, help="stop after this long (default 1 hour)")
     args = ap.parse_args()
-    corpus = from_seedlist(parse_seeds(args.post))
+    corpus = corpus_for(args.post)
     with FakeS2(corpus) as srv:
         print(f"FIXTURE S2 server (synthetic data) at {srv.url}", flush=True)
         try:
