@@ -110,8 +110,8 @@ def run_graphkit(fake: FakeS2, source: Path, tmp: Path, *, detail: str, keyed: b
         "client": "graphkit" if detail == "lists" else "graphkit --detail full",
         **window(fake, start),
         "wall": wall,
-        "B": s["lower_bound"] if detail == "lists" else None,
-        "L": s.get("paged_bound"),
+        "B": s["batch_requests"] if detail == "lists" else None,
+        "L": s.get("paged_requests"),
         "reported_requests": s["requests"],
         "papers": s["papers"],
         "edges": s["edges"],
@@ -312,14 +312,14 @@ def _found(corpus, sl) -> set:
 
 def _bounds(corpus, sl) -> tuple[int, int]:
     """B and L from graphkit's own planner, on the corpus's counts."""
-    from graphkit.fetch import batch_bound, lower_bound
+    from graphkit.fetch import batch_bound, paged_bound
 
     ids = {s.api_id for s in sl.papers if s.api_id}
     titles = [s.title for s in sl.papers if not s.api_id]
     known = {d["title"] for d in corpus.papers.values()}
     matched = sum(1 for t in titles if t in known)
     papers = [corpus.papers[p] for p in _found(corpus, sl)]
-    return batch_bound(len(ids) + matched, len(titles), papers), lower_bound(len(ids), len(titles), papers)
+    return batch_bound(len(ids) + matched, len(titles), papers), paged_bound(len(ids), len(titles), papers)
 
 
 if __name__ == "__main__":

@@ -101,7 +101,7 @@ def main() -> None:
             client.close()
             st = got.corpus["stats"]
         print(
-            f"cold fetch (rps 0): {st['requests']} requests, L = {st['lower_bound']}, {cold:.2f}s; "
+            f"cold fetch (rps 0): {st['requests']} requests, L = {st['paged_requests']}, {cold:.2f}s; "
             f"cache {mib(dir_bytes(cache)):.1f} MiB"
         )
         loads = [load_only(cache) for _ in range(repeat)]

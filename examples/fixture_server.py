@@ -43,7 +43,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("post", nargs="?", default=str(ROOT / "examples" / "video-classification" / "post.md"))
     ap.add_argument("--seconds", type=float, default=3600, help="stop after this long (default 1 hour)")
-    ap.add_argument("--heavy", action="store_true", help="four seeds cited thousands of times (26,000 papers)")
+    ap.add_argument(
+        "--heavy", action="store_true", help="four seeds cited thousands of times (26,000 papers)"
+    )
     args = ap.parse_args()
     corpus = corpus_for(args.post, heavy=args.heavy)
     with FakeS2(corpus) as srv:

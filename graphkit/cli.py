@@ -441,9 +441,9 @@ def _print_summary(s: dict, seconds: float, *, wrote: bool = True) -> None:
         err(f"  {len(s['citations_cut'])} citation lists cut at S2's 10,000 cap")
     err(f"papers: {s['papers']}  edges: {s['edges']}")
     bound = (
-        f"plan B = {s['lower_bound']}, paged L = {s.get('paged_bound', s['lower_bound'])}"
-        if s.get("detail", "lists") == "lists"
-        else f"paged L = {s['lower_bound']}"
+        f"plan B = {s['batch_requests']}, paged L = {s['paged_requests']}"
+        if s.get("batch_requests") is not None
+        else f"paged L = {s['paged_requests']}"
     )
     err(f"requests: {s['requests']} ({bound})  cache hits: {s['cache_hits']}  time: {seconds:.1f}s")
     fetched = s.get("fetched") or {}

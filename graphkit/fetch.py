@@ -6,23 +6,24 @@ The plan (``detail="lists"``, the default) lets ``POST /paper/batch`` carry the 
 2. one batch per 500 ids — the id seeds and the matched paperIds — with each paper's metadata and its nested
    ``references`` list (a call whose answer would pass S2's 10 MB is split in halves);
 3. the citation lists in batches whose citation counts sum to at most 9,999 — S2's cap over a whole batch answer,
-   not per paper (s2-folks #199) — bin-packed first-fit decreasing (:func:`bin_citations`);
-4. page by page (``/references``, ``/citations``) only what cannot come whole from a batch: a citation count over
-   9,999, and every nested list that came back short of what S2 can return for it (its count, for citations
-   capped at 9,999; where lists longer than their counts filled an answer to the cap, the list it ended in counts
-   as cut). Counts are hints: a list as
-   long as its count is whole, a shorter one is completed through the pages, never trusted;
+   not per paper (s2-folks #199) — bin-packed first-fit decreasing (:func:`bin_citations`); a seed cited more
+   than 9,999 times takes a batch of its own, which carries the first 9,999 (as many as its pages would: S2 pages
+   no list past 10,000);
+4. page by page (``/references``, ``/citations``) only what cannot come whole from a batch: every nested list that
+   came back short of what S2 can return for it (its count, capped at 9,999; where lists longer than their counts
+   filled an answer to the cap, the list it ended in counts as cut). Counts are hints: a list as long as its count
+   is whole, a shorter one is completed through the pages, never trusted;
 5. edge details (``isInfluential``, ``intents``, ``contexts``) only where they are shown: the reference pages of
    each seed a declared link ends at. Elsewhere an edge's details are ``None``: not fetched.
 
-Its request count is B (:func:`batch_bound`): titles + ⌈ids / 500⌉ + citation batches + the pages of lists over
-9,999 + the declared targets' reference pages. ``detail="full"`` is the paged plan, every seed's reference and
+Its request count is B (:func:`batch_bound`): titles + ⌈ids / 500⌉ + citation batches + the declared targets'
+reference pages. ``detail="full"`` is the paged plan, every seed's reference and
 citation pages with every edge's details, whose request count is
 
     L = ⌈ids / 500⌉ batch calls + one title match per title-only seed
         + Σ over resolved seeds of ⌈referenceCount / 1000⌉ + ⌈min(citationCount, 10000) / 1000⌉
 
-Both report B (``lower_bound``) and L (``paged_bound``) side by side. The counts come with the batch (or match)
+Both report B (``batch_requests``) and L (``paged_requests``) side by side. The counts come with the batch (or match)
 answer, so pages are planned before any is asked for and no request is spent to learn that a list is empty. A paged
 list is read until the first page without ``next`` or without data — at most ``2 × its planned pages + 1`` pages,
 so an endless ``next`` ends — and lists that come back short of their counts, or were stopped by that bound, are
@@ -79,10 +80,10 @@ def title_match(asked: str, got: str | None, text: str = "") -> str | None:
     return None
 
 
-def lower_bound(n_ids: int, n_titles: int, papers: list[dict]) -> int:
+def paged_bound(n_ids: int, n_titles: int, papers: list[dict]) -> int:
     """L for ``n_ids`` id seeds, ``n_titles`` title-only seeds and the resolved papers' counts.
 
-    >>> lower_bound(83, 14, [{"referenceCount": 40, "citationCount": 2500}, {"referenceCount": 0, "citationCount": 0}])
+    >>> paged_bound(83, 14, [{"referenceCount": 40, "citationCount": 2500}, {"referenceCount": 0, "citationCount": 0}])
     19
     """
     return (
@@ -102,15 +103,15 @@ def bin_citations(
     counts: dict[str, int], cap: int = BATCH_CITATIONS, max_ids: int = BATCH_MAX
 ) -> list[list[str]]:
     """Papers in batches whose citation counts sum to at most ``cap`` (and at most ``max_ids`` ids a batch):
-    first-fit decreasing, so the number of calls is near ``Σ counts / cap``. Counts of 0 and counts over
-    ``cap`` (those are read page by page) are left out.
+    first-fit decreasing, so the number of calls is near ``Σ counts / cap``. Counts of 0 are left out; a count
+    over ``cap`` gets a batch of its own.
 
     >>> bin_citations({"a": 6000, "b": 5000, "c": 4000, "d": 3000, "e": 0, "f": 12000, "g": 999})
-    [['a', 'd', 'g'], ['b', 'c']]
+    [['f'], ['a', 'd', 'g'], ['b', 'c']]
     """
     bins: list[tuple[int, list[str]]] = []  # (room left, ids)
-    for pid in sorted((p for p, c in counts.items() if 0 < c <= cap), key=lambda p: (-counts[p], p)):
-        c = counts[pid]
+    for pid in sorted((p for p, c in counts.items() if c > 0), key=lambda p: (-counts[p], p)):
+        c = min(counts[pid], cap)
         for k, (room, ids) in enumerate(bins):
             if c <= room and len(ids) < max_ids:
                 ids.append(pid)
@@ -123,19 +124,20 @@ def bin_citations(
 
 def batch_bound(n_asked: int, n_titles: int, papers: list[dict], targets: list[dict] = ()) -> int:
     """B, the batch plan's request count for these counts: a match per title-only seed, one batch per 500 ids
-    (metadata and reference lists), the citation batches of :func:`bin_citations`, the pages of each citation
-    list over 9,999, and the reference pages of each paper a declared link ends at (``targets``).
+    (metadata and reference lists), the citation batches of :func:`bin_citations` (a list over 9,999 counting as
+    the 9,999 S2 gives: a batch of its own), and the reference pages of each paper a declared link ends at
+    (``targets``) — the API's floor, ⌈Σ min(citations, 9,999) / 9,999⌉ citation calls, plus the bins packing
+    cannot fill.
 
     >>> batch_bound(83, 14, [{"paperId": "a", "citationCount": 11500}, {"paperId": "b", "citationCount": 7000},
     ...                      {"paperId": "c", "citationCount": 5200}, {"paperId": "d", "citationCount": 40}])
-    27
+    18
     """
-    counts = {p["paperId"]: int(p.get("citationCount") or 0) for p in papers}
+    counts = {p["paperId"]: min(int(p.get("citationCount") or 0), BATCH_CITATIONS) for p in papers}
     return (
         n_titles
         + math.ceil(n_asked / BATCH_MAX)
         + len(bin_citations(counts))
-        + sum(pages_for(c, "citations") for c in counts.values() if c > BATCH_CITATIONS)
         + sum(max(1, pages_for(t.get("referenceCount"), "references")) for t in targets)
     )
 
@@ -146,30 +148,30 @@ def fetch_corpus(
     progress: Callable[[dict], None] | None = None,
     *,
     detail: str = "lists",
-    chains: list[list[str]] | None = None,
+    targets: Callable[[list[dict], dict], list[str]] | None = None,
 ) -> dict:
     """Resolve the seeds and fetch what they cite and what cites them.
 
-    ``detail="lists"`` (the default) reads the lists through ``POST /paper/batch``'s nested lists, checks each
-    against its paper's count and completes a short one page by page; edges then carry no details
-    (``isInfluential: None``, "not fetched") except the references of each seed a declared link of ``chains``
-    ends at, read page by page with ``isInfluential``, ``intents`` and ``contexts``. ``detail="full"`` reads every
-    seed's reference and citation pages, with every edge's details (L requests).
+    ``detail="lists"`` (the default) is :class:`ListsPlan`: the lists come through ``POST /paper/batch``'s nested
+    lists, each checked against its paper's count (a short one completed page by page); edges then carry no
+    details (``isInfluential: None``, "not fetched") except the references of the seeds ``targets(seeds, papers)``
+    names (the papers declared links end at: :func:`graphkit.lineage.chain_targets`), read page by page with
+    ``isInfluential``, ``intents`` and ``contexts``. ``detail="full"`` reads every seed's reference and citation
+    pages, with every edge's details (L requests).
 
     Returns the corpus described in :mod:`graphkit.graph`, plus ``stats``: requests made, cache hits,
-    the plan's bound (``lower_bound``; L for ``full``), L (``paged_bound``), pages planned and done, 429s.
+    the plan's bound (``batch_requests``; L for ``full``), L (``paged_requests``), pages planned and done, 429s.
     """
     if detail not in DETAILS:
         raise ValueError(f"detail must be one of {DETAILS}, not {detail!r}")
-    begin, end = getattr(client, "begin_refresh", None), getattr(client, "end_refresh", None)
-    if begin is not None:
-        begin()  # --max-age: what is older than the age, or than this refresh's start, is asked again
+    client.begin_refresh()  # --max-age: what is older than the age, or than this refresh's start, is asked again
     if detail == "full":
         corpus = _fetch_paged(seedlist, client, progress)
     else:
-        corpus = _fetch_lists(seedlist, client, progress, chains)
-    if end is not None:
-        end()
+        plan = ListsPlan(seedlist, client, progress)
+        plan.resolve()
+        corpus = plan.fetch(targets(plan.seeds, plan.papers) if targets is not None else [])
+    client.end_refresh()
     return corpus
 
 
@@ -265,184 +267,218 @@ def _resolve_ids(
             keep(p)
 
 
-def _fetch_lists(seedlist: SeedList, client: S2Client, progress, chains) -> dict:
-    """The batch plan (see :func:`fetch_corpus`)."""
-    seeds, id_idx, title_idx, ids = _seed_rows(seedlist)
-    run = _Run(
-        client, progress, len(title_idx) + math.ceil((len(ids) + len(title_idx)) / BATCH_MAX), grow=True
-    )
-    tick = run.tick
+class ListsPlan:
+    """The batch plan (``detail="lists"``), a method a step: :meth:`resolve` (the title matches, then the metadata
+    batches, which carry each paper's reference list), then :meth:`fetch` with the papers whose edge details are
+    wanted: :meth:`references` (the nested lists, completed by pages where short), :meth:`citations` (bins of at
+    most 9,999 citations; a seed cited more than that in a batch call of its own, which carries the 9,999 S2 gives
+    any list), :meth:`details` (the reference pages of the targets). Its bound B (:func:`batch_bound`) is set once
+    the counts are known."""
 
-    # 1. a match per title-only seed (its paperId goes into the batch with the ids)
-    matched = _match_titles(seedlist, seeds, title_idx, client, tick)
-
-    # 2. metadata and reference lists: one batch per 500 ids
-    papers: dict[str, dict] = {}
-    nested_refs: dict[str, list | None] = {}
-    ask = list(dict.fromkeys([*ids, *(m["paperId"] for m in matched.values())]))
-    refused: dict[str, str] = {}
-    answers = (
-        client.batch_lists(ask, ("references",), on_refused=lambda pid, why: refused.setdefault(pid, why))
-        if ask
-        else []
-    )
-    tick(math.ceil(len(ask) / BATCH_MAX))
-    by_id = dict(zip(ask, answers, strict=True))
-
-    def keep(p: dict) -> None:
-        pid = p["paperId"]
-        if pid not in papers:
-            papers[pid] = {k: v for k, v in p.items() if k not in ("references", "citations")}
-            nested_refs[pid] = p.get("references")
-
-    _resolve_ids(seedlist, seeds, id_idx, by_id, refused, keep)
-    for m in matched.values():
-        keep(by_id.get(m["paperId"]) or m)  # the match's own answer if the batch lost it (its lists: pages)
-
-    order = list(papers)
-    targets = _lineage_targets(seeds, papers, chains or [], seedlist)
-    lb = batch_bound(len(ask), len(title_idx), [papers[p] for p in order], [papers[t] for t in targets])
-    run.planned = lb
-    references: dict[str, list] = {}
-    citations: dict[str, list] = {}
-    cut: dict[str, int] = {}
-    short: list[dict] = []
-
-    def paged(pid: str, kind: str, count: int, *, details: bool = False, ageless: bool = False) -> list:
-        fields = None if details else PAPER_FIELDS
-        # a published paper's references do not change: never stale; citations are judged by their count below
-        got = client.edges(
-            pid, kind, on_page=tick, count=count, fields=fields, ageless=ageless or kind == "references"
+    def __init__(self, seedlist: SeedList, client: S2Client, progress: Callable[[dict], None] | None = None):
+        self.seedlist, self.client = seedlist, client
+        self.seeds, self.id_idx, self.title_idx, self.ids = _seed_rows(seedlist)
+        self.run = _Run(
+            client,
+            progress,
+            len(self.title_idx) + math.ceil((len(self.ids) + len(self.title_idx)) / BATCH_MAX),
+            grow=True,
         )
-        _note_list(got, seeds, pid, kind, count, short, cut)
+        self.papers: dict[str, dict] = {}
+        self.nested_refs: dict[str, list | None] = {}
+        self.asked: list[str] = []
+        self.references: dict[str, list] = {}
+        self.citations: dict[str, list] = {}
+        self.cut: dict[str, int] = {}
+        self.short: list[dict] = []
+        self.bound = 0
+
+    # -- 1 and 2: who the seeds are ------------------------------------------------------------------------
+    def resolve(self) -> None:
+        """A match per title-only seed, then one batch per 500 ids (the id seeds and the matched paperIds) with
+        each paper's metadata and its nested reference list."""
+        matched = _match_titles(self.seedlist, self.seeds, self.title_idx, self.client, self.run.tick)
+        self.asked = list(dict.fromkeys([*self.ids, *(m["paperId"] for m in matched.values())]))
+        refused: dict[str, str] = {}
+        answers = (
+            self.client.batch_lists(
+                self.asked, ("references",), on_refused=lambda pid, why: refused.setdefault(pid, why)
+            )
+            if self.asked
+            else []
+        )
+        self.run.tick(math.ceil(len(self.asked) / BATCH_MAX))
+        by_id = dict(zip(self.asked, answers, strict=True))
+        _resolve_ids(self.seedlist, self.seeds, self.id_idx, by_id, refused, self._keep)
+        for m in matched.values():
+            self._keep(
+                by_id.get(m["paperId"]) or m
+            )  # the match's own answer if the batch lost it (lists: pages)
+
+    def _keep(self, p: dict) -> None:
+        pid = p["paperId"]
+        if pid not in self.papers:
+            self.papers[pid] = {k: v for k, v in p.items() if k not in ("references", "citations")}
+            self.nested_refs[pid] = p.get("references")
+
+    # -- 3 to 5: their lists -------------------------------------------------------------------------------
+    def fetch(self, targets: list[str]) -> dict:
+        """The lists of every resolved seed, the details of ``targets``' references; the corpus."""
+        targets = [t for t in targets if t in self.papers]
+        order = list(self.papers)
+        self.bound = batch_bound(
+            len(self.asked),
+            len(self.title_idx),
+            [self.papers[p] for p in order],
+            [self.papers[t] for t in targets],
+        )
+        self.run.planned = self.bound
+        self.references_of([p for p in order if p not in targets])
+        self.citations_of(order)
+        self.details(targets)
+        return {
+            "seeds": self.seeds,
+            "papers": self.papers,
+            "references": self.references,
+            "citations": self.citations,
+            "citations_cut": self.cut,
+            "short": self.short,
+            "meta": {
+                "title": self.seedlist.title,
+                "date": self.seedlist.date,
+                "source": self.seedlist.source,
+            },
+            "stats": self.run.stats(
+                batch_requests=self.bound,
+                paged_requests=paged_bound(
+                    len(self.ids), len(self.title_idx), [self.papers[p] for p in order]
+                ),
+                detail="lists",
+            ),
+        }
+
+    def _paged(
+        self, pid: str, kind: str, count: int, *, details: bool = False, ageless: bool = False
+    ) -> list:
+        # a published paper's references do not change: never stale; citations are judged by their count
+        got = self.client.edges(
+            pid,
+            kind,
+            on_page=self.run.tick,
+            count=count,
+            fields=None if details else PAPER_FIELDS,
+            ageless=ageless or kind == "references",
+        )
+        _note_list(got, self.seeds, pid, kind, count, self.short, self.cut)
         return got["items"]
 
-    # 3. references: the nested list when it is whole, else page by page
-    for pid in order:
-        count = int(papers[pid].get("referenceCount") or 0)
-        got = nested_refs.get(pid)
-        if pid in targets:
-            continue  # read page by page with details below
-        if got is not None and len(got) >= count:
-            references[pid] = [_item("citedPaper", q) for q in got]
-        elif count:
-            references[pid] = paged(pid, "references", count)
-        else:
-            references[pid] = []
+    def references_of(self, pids: list[str]) -> None:
+        """Each paper's nested reference list when it is whole, else its reference pages."""
+        for pid in pids:
+            count = int(self.papers[pid].get("referenceCount") or 0)
+            got = self.nested_refs.get(pid)
+            if got is not None and len(got) >= count:
+                self.references[pid] = [_item("citedPaper", q) for q in got]
+            elif count:
+                self.references[pid] = self._paged(pid, "references", count)
+            else:
+                self.references[pid] = []
 
-    # 4. citations: bin-packed batches of at most 9,999 citations; lists over 9,999, and short ones, by pages.
-    # Under --max-age a seed's list is asked for again only when its citationCount moved: each list notes (a small
-    # cache entry) the count it was read under and where its answer lies — a batch or pages — read again from
-    # the cache whatever its age while the count holds.
-    counts = {pid: int(papers[pid].get("citationCount") or 0) for pid in order}
-    recall = getattr(client, "recall", lambda name: None)
-    remember = getattr(client, "remember", lambda name, value: None)
-    refreshing = getattr(client, "max_age", None) is not None
-    noted = {pid: recall(f"citations {pid}") for pid in order}
+    def citations_of(self, order: list[str]) -> None:
+        """Citation lists in bin-packed batches of at most 9,999 citations; a seed cited more than 9,999 times in
+        a batch of its own (S2 gives no list more than 9,999 entries, batch or pages); a list that comes back
+        short by pages. Under ``--max-age`` a list is asked again only when its count moved: each list notes the
+        count it was read under and where its answer lies (a batch or pages), read from the cache while it holds."""
+        counts = {pid: int(self.papers[pid].get("citationCount") or 0) for pid in order}
+        book = _CitationBook(self, counts)
+        if self.client.max_age is not None:
+            book.replay(order)
+        need = {pid: min(counts[pid], BATCH_CITATIONS) for pid in order if pid not in self.citations}
+        for ids_bin in bin_citations(need):
+            book.take(ids_bin, self.client.batch_lists(ids_bin, ("citations",), fields="paperId"))
+            self.run.tick()
+        for pid in order:
+            if pid in self.citations:
+                continue
+            if pid in book.short:
+                self.citations[pid] = self._paged(pid, "citations", counts[pid])
+                book.note(pid, ["pages"])
+            else:
+                self.citations[pid] = []
+                book.note(pid, ["none"])
 
-    def note(pid: str, where: list) -> None:
-        value = {"count": counts[pid], "where": where}
-        if noted.get(pid) != value:
-            remember(f"citations {pid}", value)
-            noted[pid] = value
+    def details(self, targets: list[str]) -> None:
+        """Edge details where they are shown: the reference pages of each paper a declared link ends at."""
+        for pid in targets:
+            count = int(self.papers[pid].get("referenceCount") or 0)
+            self.references[pid] = self._paged(
+                pid, "references", max(count, len(self.nested_refs.get(pid) or [])), details=True
+            )
 
-    def take_bin(ids_bin: list[str], answers: list, *, ageless: bool = False) -> None:
+
+class _CitationBook:
+    """What a :class:`ListsPlan` knows of its citation lists: the notes (count read under, where the answer lies),
+    and the lists a batch brought back short (to be read by pages)."""
+
+    def __init__(self, plan: ListsPlan, counts: dict[str, int]):
+        self.plan, self.counts = plan, counts
+        self.noted = {pid: plan.client.recall(f"citations {pid}") for pid in counts}
+        self.short: list[str] = []
+
+    def note(self, pid: str, where: list) -> None:
+        value = {"count": self.counts[pid], "where": where}
+        if self.noted.get(pid) != value:
+            self.plan.client.remember(f"citations {pid}", value)
+            self.noted[pid] = value
+
+    def take(self, ids_bin: list[str], answers: list, *, ageless: bool = False) -> None:
+        """The lists of one batch answer: whole ones kept, short ones left for pages (unless replayed)."""
         total = promised = 0
         for pid, p in zip(ids_bin, answers, strict=True):
             got = (p or {}).get("citations")
             n = len(got or [])
             total += n
-            promised += counts[pid]
+            want = min(self.counts[pid], BATCH_CITATIONS)
+            promised += want
             # lists longer than their counts filled the answer to the batch-wide cap: this one may be cut
             reached_cap = total >= BATCH_CITATIONS and total > promised
-            if got is not None and n >= min(counts[pid], BATCH_CITATIONS) and not reached_cap:
-                citations[pid] = [_item("citingPaper", q) for q in got]
-                note(pid, ["batch", ids_bin])
+            if got is not None and n >= want and not reached_cap:
+                self.plan.citations[pid] = [_item("citingPaper", q) for q in got]
+                if self.counts[pid] > BATCH_CITATIONS:  # S2's cap: the first 9,999, as the pages would give
+                    self.plan.cut[pid] = self.counts[pid]
+                self.note(pid, ["batch", ids_bin])
             elif not ageless:
-                todo.append(pid)
+                self.short.append(pid)
 
-    todo: list[str] = []
-    held = {}
-    if refreshing:  # the lists whose count holds, from the answers they were read from
+    def replay(self, order: list[str]) -> None:
+        """Under ``--max-age``: the lists whose count holds, from the answers they were read from."""
+        held = {}
         for pid in order:
-            v = noted.get(pid)
-            if isinstance(v, dict) and v.get("count") == counts[pid] and isinstance(v.get("where"), list):
+            v = self.noted.get(pid)
+            if (
+                isinstance(v, dict)
+                and v.get("count") == self.counts[pid]
+                and isinstance(v.get("where"), list)
+            ):
                 held[pid] = v["where"]
+        client, plan = self.plan.client, self.plan
         for where in {json.dumps(w) for w in held.values() if w and w[0] == "batch"}:
             ids_bin = json.loads(where)[1]
-            take_bin(
+            self.take(
                 ids_bin,
                 client.batch_lists(ids_bin, ("citations",), fields="paperId", ageless=True),
                 ageless=True,
             )
         for pid, where in held.items():
-            if pid not in citations and where and where[0] == "pages":
-                citations[pid] = paged(pid, "citations", counts[pid], ageless=True)
-            elif pid not in citations and where == ["none"]:
-                citations[pid] = []
-    need = {pid: counts[pid] for pid in order if pid not in citations}
-    for ids_bin in bin_citations(need):
-        take_bin(ids_bin, client.batch_lists(ids_bin, ("citations",), fields="paperId"))
-        tick()
-    for pid in order:
-        if pid in citations:
-            continue
-        if counts[pid] > BATCH_CITATIONS or pid in todo:
-            citations[pid] = paged(pid, "citations", counts[pid])
-            note(pid, ["pages"])
-        else:
-            citations[pid] = []
-            note(pid, ["none"])
-
-    # 5. edge details where they are shown: the references of each seed a declared link ends at
-    for pid in targets:
-        count = int(papers[pid].get("referenceCount") or 0)
-        references[pid] = paged(pid, "references", max(count, len(nested_refs.get(pid) or [])), details=True)
-
-    return {
-        "seeds": seeds,
-        "papers": papers,
-        "references": references,
-        "citations": citations,
-        "citations_cut": cut,
-        "short": short,
-        "meta": {"title": seedlist.title, "date": seedlist.date, "source": seedlist.source},
-        "stats": run.stats(
-            lower_bound=lb,
-            paged_bound=lower_bound(len(ids), len(title_idx), [papers[p] for p in order]),
-            detail="lists",
-        ),
-    }
+            if pid not in plan.citations and where and where[0] == "pages":
+                plan.citations[pid] = plan._paged(pid, "citations", self.counts[pid], ageless=True)
+            elif pid not in plan.citations and where == ["none"]:
+                plan.citations[pid] = []
 
 
 def _item(side: str, paper: dict) -> dict:
     """A nested list's paper as an edge item of the corpus: its details not fetched (None)."""
     return {side: paper, "isInfluential": None, "intents": None, "contexts": None}
-
-
-def _lineage_targets(
-    seeds: list[dict], papers: dict, chains: list[list[str]], seedlist: SeedList
-) -> list[str]:
-    """The resolved seeds each declared link ``A -> B`` ends at (B: the later paper), in chain order. A name that
-    does not resolve is left to :func:`graphkit.lineage.check_declared`, which names it."""
-    if not chains:
-        return []
-    from .errors import LineageError
-    from .graph import build_graph
-    from .lineage import _index, resolve_name
-
-    G = build_graph({"seeds": seeds, "papers": papers})
-    idx = _index(G, seeds_only=True)
-    out: list[str] = []
-    for chain in chains:
-        for name in chain[1:]:
-            try:
-                n = resolve_name(G, name, idx)
-            except LineageError:
-                continue
-            if n in papers and n not in out:
-                out.append(n)
-    return out
 
 
 def _fetch_paged(
@@ -464,7 +500,7 @@ def _fetch_paged(
         papers.setdefault(got["paperId"], got)
 
     order = list(papers)  # the post's order, each paper once
-    lb = lower_bound(len(ids), len(title_idx), [papers[p] for p in order])
+    lb = paged_bound(len(ids), len(title_idx), [papers[p] for p in order])
     run.planned = lb
     references: dict[str, list] = {}
     citations: dict[str, list] = {}
@@ -494,7 +530,7 @@ def _fetch_paged(
         "citations_cut": cut,
         "short": short,
         "meta": {"title": seedlist.title, "date": seedlist.date, "source": seedlist.source},
-        "stats": run.stats(lower_bound=lb, paged_bound=lb),
+        "stats": run.stats(batch_requests=None, paged_requests=lb),
     }
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import networkx as nx
 
 from .errors import LineageError
-from .graph import node_label, paper_date
+from .graph import build_graph, node_label, paper_date
 
 _ARROW = re.compile(r"\s*(?:->|→|=>|⟶)\s*")
 
@@ -156,6 +156,32 @@ def resolve_name(G: nx.DiGraph, name: str, _idx: dict | None = None) -> str:
     raise LineageError(
         f"{raw!r} is not in the graph: name a seed by its label (see `graphkit seeds`), arXiv:ID, DOI:… or paperId"
     )
+
+
+def chain_targets(chains: list[list[str]], seeds: list[dict], papers: dict) -> list[str]:
+    """The resolved seeds each declared link ``A -> B`` ends at (B: the later paper), in chain order, from the
+    seeds as the fetch plan has them (corpus rows and their papers, before any list is read): whose edge details
+    the plan fetches. A name that does not resolve is left to :func:`check_declared`, which names it.
+
+    >>> seeds = [{"key": "arXiv:1", "label": "TSN", "paperId": "a" * 40}, {"key": "arXiv:2", "label": "TRN",
+    ...           "paperId": "b" * 40}]
+    >>> chain_targets([["TSN", "TRN", "Nope"]], seeds, {"a" * 40: {"paperId": "a" * 40}, "b" * 40: {"paperId": "b" * 40}})
+    ['bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb']
+    """
+    if not chains:
+        return []
+    G = build_graph({"seeds": seeds, "papers": papers})
+    idx = _index(G, seeds_only=True)
+    out: list[str] = []
+    for chain in chains:
+        for name in chain[1:]:
+            try:
+                n = resolve_name(G, name, idx)
+            except LineageError:
+                continue
+            if n in papers and n not in out:
+                out.append(n)
+    return out
 
 
 def seed_dag(G: nx.DiGraph) -> tuple[nx.DiGraph, int]:

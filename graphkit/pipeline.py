@@ -44,6 +44,7 @@ def collect(
     details for those only) or ``"full"`` (every seed's pages, every edge's details) — see :mod:`graphkit.fetch`.
     """
     from .fetch import fetch_corpus
+    from .lineage import chain_targets
 
     t0 = time.perf_counter()
     sl = parse_seeds(source, max_bytes=max_bytes)
@@ -52,14 +53,11 @@ def collect(
 
         raise SeedError(no_papers(sl) + "; nothing to fetch")
     t1 = time.perf_counter()
-    if hasattr(client, "reset_fetched"):
-        client.reset_fetched()
-    corpus = fetch_corpus(sl, client, progress=progress, detail=detail, chains=chains)
-    if hasattr(client, "fetched_span"):
-        corpus["fetched"] = client.fetched_span()
-    corpus.setdefault("meta", {}).update(
-        api=getattr(client, "origin", None), api_official=getattr(client, "official", None)
-    )
+    client.reset_fetched()
+    targets = (lambda seeds, papers: chain_targets(chains, seeds, papers)) if chains else None
+    corpus = fetch_corpus(sl, client, progress=progress, detail=detail, targets=targets)
+    corpus["fetched"] = client.fetched_span()
+    corpus.setdefault("meta", {}).update(api=client.origin, api_official=client.official)
     t2 = time.perf_counter()
     G = build_graph(corpus)
     t3 = time.perf_counter()
@@ -295,8 +293,8 @@ def summary(collected: Collected | BuildResult, site: dict | None = None) -> dic
         "papers": G.number_of_nodes(),
         "edges": G.number_of_edges(),
         "requests": stats.get("requests", 0),
-        "lower_bound": stats.get("lower_bound", 0),
-        "paged_bound": stats.get("paged_bound", stats.get("lower_bound", 0)),
+        "batch_requests": stats.get("batch_requests"),
+        "paged_requests": stats.get("paged_requests", 0),
         "detail": stats.get("detail", "full"),
         "cache_hits": stats.get("cache_hits", 0),
         "short": collected.corpus.get("short", []),

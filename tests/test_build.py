@@ -85,7 +85,7 @@ def test_build_summary_and_files(built):
     s = built["summary"]
     assert (s["seeds"], s["resolved"]) == (83, 82)
     assert [u["title"] for u in s["unresolved"]] == [NO_MATCH]
-    assert s["requests"] == built["cold"] == s["lower_bound"]
+    assert s["requests"] == built["cold"] == s["batch_requests"]
     assert built["warm"] == 0  # a warm rebuild makes no request
     names = sorted(Path(f).name for f in s["files"])
     assert names == [
@@ -97,8 +97,10 @@ def test_build_summary_and_files(built):
         "report.md",
     ]  # Gephi: asked
     assert "requests: " in built["stderr"]
-    assert f"(plan B = {s['lower_bound']}, paged L = {s['paged_bound']})" in built["stderr"]
-    assert s["detail"] == "lists" and s["paged_bound"] > 5 * s["requests"]  # the batch plan's saving, visible
+    assert f"(plan B = {s['batch_requests']}, paged L = {s['paged_requests']})" in built["stderr"]
+    assert (
+        s["detail"] == "lists" and s["paged_requests"] > 5 * s["requests"]
+    )  # the batch plan's saving, visible
     assert NO_MATCH[:40] in built["stderr"]  # the unresolved seed is named in the summary
 
 

@@ -181,17 +181,23 @@ def test_on_a_phone_one_finger_scrolls_the_post_and_the_first_view_is_legible(ch
         assert frame.evaluate("graphkit.network.getScale()") == s0
         assert frame.evaluate("graphkit.network.getViewPosition()") == v0
         # a tap opens the card as a bottom sheet, and no tooltip
+        page.wait_for_timeout(1000)  # the swipe's fling comes to rest
         page.evaluate(f"document.getElementById('{FRAME}').scrollIntoView({{block: 'center'}})")
-        page.wait_for_timeout(200)
+        page.wait_for_function(
+            "() => new Promise(r => { const y = scrollY; setTimeout(() => r(scrollY === y), 150); })"
+        )
         seed = frame.evaluate(
             "() => { const r = document.getElementById('gk-network').getBoundingClientRect(), g = graphkit;"
             " const ids = g.data.info.filter(i => i.kind === 'seed').map(i => i.id), pos = g.network.getPositions(ids);"
             " for (const id of ids) { const d = g.network.canvasToDOM(pos[id]);"
             "   if (d.x > 30 && d.x < r.width - 30 && d.y > 60 && d.y < r.height / 2) return {id, x: d.x + r.left, y: d.y + r.top}; } }"
         )
-        box = _frame_box(page)
-        page.touchscreen.tap(box["x"] + seed["x"], box["y"] + seed["y"])
-        page.wait_for_timeout(300)
+        for _ in range(3):  # the page may still be settling after the swipe: tap where the paper is now
+            box = _frame_box(page)
+            page.touchscreen.tap(box["x"] + seed["x"], box["y"] + seed["y"])
+            page.wait_for_timeout(300)
+            if frame.evaluate("document.getElementById('gk-card').style.display") == "block":
+                break
         card = frame.evaluate(
             "(() => { const c = document.getElementById('gk-card').getBoundingClientRect(); return [c.left, c.right, c.bottom, innerWidth, innerHeight]; })()"
         )
