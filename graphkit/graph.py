@@ -34,7 +34,6 @@ The graph:
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -413,9 +412,3 @@ def save_graph(G: nx.DiGraph, path: str | Path) -> None:
     data["graph"] = {k: v for k, v in G.graph.items() if k not in ("fetched", "api", "api_official")}
     with atomic_write(path, "wb") as f:
         f.write(orjson.dumps(data, option=orjson.OPT_SORT_KEYS))
-
-
-def load_graph(path: str | Path) -> nx.DiGraph:
-    """Read a graph written by :func:`save_graph`."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return nx.node_link_graph(data, directed=True, edges="edges")

@@ -16,7 +16,7 @@ them). The passes follow Graphviz ``dot`` and CitNetExplorer:
    chains are pulled straight.
 
 Coordinates are in CSS pixels at the reference pane (``PANE``): drawn at scale 1 there, the labels are ``FONT``
-px tall. :func:`compute_layout` joins the passes; :func:`count_crossings` and :func:`label_overlaps` measure the
+px tall. :func:`compute_layout` joins the passes; :func:`count_crossings` measures the
 result as a reader would see it.
 """
 
@@ -180,23 +180,6 @@ def count_crossings(pos: Mapping[str, tuple[float, float]], edges: Iterable[tupl
         flip = (y0[:, None] - y0[None, :]) * (y1[:, None] - y1[None, :]) < -1e-9
         total += int(flip.sum()) // 2
     return total
-
-
-def label_overlaps(boxes: Mapping[str, tuple[float, float, float, float]]) -> set[str]:
-    """The papers whose label box ``(cx, cy, w, h)`` overlaps another's.
-
-    >>> sorted(label_overlaps({"a": (0, 0, 10, 10), "b": (8, 0, 10, 10), "c": (30, 0, 10, 10)}))
-    ['a', 'b']
-    """
-    ids = list(boxes)
-    if len(ids) < 2:
-        return set()
-    b = np.array([boxes[i] for i in ids], dtype=float)
-    dx = np.abs(b[:, None, 0] - b[None, :, 0]) < (b[:, None, 2] + b[None, :, 2]) / 2
-    dy = np.abs(b[:, None, 1] - b[None, :, 1]) < (b[:, None, 3] + b[None, :, 3]) / 2
-    hit = dx & dy
-    np.fill_diagonal(hit, False)
-    return {ids[k] for k in np.flatnonzero(hit.any(axis=1))}
 
 
 def _pav(

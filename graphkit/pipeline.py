@@ -119,7 +119,9 @@ def write_site(
     """
     from .changes import compare, snapshot
     from .export import write_all
-    from .render import map_view, write_html, write_svg
+    from .mapview import map_view
+    from .render import write_html
+    from .svgmap import write_svg
 
     out = Path(outdir)
     check_writable(out)  # and removes what a build killed while writing left behind
@@ -468,7 +470,7 @@ class BuildResult:
 
     def view(self, *, max_nodes: int | None = None, title: str | None = None) -> dict:
         """The laid-out map (positions, labels, styles, legend) the HTML and SVG maps draw."""
-        from .render import map_view
+        from .mapview import map_view
 
         a = self.analyses
         return map_view(

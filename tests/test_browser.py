@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from graphkit.render import map_view, write_html
+from graphkit.mapview import map_view
+from graphkit.render import write_html
 from tests.mapdata import HOSTILE_TITLE, demo_analyses, demo_graph
 from tests.mapmeasure import embed_page, measure
 

@@ -499,7 +499,8 @@ def test_a_wait_the_server_asks_for_is_said(post_server, tmp_path):
 
 
 def test_every_seed_is_named_as_its_readers_name_it(built):
-    from graphkit.graph import load_graph, node_label, seed_nodes
+    from graphkit.graph import node_label, seed_nodes
+    from tests.helpers import load_graph
 
     G = load_graph(built["tmp"] / "site" / "graph.json")
     names = {node_label(G, n): n for n in seed_nodes(G)}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from graphkit.graph import build_graph, load_graph, node_key, node_label, save_graph, seed_nodes
+from graphkit.graph import build_graph, node_key, node_label, save_graph, seed_nodes
+from tests.helpers import load_graph
 
 A, B, C, D, E = ("a" * 40, "b" * 40, "c" * 40, "d" * 40, "e" * 40)
 RECORDED = Path(__file__).resolve().parent / "fixtures" / "s2"

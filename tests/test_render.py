@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from graphkit.render import OPTIONS, map_view, network, write_html
+from graphkit.mapview import map_view
+from graphkit.render import OPTIONS, network, write_html
 from tests.mapdata import HOSTILE_TITLE, HOSTILE_VENUE, demo_analyses, demo_graph
 
 
@@ -72,7 +73,8 @@ def test_time_reads_left_to_right_and_styles():
 
 
 def test_layout_is_fast_and_reads_well_at_the_embedded_size():
-    from graphkit.layout import PANE, label_overlaps
+    from graphkit.layout import PANE
+    from tests.helpers import label_overlaps
 
     G = demo_graph()
     a = demo_analyses(G)
@@ -85,7 +87,7 @@ def test_layout_is_fast_and_reads_well_at_the_embedded_size():
 
 
 def test_svg_is_the_same_map_static_escaped_and_explains_itself(tmp_path):
-    from graphkit.render import write_svg
+    from graphkit.svgmap import write_svg
 
     G = demo_graph()
     G.graph["fetched"] = {"oldest": "2026-11-30T08:00:00Z", "newest": "2026-12-01T09:00:00Z", "undated": 0}
