@@ -104,7 +104,7 @@ class ResponseCache:
         self.refresh = refresh
         self.max_age = max_age
         self._fresh_after: float | None = None  # set by begin_refresh: answers fetched before it are stale
-        self._cache_dir = Path(cache_dir)
+        self._cache_dir = self.cache_dir = Path(cache_dir)
         self._span_lock = threading.Lock()
         self._span: tuple[float | None, float | None] = (None, None)
         self._undated = 0

@@ -517,58 +517,37 @@ def build(ctx, source, outdir, lineages, title, max_nodes, formats, as_json, fet
       graphkit build examples/video-classification/post.md -o site/
     """
     from .export import parse_formats
-    from .files import check_writable
-    from .pipeline import (
-        published_by_jekyll,
-        read_chains,
-        save_stamp,
-        source_slug,
-        stamp_for,
-        summary,
-        up_to_date,
-    )
+    from .pipeline import build_site
 
     t0 = time.perf_counter()
-    extra = parse_formats(formats)
-    read_chains(source, lineages)  # a bad lineages file is named before anything else
-    check_writable(outdir)  # before a long fetch, not after it
     client = ctx.with_resource(_client(fetch))  # closed when the command ends
-    stamp = stamp_for(
-        source,
-        lineages,
-        {"title": title, "max_nodes": max_nodes, "detail": fetch["detail"], "formats": list(extra)},
-        client,
-    )
-    if stamp is not None and not fetch["refresh"] and fetch.get("max_age") is None:
-        saved = up_to_date(outdir, stamp())
-        if saved is not None:  # same source, options, cache, code and untouched outputs: nothing to do
-            _note(
-                f"{outdir} is up to date: nothing written (same post, options, cache and graphkit as the last "
-                "build, outputs untouched)"
-            )
-            saved = {**saved, "requests": 0, "cache_hits": 0, "changes": None}
-            _print_summary(saved, time.perf_counter() - t0, wrote=False)
-            if as_json:
-                _dump({**saved, "up_to_date": True, "written": []})
-            return
-    for what, path, fix in (
-        ("the cache", fetch["cache_dir"], "use --cache-dir outside the site"),
-        ("OUTDIR", outdir, "build outside the site and use `graphkit embed OUTDIR --copy-to BLOG`"),
-    ):
-        site_root = published_by_jekyll(path)
-        if site_root is not None:
-            _note(
-                f"graphkit: warning: {what} ({path}) is inside the Jekyll site at {site_root} and would be "
-                f"published; add it to exclude: in _config.yml, or {fix}"
-            )
-    result = _build(ctx, source, fetch, client=client, lineages=lineages)
-    site = result.write(outdir, title=title, max_nodes=max_nodes, slug=source_slug(source), formats=extra)
-    s = summary(result, site)
-    if stamp is not None:
-        save_stamp(outdir, stamp(), s)
-    _print_summary(s, time.perf_counter() - t0)
+    progress = _Progress(ctx.obj)
+    try:
+        done = build_site(
+            source,
+            outdir,
+            client,
+            lineages=lineages,
+            title=title,
+            max_nodes=max_nodes,
+            formats=parse_formats(formats),
+            detail=fetch["detail"],
+            max_bytes=fetch.get("max_size"),
+            rebuild=fetch["refresh"] or fetch.get("max_age") is not None,
+            progress=progress,
+            warn=lambda text: _note(f"graphkit: warning: {text}"),
+        )
+    finally:
+        progress.close()
+    s = done["summary"]
+    if done["up_to_date"]:
+        _note(
+            f"{outdir} is up to date: nothing written (same post, options, cache and graphkit as the last "
+            "build, outputs untouched)"
+        )
+    _print_summary(s, time.perf_counter() - t0, wrote=not done["up_to_date"])
     if as_json:
-        _dump({**s, "up_to_date": False, "written": s["files"]})
+        _dump({**s, "up_to_date": done["up_to_date"], "written": [] if done["up_to_date"] else s["files"]})
 
 
 @cli.command()

@@ -617,6 +617,55 @@ def open_client(
     )
 
 
+def build_site(
+    source: str,
+    outdir: str | Path,
+    client,
+    *,
+    lineages: str | None = None,
+    title: str | None = None,
+    max_nodes: int | None = None,
+    formats: tuple[str, ...] = (),
+    detail: str = "lists",
+    max_bytes: int | None = None,
+    rebuild: bool = False,
+    progress: Callable[[dict], None] | None = None,
+    warn: Callable[[str], None] = lambda text: None,
+) -> dict:
+    """What ``graphkit build`` does: check the lineages and OUTDIR before any fetch, skip the work when nothing
+    changed since the last build into OUTDIR (same source, options, cache, code, untouched outputs; never when
+    ``rebuild``), warn (``warn``) when the cache or OUTDIR would be published by a Jekyll site, then
+    :func:`build` and :meth:`BuildResult.write`, and stamp OUTDIR. Returns ``{"summary", "up_to_date"}``."""
+    read_chains(source, lineages)  # a bad lineages file is named before anything else
+    check_writable(outdir)  # before a long fetch, not after it
+    options = {"title": title, "max_nodes": max_nodes, "detail": detail, "formats": list(formats)}
+    stamp = stamp_for(source, lineages, options, client)
+    if stamp is not None and not rebuild:
+        saved = up_to_date(outdir, stamp())
+        if saved is not None:  # nothing to do
+            return {"summary": {**saved, "requests": 0, "cache_hits": 0, "changes": None}, "up_to_date": True}
+    for what, path, fix in (
+        ("the cache", client.responses.cache_dir, "use --cache-dir outside the site"),
+        ("OUTDIR", outdir, "build outside the site and use `graphkit embed OUTDIR --copy-to BLOG`"),
+    ):
+        site_root = published_by_jekyll(path)
+        if site_root is not None:
+            warn(
+                f"{what} ({path}) is inside the Jekyll site at {site_root} and would be published; add it to "
+                f"exclude: in _config.yml, or {fix}"
+            )
+    result = build(
+        source, lineages=lineages, client=client, progress=progress, detail=detail, max_bytes=max_bytes
+    )
+    for w in result.warnings:
+        warn(w)
+    site = result.write(outdir, title=title, max_nodes=max_nodes, slug=source_slug(source), formats=formats)
+    s = summary(result, site)
+    if stamp is not None:
+        save_stamp(outdir, stamp(), s)
+    return {"summary": s, "up_to_date": False}
+
+
 def check_resolved(got: Collected) -> str | None:
     """No seed resolved: a SeedError naming the count and the commonest reasons (so nothing is written); fewer
     than half: the warning to show; else None."""
