@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import math
 import os
@@ -11,13 +10,13 @@ import re
 import signal
 import sys
 import time
-from collections import Counter
 
 import click
 
 from . import __version__
 from .errors import GraphkitError
-from .seeds import SeedList, parse_seeds
+from .seeds import parse_seeds
+from .show import Progress, dump, lineage_json, note, print_seed_table, print_summary, shown
 
 
 class Terminated(KeyboardInterrupt):
@@ -48,7 +47,7 @@ class _Group(click.Group):
             rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.UsageError as e:  # one line, click's exit code 2
             where = e.ctx.command_path if e.ctx is not None else "graphkit"
-            click.echo(_shown(f"graphkit: error: {e.format_message()} (see '{where} --help')"), err=True)
+            click.echo(shown(f"graphkit: error: {e.format_message()} (see '{where} --help')"), err=True)
             sys.exit(e.exit_code)
         except click.Abort as e:
             if isinstance(e.__cause__, KeyboardInterrupt):  # Ctrl-C or SIGTERM outside a command
@@ -58,7 +57,7 @@ class _Group(click.Group):
             click.echo("graphkit: aborted", err=True)
             sys.exit(1)
         except click.ClickException as e:
-            click.echo(_shown(f"graphkit: error: {e.format_message()}"), err=True)
+            click.echo(shown(f"graphkit: error: {e.format_message()}"), err=True)
             sys.exit(e.exit_code)
         sys.exit(rv if isinstance(rv, int) else 0)
 
@@ -66,41 +65,12 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except GraphkitError as e:
-            click.echo(_shown(f"graphkit: error: {e}"), err=True)
+            click.echo(shown(f"graphkit: error: {e}"), err=True)
             ctx.exit(e.exit_code)
         except KeyboardInterrupt as e:
             line, code = _interrupted(ctx.find_object(dict), e)
             click.echo("\n" + line, err=True)
             ctx.exit(code)
-
-
-def _shown(line: str) -> str:
-    """A line as graphkit prints it: one line, no control character a server or file put in it, and no secret —
-    the S2 key and any URL's user:password are replaced, whatever a server echoed back."""
-    from .clean import clean_text
-    from .transport import redact as _redact
-
-    line = _redact(clean_text(line))
-    key = os.environ.get("S2_API_KEY", "").strip()
-    if len(key) >= 4:
-        line = line.replace(key, "***")
-    return line
-
-
-def _dump(obj) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
-
-
-def _quiet() -> bool:
-    ctx = click.get_current_context(silent=True)
-    state = ctx.find_object(dict) if ctx is not None else None
-    return bool(state and state.get("quiet"))
-
-
-def _note(message: str = "", **kw) -> None:
-    """Progress, warnings and summaries: on stderr, and not at all with -q (errors only)."""
-    if not _quiet():
-        click.echo(_shown(message) if message else message, err=True, **kw)
 
 
 class _EchoHandler(logging.Handler):
@@ -194,77 +164,13 @@ def seeds(source: str, as_json: bool, max_size: int | None) -> None:
     if not sl.papers:
         from .pipeline import no_papers
 
-        _note(f"graphkit: warning: {no_papers(sl)}")
+        note(f"graphkit: warning: {no_papers(sl)}")
     if as_json:
-        _dump(sl.to_dict())
+        dump(sl.to_dict())
         return
-    _print_seed_table(sl)
+    print_seed_table(sl)
 
 
-def seeds_summary(sl: SeedList) -> str:
-    """``83 papers: 65 arXiv, 4 Semantic Scholar, 14 title only; 3 skipped``."""
-    n_arxiv = sum(1 for p in sl.papers if p.ids.get("arxiv"))
-    n_doi = sum(1 for p in sl.papers if not p.ids.get("arxiv") and p.ids.get("doi"))
-    n_s2 = sum(1 for p in sl.papers if not p.ids.get("arxiv") and not p.ids.get("doi") and p.ids.get("s2"))
-    n_corpus = sum(1 for p in sl.papers if p.api_id and p.api_id.startswith("CorpusId:"))
-    n_title = sum(1 for p in sl.papers if p.api_id is None)
-    parts = [f"{n_arxiv} arXiv"]
-    if n_doi:
-        parts.append(f"{n_doi} DOI")
-    parts.append(f"{n_s2} Semantic Scholar")
-    if n_corpus:
-        parts.append(f"{n_corpus} CorpusId")
-    parts.append(f"{n_title} title only")
-    return f"{len(sl.papers)} papers: {', '.join(parts)}; {len(sl.skipped)} skipped"
-
-
-def _lineage_json(G, declared: list[dict], bb: list, main: dict) -> dict:
-    """The ``graphkit lineage --json`` document: papers named by their seed key."""
-    from .graph import node_key
-
-    k = lambda n: node_key(G, n)  # noqa: E731
-    return {
-        "declared": [
-            {
-                "from": k(d["from"]),
-                "to": k(d["to"]),
-                "status": d["status"],
-                "path": [k(n) for n in d.get("path") or []],
-                "influential": d.get("influential"),
-                "intents": d.get("intents") or [],
-                "contexts": d.get("contexts") or [],
-            }
-            for d in declared
-        ],
-        "backbone": [[k(a), k(b)] for a, b in bb],
-        "main_path": [[k(n) for n in path] for path in main.get("paths", [])],
-        "dropped_edges": main.get("dropped_edges", 0),
-    }
-
-
-def _print_seed_table(sl: SeedList) -> None:
-    groups: dict[tuple, list] = {}
-    for p in sl.papers:
-        path = tuple(p.paths[0]) if p.paths else ()
-        groups.setdefault(path, []).append(p)
-    for path, papers in groups.items():
-        click.echo(" / ".join(path) if path else "(no section)")
-        for p in papers:
-            also = f"  [+ {len(p.paths) - 1} more section]" if len(p.paths) > 1 else ""
-            title = p.title or ""
-            key = p.key if not p.key.startswith("title:") else "title:…"  # the title is beside it, whole
-            click.echo(f"  {p.line:>5}  {key:<20}  {(p.label or '-'):<14}  {title}{also}")
-    if sl.skipped:
-        click.echo("skipped")
-        for s in sl.skipped:
-            click.echo(f"  {s.line:>5}  {s.reason:<28}  {s.text}")
-        counts = Counter(s.reason for s in sl.skipped)
-        click.echo("skipped by reason: " + ", ".join(f"{n} {why}" for why, n in counts.most_common()))
-    click.echo(seeds_summary(sl))
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# Shared options: every command that needs the graph fetches it the same way.
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 
@@ -371,45 +277,12 @@ def _client(fetch: dict):
     return client
 
 
-class _Progress:
-    """A one-line progress bar on stderr (a line every 10% when stderr is not a terminal)."""
-
-    def __init__(self, state: dict):
-        self.state = state
-        self.tty = sys.stderr.isatty() and not state.get("verbose")  # -v: log lines, not a redrawn bar
-        self.last_print = 0.0
-        self.drawn = False
-
-    def __call__(self, ev: dict) -> None:
-        done, planned = ev.get("done", 0), max(ev.get("planned", 0), 1)
-        self.state["pages_cached"] = done
-        eta = ev.get("eta")
-        eta_s = f"ETA {int(eta) // 60}m{int(eta) % 60:02d}s" if eta else ""
-        text = (
-            f"fetching {done}/{planned} pages · {ev.get('requests', 0)} requests · "
-            f"{ev.get('cache_hits', 0)} cached {eta_s}"
-        )
-        if self.tty:
-            width = 24
-            filled = int(width * min(done, planned) / planned)
-            _note(f"\r[{'#' * filled}{'.' * (width - filled)}] {text}\033[K", nl=False)
-            self.drawn = True
-        elif ev.get("requests", 0) and (time.monotonic() - self.last_print >= 5 or done == planned):
-            # not a terminal: a log line every 5 s at most, and none for a run served from the cache
-            self.last_print = time.monotonic()
-            _note(text)
-
-    def close(self) -> None:
-        if self.drawn:
-            _note("")
-
-
 def _build(ctx: click.Context, source: str, fetch: dict, *, client=None, lineages=None, lineage=()):
     """:func:`graphkit.pipeline.build` with the command's client (closed when the command ends) and progress
     line; its warnings on stderr."""
     from .pipeline import build
 
-    progress = _Progress(ctx.obj)
+    progress = Progress(ctx.obj)
     if client is None:
         client = ctx.with_resource(_client(fetch))
     try:
@@ -425,49 +298,8 @@ def _build(ctx: click.Context, source: str, fetch: dict, *, client=None, lineage
     finally:
         progress.close()
     for warning in result.warnings:
-        _note(f"graphkit: warning: {warning}")
+        note(f"graphkit: warning: {warning}")
     return result
-
-
-def _print_summary(s: dict, seconds: float, *, wrote: bool = True) -> None:
-    err = _note
-    unresolved = s["unresolved"]
-    err(f"seeds: {s['seeds']} ({s['resolved']} resolved, {len(unresolved)} unresolved)")
-    for u in unresolved:
-        err(f"  unresolved: {u['key']} — {u.get('reason') or 'unknown'}")
-    if s["short"]:
-        err(f"  {len(s['short'])} lists came back shorter than S2's counts (see --json: short)")
-    if s["citations_cut"]:
-        err(f"  {len(s['citations_cut'])} citation lists cut at S2's 10,000 cap")
-    err(f"papers: {s['papers']}  edges: {s['edges']}")
-    bound = (
-        f"plan B = {s['batch_requests']}, paged L = {s['paged_requests']}"
-        if s.get("batch_requests") is not None
-        else f"paged L = {s['paged_requests']}"
-    )
-    err(f"requests: {s['requests']} ({bound})  cache hits: {s['cache_hits']}  time: {seconds:.1f}s")
-    fetched = s.get("fetched") or {}
-    if fetched.get("newest"):
-        span = (
-            fetched["newest"][:10]
-            if fetched.get("oldest", "")[:10] in ("", fetched["newest"][:10])
-            else f"{fetched['oldest'][:10]} – {fetched['newest'][:10]}"
-        )
-        undated = f" ({fetched['undated']} cached answers undated)" if fetched.get("undated") else ""
-        err(f"data fetched: {span}{undated}")
-    if wrote and s.get("changes") is not None:
-        from .changes import summary_line
-
-        err("changes " + summary_line(s["changes"]))
-    if s.get("files") and wrote:
-        err(f"wrote {len(s['files'])} files: " + ", ".join(os.path.basename(f) for f in s["files"]))
-
-
-def _influence(d: dict) -> str:
-    """A declared link's influence for a table: yes / no, "not fetched" for a direct link without details."""
-    if d.get("influential") is None:
-        return "not fetched" if d.get("status") == "direct" else "-"
-    return "yes" if d["influential"] else "no"
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -521,7 +353,7 @@ def build(ctx, source, outdir, lineages, title, max_nodes, formats, as_json, fet
 
     t0 = time.perf_counter()
     client = ctx.with_resource(_client(fetch))  # closed when the command ends
-    progress = _Progress(ctx.obj)
+    progress = Progress(ctx.obj)
     try:
         done = build_site(
             source,
@@ -535,19 +367,19 @@ def build(ctx, source, outdir, lineages, title, max_nodes, formats, as_json, fet
             max_bytes=fetch.get("max_size"),
             rebuild=fetch["refresh"] or fetch.get("max_age") is not None,
             progress=progress,
-            warn=lambda text: _note(f"graphkit: warning: {text}"),
+            warn=lambda text: note(f"graphkit: warning: {text}"),
         )
     finally:
         progress.close()
     s = done["summary"]
     if done["up_to_date"]:
-        _note(
+        note(
             f"{outdir} is up to date: nothing written (same post, options, cache and graphkit as the last "
             "build, outputs untouched)"
         )
-    _print_summary(s, time.perf_counter() - t0, wrote=not done["up_to_date"])
+    print_summary(s, time.perf_counter() - t0, wrote=not done["up_to_date"])
     if as_json:
-        _dump({**s, "up_to_date": done["up_to_date"], "written": [] if done["up_to_date"] else s["files"]})
+        dump({**s, "up_to_date": done["up_to_date"], "written": [] if done["up_to_date"] else s["files"]})
 
 
 @cli.command()
@@ -574,13 +406,14 @@ def lineage(ctx, source, lineage, lineages, as_json, fetch):
         --lineages examples/video-classification/lineages.txt --lineage "C3D -> I3D"
     """
     from .graph import node_label
+    from .lineage import influence_cell
 
     result = _build(ctx, source, fetch, lineages=lineages, lineage=lineage)
     G = result.graph
     declared, bb, main = (result.lineage[k] for k in ("declared", "backbone", "main_path"))
-    doc = _lineage_json(G, declared, bb, main)
+    doc = lineage_json(G, declared, bb, main)
     if as_json:
-        _dump(doc)
+        dump(doc)
         return
     lab = functools.partial(node_label, G)
     if declared:
@@ -588,7 +421,7 @@ def lineage(ctx, source, lineage, lineages, as_json, fetch):
         click.echo(f"  {'from':<20} {'to':<20} {'status':<9} {'infl.':<11} via")
         for d in declared:
             via = " <- ".join(lab(n) for n in d.get("path") or [])
-            infl = _influence(d)
+            infl = influence_cell(d, none="-")
             click.echo(
                 f"  {lab(d['from'])[:20]:<20} {lab(d['to'])[:20]:<20} {d['status']:<9} {infl:<11} {via}"
             )
@@ -653,7 +486,7 @@ def missing(ctx, source, top, kind, since, as_json, fetch):
 
     found = find_missing(_build(ctx, source, fetch).graph, kind=kind, top=top, since=since)
     if as_json:
-        _dump(found)
+        dump(found)
         return
     if not found:
         click.echo("no missing papers found")

@@ -17,6 +17,7 @@ import networkx as nx
 from .clean import http_url
 from .files import atomic_write
 from .graph import node_key, node_label, seed_nodes
+from .lineage import influence_cell
 
 S2_PAPER = "https://www.semanticscholar.org/paper/"
 CSV_HEADER = [
@@ -450,9 +451,7 @@ def write_report(
             "| --- | --- | --- | --- | --- |",
         ]
         for d in declared:
-            infl = {True: "yes", False: "no", None: "not fetched" if d["status"] == "direct" else "–"}[
-                d.get("influential")
-            ]
+            infl = influence_cell(d)
             via = " ← ".join(lab(n) for n in d.get("path") or []) or "–"
             lines.append(f"| {lab(d['from'])} | {lab(d['to'])} | {d['status']} | {infl} | {via} |")
         lines.append("")

@@ -158,6 +158,18 @@ def resolve_name(G: nx.DiGraph, name: str, _idx: dict | None = None) -> str:
     )
 
 
+def influence_cell(d: dict, none: str = "–") -> str:
+    """A declared link's influence as a table shows it: ``yes`` / ``no`` (S2's ``isInfluential``), ``not fetched``
+    for a direct link whose details were not fetched, else ``none`` (no citation to judge).
+
+    >>> [influence_cell(d) for d in ({"influential": True}, {"status": "direct"}, {"status": "missing"})]
+    ['yes', 'not fetched', '–']
+    """
+    if d.get("influential") is None:
+        return "not fetched" if d.get("status") == "direct" else none
+    return "yes" if d["influential"] else "no"
+
+
 def chain_targets(chains: list[list[str]], seeds: list[dict], papers: dict) -> list[str]:
     """The resolved seeds each declared link ``A -> B`` ends at (B: the later paper), in chain order, from the
     seeds as the fetch plan has them (corpus rows and their papers, before any list is read): whose edge details

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from graphkit.cli import seeds_summary as summary_line
 from graphkit.errors import SeedError
 from graphkit.seeds import classify_link, ids_in_text, make_label, parse_seeds
+from graphkit.show import seeds_summary as summary_line
 
 ROOT = Path(__file__).resolve().parents[1]
 POST = ROOT / "examples" / "video-classification" / "post.md"
