@@ -94,9 +94,8 @@ def check_answer(kind: str, data, *, n: int | None = None) -> str | None:
         if n is not None and len(data) != n:
             return f"the answer has {len(data)} entries for {n} ids"
         for i, p in enumerate(data):
-            bad = (
-                None if p is None else _bad_paper(p, f"[{i}]", need_id=True)
-            )  # {"paperId": null} is no "unknown"
+            # {"paperId": null} is no "unknown"
+            bad = None if p is None else _bad_paper(p, f"[{i}]", need_id=True)
             if bad:
                 return bad
             for kind in ("references", "citations"):  # nested lists (batch_lists): paper objects

@@ -311,9 +311,8 @@ class ListsPlan:
         by_id = dict(zip(self.asked, answers, strict=True))
         _resolve_ids(self.seedlist, self.seeds, self.id_idx, by_id, refused, self._keep)
         for m in matched.values():
-            self._keep(
-                by_id.get(m["paperId"]) or m
-            )  # the match's own answer if the batch lost it (lists: pages)
+            # the match's own answer if the batch lost it (lists: pages)
+            self._keep(by_id.get(m["paperId"]) or m)
 
     def _keep(self, p: dict) -> None:
         pid = p["paperId"]

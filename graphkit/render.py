@@ -90,9 +90,8 @@ def network(view: dict, *, height: str = "640px"):
         raise OutputError(f"pyvis cannot be imported ({e}); reinstall graphkit (pip install -e .)") from None
 
     net = Network(height=height, width="100%", directed=True, cdn_resources="in_line")
-    pyvis_templates = (
-        net.template_dir
-    )  # pyvis's own templates, for the vis-network files its template includes
+    # pyvis's own templates, for the vis-network files its template includes
+    pyvis_templates = net.template_dir
     seen = set()
     for n in view["nodes"]:
         if n["id"] in seen:
@@ -107,9 +106,8 @@ def network(view: dict, *, height: str = "640px"):
             physics=False,
             **style,
         )
-        net.get_node(n["id"])["label"] = n[
-            "label"
-        ]  # pyvis names an unlabelled node by its id; the map does not
+        # pyvis names an unlabelled node by its id; the map does not
+        net.get_node(n["id"])["label"] = n["label"]
     for e in view["edges"]:
         if e["from"] not in seen or e["to"] not in seen:
             raise OutputError(f"the map has an edge {e['from']} -> {e['to']} to a paper it does not draw")
@@ -119,9 +117,8 @@ def network(view: dict, *, height: str = "640px"):
             net.add_edge(e["from"], e["to"], kind="other", **({"link": e["link"]} if "link" in e else {}))
         else:
             net.add_edge(e["from"], e["to"], **{k: v for k, v in e.items() if k not in ("from", "to")})
-    net.options = json.loads(
-        json.dumps(OPTIONS)
-    )  # a dict, as written: set_options would strip the font stack's blanks
+    # a dict, as written: set_options would strip the font stack's blanks
+    net.options = json.loads(json.dumps(OPTIONS))
     net.set_template_dir(str(Path(__file__).parent / "templates"), "map.html")
     net.templateEnv.loader = FileSystemLoader([net.template_dir, pyvis_templates])
     js = _vis_in_line(net.templateEnv)

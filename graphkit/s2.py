@@ -132,9 +132,8 @@ class S2Client:
         )
         self.base_url = self.transport.base_url
         self.origin = origin(self.base_url)
-        self.official = self.origin == origin(
-            DEFAULT_API_URL
-        )  # Semantic Scholar's own API, not a mirror/fixture
+        # Semantic Scholar's own API, not a mirror/fixture
+        self.official = self.origin == origin(DEFAULT_API_URL)
         self.offline = offline
         self.refresh = refresh
         self.responses = ResponseCache(

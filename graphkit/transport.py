@@ -252,9 +252,8 @@ class Transport:
             self.limiter.wait()
             self.counters.add("requests")
             budget.left -= 1
-            logging.getLogger("graphkit.s2").debug(
-                "%s %s", method, shown
-            )  # the key is in a header, never here
+            # the key is in a header, never here
+            logging.getLogger("graphkit.s2").debug("%s %s", method, shown)
             try:
                 status, headers, raw, expired = self._attempt(method, url, params, body, shown, budget)
             except requests.exceptions.ConnectionError as e:
