@@ -1,6 +1,6 @@
 """graphkit: from a reading-list blog post to a citation-lineage map, via the Semantic Scholar Graph API.
 
-The modules, in pipeline order (only ``s2`` does network I/O; every other stage is a pure function over dicts and
+The modules, in pipeline order (only ``transport`` does network I/O; every other stage is a pure function over dicts and
 graphs, and ``cli`` only parses, calls and prints)::
 
     seeds/      post, id list or BibTeX -> SeedList     ids, names, markdown, bibtex, idlist, merge, model
@@ -15,12 +15,16 @@ graphs, and ``cli`` only parses, calls and prints)::
     lineage     declared chains, names (aliases), backbone, main path
     discover    missing foundations, follow-ups and surveys, ranked by relevance and influence
     layout      the map's columns, order and positions (numpy)
-    render      laid-out map -> index.html (pyvis's vis-network + templates/map.html) and map.svg
+    mapview     what the map draws and where: choose, classify, lay out, style (one style table)
+    render      the map as one HTML file, made by pyvis with templates/map.html; the embed snippet
+    svgmap      the map as a static SVG that explains itself
     export      graph.json, GraphML, GEXF, CSV, BibTeX, report.md
     files       outputs written whole (atomic replace)
-    pipeline    the stages joined: collect -> analyse -> write_site; the up-to-date stamp
+    pipeline    the stages joined: collect -> analyse -> write_site; build() and build_site()
+    stamp       up-to-date builds: what the outputs depend on, hashed, kept in OUTDIR
     errors      one exception tree
-    cli         click commands
+    show        what the CLI prints: lines on stderr without secrets, tables, the summary, the progress bar
+    cli         click commands: parse, call, print
 """
 
 from importlib.metadata import PackageNotFoundError, version

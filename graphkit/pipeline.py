@@ -15,7 +15,6 @@ from pathlib import Path
 
 import networkx as nx
 
-from .errors import OutputError
 from .files import atomic_write, check_writable
 from .graph import build_graph, save_graph
 from .seeds import SeedList, parse_seeds
@@ -311,117 +310,6 @@ def summary(collected: Collected | BuildResult, site: dict | None = None) -> dic
     return out
 
 
-STAMP = ".graphkit-build.json"
-
-
-# the libraries whose version can change what a build writes (the graph, the parse of the post, the map)
-OUTPUT_LIBRARIES = (
-    "networkx",
-    "pyvis",
-    "jinja2",
-    "numpy",
-    "markdown-it-py",
-    "bibtexparser",
-    "pyyaml",
-)
-
-
-def code_fingerprint(root: str | Path | None = None) -> str:
-    """A hash of graphkit's own code and templates (every ``.py`` and template file of the package at ``root``,
-    default the installed one, by path and content) and of the versions of :data:`OUTPUT_LIBRARIES`: an upgrade
-    of any of them changes it.
-
-    >>> len(code_fingerprint()), code_fingerprint() == code_fingerprint()
-    (64, True)
-    """
-    import hashlib
-    from importlib import metadata
-
-    from . import __version__
-
-    pkg = Path(root) if root is not None else Path(__file__).resolve().parent
-    h = hashlib.sha256(__version__.encode())
-    for f in sorted([*pkg.rglob("*.py"), *(pkg / "templates").rglob("*")]):
-        if f.is_file() and "__pycache__" not in f.parts:
-            h.update(str(f.relative_to(pkg)).encode() + b"\0" + hashlib.sha256(f.read_bytes()).digest())
-    for lib in OUTPUT_LIBRARIES:
-        try:
-            version = metadata.version(lib)
-        except metadata.PackageNotFoundError:
-            version = "-"
-        h.update(f"{lib}=={version}\0".encode())
-    return h.hexdigest()
-
-
-def build_stamp(
-    source: bytes, *, lineages: bytes, options: dict, api_url: str, generation: int, code: str | None = None
-) -> str:
-    """What a build's outputs depend on, hashed: the source, the declared chains, the options, the API, the cache
-    generation, and graphkit's code, templates and output libraries (``code``, default :func:`code_fingerprint`)."""
-    import hashlib
-
-    h = hashlib.sha256()
-    for part in (
-        source,
-        lineages,
-        json.dumps(options, sort_keys=True).encode(),
-        api_url.encode(),
-        str(generation).encode(),
-        (code or code_fingerprint()).encode(),
-    ):
-        h.update(hashlib.sha256(part).digest())
-    return h.hexdigest()
-
-
-def stamp_for(source: str, lineages: str | None, options: dict, client) -> Callable[[], str] | None:
-    """A function giving the stamp of a build of SOURCE with the cache as it is when called; None when the source
-    cannot be stamped (stdin, or a file that cannot be read — the build itself will say why)."""
-    if source == "-":
-        return None
-    try:
-        if not Path(source).is_file():
-            return None  # a URL, a device, a FIFO: not stamped (the build itself says what is wrong)
-        raw = Path(source).read_bytes()
-        extra = Path(lineages).read_bytes() if lineages else b""
-    except OSError:
-        return None
-    if not raw:
-        return None
-    code = code_fingerprint()
-    return lambda: build_stamp(
-        raw, lineages=extra, options=options, api_url=client.base_url, generation=client.generation, code=code
-    )
-
-
-def up_to_date(outdir: str | Path, stamp: str) -> dict | None:
-    """The saved summary when OUTDIR was built from exactly this stamp and no output was touched since; else None."""
-    try:
-        saved = json.loads((Path(outdir) / STAMP).read_text(encoding="utf-8"))
-        if saved.get("stamp") != stamp:
-            return None
-        for name, (size, mtime) in saved["files"].items():
-            st = (Path(outdir) / name).stat()
-            if (st.st_size, st.st_mtime_ns) != (size, mtime):
-                return None
-        return saved["summary"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def save_stamp(outdir: str | Path, stamp: str, summary: dict) -> None:
-    """Record what OUTDIR was built from (see :func:`up_to_date`)."""
-    out = Path(outdir)
-    files = {}
-    for f in summary.get("files", []):
-        st = Path(f).stat()
-        files[Path(f).name] = [st.st_size, st.st_mtime_ns]
-    try:
-        with atomic_write(out / STAMP) as f:
-            f.write(json.dumps({"stamp": stamp, "files": files, "summary": summary}))
-    except OutputError:
-        pass  # the stamp only saves time; a build without it is still complete
-
-
 # ----------------------------------------------------------------------------------------------------------------
 # The Python face: one call from a post to every result, for notebooks and scripts (the CLI's commands do the same)
 def named_chains(chains: list[list[str]], aliases: dict) -> list[list[str]]:
@@ -636,6 +524,8 @@ def build_site(
     changed since the last build into OUTDIR (same source, options, cache, code, untouched outputs; never when
     ``rebuild``), warn (``warn``) when the cache or OUTDIR would be published by a Jekyll site, then
     :func:`build` and :meth:`BuildResult.write`, and stamp OUTDIR. Returns ``{"summary", "up_to_date"}``."""
+    from .stamp import save_stamp, stamp_for, up_to_date
+
     read_chains(source, lineages)  # a bad lineages file is named before anything else
     check_writable(outdir)  # before a long fetch, not after it
     options = {"title": title, "max_nodes": max_nodes, "detail": detail, "formats": list(formats)}

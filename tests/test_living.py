@@ -191,9 +191,9 @@ def test_up_to_date_writes_nothing_and_says_so(tmp_path, server, monkeypatch):
     assert "nothing written" in err and "wrote" not in err
     assert {f.name: f.stat().st_mtime_ns for f in out.iterdir()} == mtimes
     # another graphkit (code, template or an output library): the stamp differs, the build runs
-    import graphkit.pipeline as pipeline
+    import graphkit.stamp as stamp
 
-    monkeypatch.setattr(pipeline, "code_fingerprint", lambda: "another graphkit")
+    monkeypatch.setattr(stamp, "code_fingerprint", lambda: "another graphkit")
     s, err = build(src, out, server.url, tmp_path / "cache")
     assert s["up_to_date"] is False and "wrote 6 files" in err
 
@@ -201,7 +201,7 @@ def test_up_to_date_writes_nothing_and_says_so(tmp_path, server, monkeypatch):
 def test_code_fingerprint_covers_code_templates_and_libraries(tmp_path, monkeypatch):
     from importlib import metadata
 
-    from graphkit.pipeline import code_fingerprint
+    from graphkit.stamp import code_fingerprint
 
     pkg = tmp_path / "graphkit"
     shutil.copytree(ROOT / "graphkit", pkg, ignore=shutil.ignore_patterns("__pycache__"))
