@@ -8,7 +8,9 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
 
+from .layout import BOX_VPAD, FONT, LABEL_GAP
 from .mapview import EDGE_STYLE, MISSING_STYLE, STYLE, _tint
 
 SVG_PAD = 12
@@ -39,8 +41,6 @@ SVG_LEGEND_ROW = 18
 def _svg_legend(view: dict, width: float) -> tuple[list[str], float]:
     """The legend strip as SVG (sections, the kinds of missing papers, the kinds of links), wrapped to ``width``;
     returns the elements and the strip's height."""
-    from xml.sax.saxutils import escape
-
     from .layout import text_width
 
     items = [("section", s["color"], s["name"]) for s in view["legend"]["sections"]]
@@ -97,10 +97,6 @@ def svg_document(view: dict) -> str:
     >>> "<title>&lt;A&gt; (2014)</title>" in svg and 'href="https://www.semanticscholar.org/paper/' in svg
     True
     """
-    from xml.sax.saxutils import escape, quoteattr
-
-    from .layout import BOX_VPAD, FONT, LABEL_GAP
-
     w = view["extent"]["width"] + 2 * SVG_PAD
     legend, top = _svg_legend(view, w)
     h = top + view["extent"]["height"] + 2 * SVG_PAD + SVG_TICKS + 8
@@ -131,72 +127,9 @@ def svg_document(view: dict) -> str:
             f'<text x="{c["x"] + ox:.1f}" y="{top + 15:.1f}" font-size="11" fill="{STYLE["muted"]}" text-anchor="middle">'
             f"{escape(c['name'])}</text>"
         )
-    for e in sorted((e for e in view["edges"] if not e["hidden"]), key=lambda e: EDGE_ORDER.index(e["kind"])):
-        (x1, y1), (x2, y2) = pos[e["from"]], pos[e["to"]]
-        # end the line at the target's edge (box half-width or shape radius), like the page
-        t = node_of[e["to"]]
-        dx, dy = x2 - x1, y2 - y1
-        dist = math.hypot(dx, dy) or 1.0
-        size = (t.get("font") or {}).get("size", FONT)
-        r = (
-            t.get("size", 7) + 3.0
-            if t["shape"] != "box"
-            else min(
-                abs(t.get("w", 30) / 2 / (dx / dist)) if dx else 1e9,
-                abs((size / 2 + BOX_VPAD + 1) / (dy / dist)) if dy else 1e9,
-            )
-        )
-        r = min(r, dist / 2)
-        x2, y2 = x2 - dx / dist * r, y2 - dy / dist * r
-        dash = ' stroke-dasharray="6 4"' if e.get("dashes") else ""
-        out.append(
-            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{e["color"]}" '
-            f'stroke-width="{e["width"]}"{dash} marker-end="url(#a-{e["kind"]})"/>'
-        )
-    for n in view["nodes"]:
-        x, y = pos[n["id"]]
-        label = escape(n["label"])
-        col = n.get("color") or {}
-        i = info.get(n["id"], {})
-        about = " ".join(
-            str(v)
-            for v in (
-                i.get("title") or i.get("label") or n["label"],
-                f"({i['year']})" if i.get("year") else "",
-            )
-            if v
-        )
-        url = _paper_url(i or {"id": n["id"]})
-        shape = [f"<title>{escape(about)}</title>"]
-        size = (n.get("font") or {}).get("size", FONT)
-        if n["shape"] == "box":
-            bw = n.get("w", 30)
-            bh = size + 2 * BOX_VPAD + 2
-            shape.append(
-                f'<rect x="{x - bw / 2:.1f}" y="{y - bh / 2:.1f}" width="{bw:.1f}" height="{bh}" rx="4" '
-                f'fill="{col.get("background")}" stroke="{col.get("border")}" stroke-width="1.5"/>'
-            )
-            shape.append(
-                f'<text x="{x:.1f}" y="{y + size * 0.36:.1f}" font-size="{size}" fill="{STYLE["fg"]}" '
-                f'text-anchor="middle">{label}</text>'
-            )
-        else:
-            r = n.get("size", 7)
-            style = (
-                f'fill="{col.get("background", "#fff")}" stroke="{col.get("border", STYLE["shape"])}" '
-                f'stroke-width="{n.get("borderWidth", 2)}"'
-            )
-            shape.append(_svg_shape(n["shape"], x, y, r, style))
-            if label:
-                shape.append(
-                    f'<text x="{x:.1f}" y="{y + r + LABEL_GAP + size * 0.85:.1f}" font-size="{size}" '
-                    f'fill="{STYLE["shape_text"]}" text-anchor="middle">{label}</text>'
-                )
-        body = "".join(shape)
-        if url:
-            out.append(f'<a href={quoteattr(url)} xlink:href={quoteattr(url)} target="_blank">{body}</a>')
-        else:
-            out.append(f"<g>{body}</g>")
+    edges = sorted((e for e in view["edges"] if not e["hidden"]), key=lambda e: EDGE_ORDER.index(e["kind"]))
+    out += [_svg_edge(e, pos, node_of) for e in edges]
+    out += [_svg_node(n, pos[n["id"]], info.get(n["id"], {})) for n in view["nodes"]]
     fetched = f" · data fetched {view['fetched']}" if view.get("fetched") else ""
     out.append(
         f'<text x="{SVG_PAD}" y="{h - 5:.1f}" font-size="10" fill="{STYLE["muted"]}">{escape(view.get("title") or "")}'
@@ -204,6 +137,68 @@ def svg_document(view: dict) -> str:
     )
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def _svg_edge(e: dict, pos: dict, node_of: dict) -> str:
+    """One drawn citation, ending at the edge of the paper it points to (box or shape), like the page."""
+    (x1, y1), (x2, y2) = pos[e["from"]], pos[e["to"]]
+    t = node_of[e["to"]]
+    dx, dy = x2 - x1, y2 - y1
+    dist = math.hypot(dx, dy) or 1.0
+    size = (t.get("font") or {}).get("size", FONT)
+    if t["shape"] != "box":
+        r = t.get("size", 7) + 3.0
+    else:
+        r = min(
+            abs(t.get("w", 30) / 2 / (dx / dist)) if dx else 1e9,
+            abs((size / 2 + BOX_VPAD + 1) / (dy / dist)) if dy else 1e9,
+        )
+    r = min(r, dist / 2)
+    x2, y2 = x2 - dx / dist * r, y2 - dy / dist * r
+    dash = ' stroke-dasharray="6 4"' if e.get("dashes") else ""
+    return (
+        f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{e["color"]}" '
+        f'stroke-width="{e["width"]}"{dash} marker-end="url(#a-{e["kind"]})"/>'
+    )
+
+
+def _svg_node(n: dict, at: tuple[float, float], i: dict) -> str:
+    """One paper: its box (or shape) and name, its title and year as a ``<title>``, a link to its page."""
+    x, y = at
+    label = escape(n["label"])
+    col = n.get("color") or {}
+    about = " ".join(
+        str(v)
+        for v in (i.get("title") or i.get("label") or n["label"], f"({i['year']})" if i.get("year") else "")
+        if v
+    )
+    shape = [f"<title>{escape(about)}</title>"]
+    size = (n.get("font") or {}).get("size", FONT)
+    if n["shape"] == "box":
+        bw, bh = n.get("w", 30), size + 2 * BOX_VPAD + 2
+        shape.append(
+            f'<rect x="{x - bw / 2:.1f}" y="{y - bh / 2:.1f}" width="{bw:.1f}" height="{bh}" rx="4" '
+            f'fill="{col.get("background")}" stroke="{col.get("border")}" stroke-width="1.5"/>'
+            f'<text x="{x:.1f}" y="{y + size * 0.36:.1f}" font-size="{size}" fill="{STYLE["fg"]}" '
+            f'text-anchor="middle">{label}</text>'
+        )
+    else:
+        r = n.get("size", 7)
+        style = (
+            f'fill="{col.get("background", "#fff")}" stroke="{col.get("border", STYLE["shape"])}" '
+            f'stroke-width="{n.get("borderWidth", 2)}"'
+        )
+        shape.append(_svg_shape(n["shape"], x, y, r, style))
+        if label:
+            shape.append(
+                f'<text x="{x:.1f}" y="{y + r + LABEL_GAP + size * 0.85:.1f}" font-size="{size}" '
+                f'fill="{STYLE["shape_text"]}" text-anchor="middle">{label}</text>'
+            )
+    body = "".join(shape)
+    url = _paper_url(i or {"id": n["id"]})
+    if url:
+        return f'<a href={quoteattr(url)} xlink:href={quoteattr(url)} target="_blank">{body}</a>'
+    return f"<g>{body}</g>"
 
 
 EDGE_ORDER = ["other", "backbone", "main", "lineage-indirect", "lineage"]  # drawn first to last (last on top)
