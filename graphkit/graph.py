@@ -150,6 +150,41 @@ def _add_edge(edges: dict[tuple[str, str], dict], citing: str, cited: str, item:
         edges[citing, cited] = {"isInfluential": infl, "intents": intents, "contexts": contexts}
 
 
+def _add_seeds(nodes: dict[str, dict], corpus: dict) -> tuple[list[dict], int]:
+    """The seeds' nodes, in the list's order (two entries of one paper merged); the unresolved ones, and how many
+    resolved."""
+    papers = corpus.get("papers") or {}
+    cut = corpus.get("citations_cut") or {}
+    unresolved: list[dict] = []
+    n_seeds = 0
+    for s in corpus.get("seeds") or []:
+        pid = s.get("paperId")
+        if not pid:
+            unresolved.append({"key": s.get("key"), "title": s.get("title"), "reason": s.get("reason")})
+            continue
+        _add_paper(nodes, papers.get(pid) or {"paperId": pid, "title": s.get("title")})
+        node = nodes[pid]
+        if node.get("seed"):  # two list entries resolved to one paper: merge their places
+            node["sections"].extend(sec for sec in s.get("sections") or [] if sec not in node["sections"])
+            node["paths"].extend(p for p in (s.get("paths") or []) if p not in node["paths"])
+            node["names"].extend(n for n in (s.get("names") or []) if n not in node["names"])
+            node["label"] = node["label"] or s.get("label") or ""
+            continue
+        n_seeds += 1
+        node.update(
+            seed=True,
+            key=s.get("key") or pid,
+            label=s.get("label") or "",  # a name the list gives it; else node_label names it
+            names=list(s.get("names") or []),
+            sections=list(s.get("sections") or []),
+            paths=[list(p) for p in (s.get("paths") or [])],
+            line=s.get("line") or 0,
+            unmatched_refs=0,
+            citations_cut=pid in cut,
+        )
+    return unresolved, n_seeds
+
+
 def build_graph(corpus: dict) -> nx.DiGraph:
     """Build the citation graph from a corpus (see the module docstring).
 
@@ -173,39 +208,7 @@ def build_graph(corpus: dict) -> nx.DiGraph:
     nodes: dict[str, dict] = {}
     edges: dict[tuple[str, str], dict] = {}
     meta = corpus.get("meta") or {}
-    papers = corpus.get("papers") or {}
-    cut = corpus.get("citations_cut") or {}
-    unresolved = []
-    n_seeds = 0
-    for s in corpus.get("seeds") or []:
-        pid = s.get("paperId")
-        if not pid:
-            unresolved.append({"key": s.get("key"), "title": s.get("title"), "reason": s.get("reason")})
-            continue
-        paper = papers.get(pid) or {"paperId": pid, "title": s.get("title")}
-        _add_paper(nodes, paper)
-        node = nodes[pid]
-        if node.get("seed"):  # two list entries resolved to one paper: merge their places
-            for sec in s.get("sections") or []:
-                if sec not in node["sections"]:
-                    node["sections"].append(sec)
-            node["paths"].extend(p for p in (s.get("paths") or []) if p not in node["paths"])
-            node["names"].extend(n for n in (s.get("names") or []) if n not in node["names"])
-            if not node["label"] and s.get("label"):
-                node["label"] = s["label"]
-            continue
-        n_seeds += 1
-        node.update(
-            seed=True,
-            key=s.get("key") or pid,
-            label=s.get("label") or "",  # a name the list gives it; else node_label names it
-            names=list(s.get("names") or []),
-            sections=list(s.get("sections") or []),
-            paths=[list(p) for p in (s.get("paths") or [])],
-            line=s.get("line") or 0,
-            unmatched_refs=0,
-            citations_cut=pid in cut,
-        )
+    unresolved, n_seeds = _add_seeds(nodes, corpus)
     for pid, items in sorted((corpus.get("references") or {}).items()):
         if pid not in nodes:
             continue
@@ -220,9 +223,8 @@ def build_graph(corpus: dict) -> nx.DiGraph:
             continue
         for item in items:
             citing = item.get("citingPaper") or {}
-            if not citing.get("paperId"):
-                continue
-            _add_edge(edges, _add_paper(nodes, citing), pid, item)
+            if citing.get("paperId"):
+                _add_edge(edges, _add_paper(nodes, citing), pid, item)
     G = nx.DiGraph()
     G.add_nodes_from(nodes.items())
     G.add_edges_from((u, v, d) for (u, v), d in edges.items())
