@@ -443,6 +443,24 @@ def write_report(
             f"| {md_cell(u.get('title') or u.get('key'))} | {md_cell(u.get('reason'))} |" for u in unresolved
         ]
         lines.append("")
+    lines += _lineage_section(declared, main, lab)
+    lines += _missing_section(missing, top)
+    lines += [
+        "",
+        f"<sub>Data: {_source(G)}."
+        + (" Seed keys: " + ", ".join(md_cell(node_key(G, n)) for n in seeds[:5]) if seeds else "")
+        + ("…" if len(seeds) > 5 else "")
+        + "</sub>",
+        "",
+    ]
+    with atomic_write(path) as f:
+        f.write("\n".join(lines))
+    return path
+
+
+def _lineage_section(declared: list[dict], main: dict, lab) -> list[str]:
+    """The report's declared lineage (a table) and main path (a list)."""
+    lines: list[str] = []
     if declared:
         lines += [
             "## Declared lineage",
@@ -451,20 +469,22 @@ def write_report(
             "| --- | --- | --- | --- | --- |",
         ]
         for d in declared:
-            infl = influence_cell(d)
             via = " ← ".join(lab(n) for n in d.get("path") or []) or "–"
-            lines.append(f"| {lab(d['from'])} | {lab(d['to'])} | {d['status']} | {infl} | {via} |")
+            lines.append(
+                f"| {lab(d['from'])} | {lab(d['to'])} | {d['status']} | {influence_cell(d)} | {via} |"
+            )
         lines.append("")
     lines += ["## Main path", ""]
     paths = (main or {}).get("paths") or []
-    if paths:
-        for p in paths:
-            lines.append("- " + " → ".join(lab(n) for n in p))
-    else:
-        lines.append("No citation links among the seeds.")
+    lines += ["- " + " → ".join(lab(n) for n in p) for p in paths] or ["No citation links among the seeds."]
     if (main or {}).get("dropped_edges"):
         lines.append(f"\n({main['dropped_edges']} citation edges dropped to break cycles by date.)")
-    lines.append("")
+    return [*lines, ""]
+
+
+def _missing_section(missing: list[dict], top: int) -> list[str]:
+    """The report's three tables of missing papers, best first."""
+    lines: list[str] = []
     for kind, heading in (
         ("foundation", "Foundations the list is missing"),
         ("followup", "Follow-ups the list is missing"),
@@ -485,17 +505,7 @@ def write_report(
                 f"| {i} | {_paper_links(m)} | {m.get('year') or ''} |{covers} {md_cell(m['reason'])} |"
             )
         lines.append("")
-    lines += [
-        "",
-        f"<sub>Data: {_source(G)}."
-        + (" Seed keys: " + ", ".join(md_cell(node_key(G, n)) for n in seeds[:5]) if seeds else "")
-        + ("…" if len(seeds) > 5 else "")
-        + "</sub>",
-        "",
-    ]
-    with atomic_write(path) as f:
-        f.write("\n".join(lines))
-    return path
+    return lines
 
 
 GEPHI_FORMATS = (
