@@ -66,46 +66,52 @@ def merge(cands: list[_Candidate]) -> list[Seed]:
     groups: dict[int, list[_Candidate]] = {}
     for k, c in enumerate(cands):
         groups.setdefault(uf[k], []).append(c)
-    seeds = []
+    seeds: list[Seed] = []
     quality: list[int] = []
     for members in groups.values():
-        members.sort(key=lambda c: c.entry.line)
-        ids: dict = {}
-        for c in members:
-            for n, v in c.ids.items():
-                ids.setdefault(n, v)
-        if not ids and all(c.anchor_target for c in members):
-            continue  # an in-page link to something that is not a paper entry
-        main = next((c for c in members if c.ids), members[0])
-        best = max(members, key=lambda c: (c.label_q, -c.entry.line))
-        sections: dict[str, None] = {}  # ordered sets
-        paths: dict[tuple, list[str]] = {}
-        for c in members:
-            paths.setdefault(tuple(c.entry.path), c.entry.path)
-            sections.update(dict.fromkeys(c.entry.path))
-        title = main.entry.title or next((c.entry.title for c in members if c.entry.title), "")
-        full_ids = {"arxiv": ids.get("arxiv"), "doi": ids.get("doi"), "s2": ids.get("s2")}
-        if ids.get("corpusId"):
-            full_ids["corpusId"] = ids["corpusId"]
-        seeds.append(
-            Seed(
-                key=seed_key(ids, title),
-                title=title or None,
-                ids=full_ids,
-                sections=list(sections),
-                line=main.entry.line,
-                label=best.label if best.label_q > 0 else "",  # a name the list gives it, or none
-                date=next((c.entry.date for c in [main, *members] if c.entry.date), None),
-                venue=next((c.entry.venue for c in [main, *members] if c.entry.venue), None),
-                paths=list(paths.values()),
-                names=list(dict.fromkeys(n for c in members for n in c.names)),
-                text=_clip(main.entry.raw or title, 600),
-            )
-        )
-        quality.append(best.label_q)
+        got = _seed_of(sorted(members, key=lambda c: c.entry.line))
+        if got is not None:
+            seeds.append(got[0])
+            quality.append(got[1])
     _unique_labels(seeds, quality)
     seeds.sort(key=lambda s: s.line)
     return seeds
+
+
+def _seed_of(members: list[_Candidate]) -> tuple[Seed, int] | None:
+    """One group of merged candidates (in the list's order) as a seed, and how well founded its label is; None for
+    an in-page link to something that is not a paper entry."""
+    ids: dict = {}
+    for c in members:
+        for n, v in c.ids.items():
+            ids.setdefault(n, v)
+    if not ids and all(c.anchor_target for c in members):
+        return None
+    main = next((c for c in members if c.ids), members[0])
+    best = max(members, key=lambda c: (c.label_q, -c.entry.line))
+    sections: dict[str, None] = {}  # ordered sets
+    paths: dict[tuple, list[str]] = {}
+    for c in members:
+        paths.setdefault(tuple(c.entry.path), c.entry.path)
+        sections.update(dict.fromkeys(c.entry.path))
+    title = main.entry.title or next((c.entry.title for c in members if c.entry.title), "")
+    full_ids = {"arxiv": ids.get("arxiv"), "doi": ids.get("doi"), "s2": ids.get("s2")}
+    if ids.get("corpusId"):
+        full_ids["corpusId"] = ids["corpusId"]
+    seed = Seed(
+        key=seed_key(ids, title),
+        title=title or None,
+        ids=full_ids,
+        sections=list(sections),
+        line=main.entry.line,
+        label=best.label if best.label_q > 0 else "",  # a name the list gives it, or none
+        date=next((c.entry.date for c in [main, *members] if c.entry.date), None),
+        venue=next((c.entry.venue for c in [main, *members] if c.entry.venue), None),
+        paths=list(paths.values()),
+        names=list(dict.fromkeys(n for c in members for n in c.names)),
+        text=_clip(main.entry.raw or title, 600),
+    )
+    return seed, best.label_q
 
 
 def _clip(text: str, n: int) -> str:
