@@ -52,7 +52,7 @@ import re
 import networkx as nx
 
 from .errors import GraphkitError
-from .graph import paper_date, paper_year
+from .graph import S2_PAPER, paper_date, paper_year
 
 KINDS = ("foundation", "followup", "survey")
 
@@ -78,7 +78,6 @@ SURVEY_SHARE = 0.5  # a paper citing at least half of the seeds reviews the list
 SURVEY_TITLE = re.compile(r"\b(surveys?|review|overview|tutorial|comprehensive study)\b", re.IGNORECASE)
 _SURVEY_WORDS = ("survey", "review", "overview", "tutorial", "comprehensive study")
 UNKNOWN_AGE = 10  # years assumed for a paper S2 gives no year for
-S2_PAPER = "https://www.semanticscholar.org/paper/"
 
 
 def score(

@@ -16,10 +16,9 @@ import networkx as nx
 
 from .clean import http_url
 from .files import atomic_write
-from .graph import node_key, node_label, seed_nodes
+from .graph import S2_PAPER, node_key, node_label, seed_nodes
 from .lineage import influence_cell
 
-S2_PAPER = "https://www.semanticscholar.org/paper/"
 CSV_HEADER = [
     "paperId",
     "arxiv",

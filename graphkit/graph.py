@@ -43,6 +43,7 @@ from .clean import clean_text, http_url
 from .files import atomic_write
 
 YEARS = range(1600, 2101)  # the plausible years of a paper S2 knows
+S2_PAPER = "https://www.semanticscholar.org/paper/"  # a paper's page on Semantic Scholar: S2_PAPER + paperId
 
 
 def paper_year(d: dict) -> int | None:

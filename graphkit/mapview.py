@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from .graph import fetched_dates, paper_year, seed_nodes, unique_labels
+from .graph import S2_PAPER, fetched_dates, paper_year, seed_nodes, unique_labels
 from .layout import BOX_PAD, BOX_VPAD, FONT, box_extent, compute_layout, shape_extent
 
 # the page's and the picture's colours (the template's CSS variables come from here too)
@@ -466,6 +466,7 @@ def style(G: nx.DiGraph, c: Classes, lay: dict, *, title: str = "") -> dict:
         "extent": {"width": lay["width"], "height": lay["height"]},
         "edgeStyle": EDGE_STYLE,
         "style": STYLE,
+        "s2Paper": S2_PAPER,
         "links": c.links,
         "years": [min(years), max(years)] if years else [],
         "layout": {"crossings": lay["crossings"], "default_edges": sum(1 for e in edges if not e["hidden"])},

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from .graph import S2_PAPER
 from .layout import BOX_VPAD, FONT, LABEL_GAP
 from .mapview import EDGE_STYLE, MISSING_STYLE, STYLE, _tint
 
@@ -34,7 +35,6 @@ def _paper_url(i: dict) -> str | None:
     return None
 
 
-S2_PAPER = "https://www.semanticscholar.org/paper/"
 SVG_LEGEND_ROW = 18
 
 
