@@ -3,10 +3,33 @@
 from __future__ import annotations
 
 import json
+import shutil
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
 import networkx as nx
+
+# the installed console script, next to the interpreter running the tests
+EXE = shutil.which("graphkit", path=str(Path(sys.executable).parent))
+
+# a two-paper list (TSN, TRN) as a post, and the FIXTURE corpus that answers it (TRN cites TSN; three citers)
+TWO_PAPER_POST = (
+    "# Nets\n1. [TSN: Temporal Segment Networks](https://arxiv.org/abs/1608.00859)\n"
+    "1. [Temporal Relational Reasoning in Videos](https://arxiv.org/abs/1711.08496)\n"
+)
+
+
+def two_paper_corpus():
+    from tests.corpus import FixtureCorpus
+
+    fc = FixtureCorpus()
+    a = fc.add("a", "TSN: Temporal Segment Networks", 2016, arxiv="1608.00859")
+    b = fc.add("b", "Temporal Relational Reasoning in Videos", 2017, arxiv="1711.08496")
+    fc.cite(b, a, influential=True)
+    for i in range(3):
+        fc.cite(fc.add(f"c{i}", f"Citer {i}", 2020), a)
+    return fc.finalise()
 
 
 def load_graph(path: str | Path) -> nx.DiGraph:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from importlib.metadata import version
 from pathlib import Path
 
@@ -13,30 +12,22 @@ from click.testing import CliRunner
 
 import graphkit
 from graphkit.cli import cli
-from tests.corpus import FixtureCorpus
+from tests.helpers import EXE, TWO_PAPER_POST, two_paper_corpus
 from tests.s2server import FakeS2
 
 KEY = "habit-key-" + "7e" * 12
-EXE = Path(sys.executable).parent / "graphkit"
 
 
 @pytest.fixture(scope="module")
 def corpus():
-    fc = FixtureCorpus()
-    a = fc.add("a", "TSN: Temporal Segment Networks", 2016, arxiv="1608.00859")
-    b = fc.add("b", "Temporal Relational Reasoning in Videos", 2017, arxiv="1711.08496")
-    fc.cite(b, a, influential=True)
-    for i in range(3):
-        fc.cite(fc.add(f"c{i}", f"Citer {i}", 2020), a)
-    return fc.finalise()
+    return two_paper_corpus()
 
 
 @pytest.fixture
 def post(tmp_path):
     p = tmp_path / "post.md"
     p.write_text(
-        "# Nets\n1. [TSN: Temporal Segment Networks](https://arxiv.org/abs/1608.00859)\n"
-        "1. [Temporal Relational Reasoning in Videos](https://arxiv.org/abs/1711.08496)\n",
+        TWO_PAPER_POST,
         encoding="utf-8",
     )
     return p
@@ -165,7 +156,7 @@ def test_shell_completion_as_documented():
         capture_output=True,
         text=True,
         timeout=60,
-        env={"_GRAPHKIT_COMPLETE": "bash_source", "PATH": str(EXE.parent)},
+        env={"_GRAPHKIT_COMPLETE": "bash_source", "PATH": str(Path(EXE).parent)},
     )
     assert p.returncode == 0 and "complete " in p.stdout and "_graphkit_completion" in p.stdout
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")

@@ -3,43 +3,32 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from graphkit.cli import cli
-from tests.corpus import FixtureCorpus, synthetic
+from tests.corpus import synthetic
+from tests.helpers import EXE, TWO_PAPER_POST, two_paper_corpus
 from tests.s2server import FakeS2
-
-EXE = shutil.which("graphkit", path=str(Path(sys.executable).parent))
 
 FAST = {"S2_MAX_RETRIES": "1", "S2_BACKOFF": "0.01"}
 
 
 @pytest.fixture(scope="module")
 def corpus():
-    fc = FixtureCorpus()
-    a = fc.add("a", "TSN: Temporal Segment Networks", 2016, arxiv="1608.00859")
-    b = fc.add("b", "Temporal Relational Reasoning in Videos", 2017, arxiv="1711.08496")
-    fc.cite(b, a, influential=True)
-    for i in range(3):
-        fc.cite(fc.add(f"c{i}", f"Citer {i}", 2020), a)
-    return fc.finalise()
+    return two_paper_corpus()
 
 
 @pytest.fixture
 def files(tmp_path):
     post = tmp_path / "post.md"
     post.write_text(
-        "# Nets\n1. [TSN: Temporal Segment Networks](https://arxiv.org/abs/1608.00859)\n"
-        "1. [Temporal Relational Reasoning in Videos](https://arxiv.org/abs/1711.08496)\n",
+        TWO_PAPER_POST,
         encoding="utf-8",
     )
     (tmp_path / "empty.md").write_text("", encoding="utf-8")
