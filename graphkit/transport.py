@@ -256,32 +256,11 @@ class Transport:
             logging.getLogger("graphkit.s2").debug("%s %s", method, shown)
             try:
                 status, headers, raw, expired = self._attempt(method, url, params, body, shown, budget)
-            except requests.exceptions.ConnectionError as e:
-                expired = getattr(e, "graphkit_expired", False)
-                refused = not expired and "Connection refused" in str(e)
-                if budget.left > 0 and (not refused or budget.connect_left > 0):
-                    budget.connect_left -= refused
-                    self._pause(budget)
-                    continue
-                if expired:
-                    raise self._too_slow(shown) from None
-                raise S2Unavailable(
-                    f"cannot reach {shown}: {_why(e)}; check --api-url and your network, "
-                    "then rerun (fetched pages are cached)",
-                    url=shown,
-                ) from None
             except requests.exceptions.RequestException as e:
-                expired = getattr(e, "graphkit_expired", False) or isinstance(e, requests.exceptions.Timeout)
-                if budget.left > 0:
+                if self._may_retry(e, budget):
                     self._pause(budget)
                     continue
-                if expired:
-                    raise self._too_slow(shown) from None
-                raise S2Unavailable(
-                    f"{shown} sent a broken response ({type(e).__name__}) after every retry; "
-                    "rerun to resume from the cache",
-                    url=shown,
-                ) from None
+                raise self._failure(e, shown) from None
             self.counters.status(status)
             if expired:  # cut off mid-answer: whatever arrived is not the answer
                 if budget.left > 0:
@@ -310,6 +289,36 @@ class Transport:
             if status == 200:
                 self.limiter.recovered()
             return answer
+
+    @staticmethod
+    def _may_retry(e: requests.exceptions.RequestException, budget: Budget) -> bool:
+        """Whether an attempt that failed with ``e`` may be made again: while attempts are left, and for a refused
+        connection (mostly a wrong --api-url) only :data:`~graphkit.pacing.CONNECT_RETRIES` times."""
+        refused = isinstance(e, requests.exceptions.ConnectionError) and not getattr(
+            e, "graphkit_expired", False
+        )
+        refused = refused and "Connection refused" in str(e)
+        if budget.left <= 0 or (refused and budget.connect_left <= 0):
+            return False
+        budget.connect_left -= refused
+        return True
+
+    def _failure(self, e: requests.exceptions.RequestException, shown: str) -> S2Error:
+        """The one line for an attempt that failed with ``e`` and may not be made again."""
+        if getattr(e, "graphkit_expired", False):
+            return self._too_slow(shown)
+        if isinstance(e, requests.exceptions.ConnectionError):  # a connect time-out too
+            return S2Unavailable(
+                f"cannot reach {shown}: {_why(e)}; check --api-url and your network, "
+                "then rerun (fetched pages are cached)",
+                url=shown,
+            )
+        if isinstance(e, requests.exceptions.Timeout):
+            return self._too_slow(shown)
+        return S2Unavailable(
+            f"{shown} sent a broken response ({type(e).__name__}) after every retry; rerun to resume from the cache",
+            url=shown,
+        )
 
     def _attempt(self, method, url, params, body, shown: str, budget: Budget):
         """One attempt, following same-origin redirects only; the body read streamed, within the deadline and the
