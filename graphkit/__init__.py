@@ -7,7 +7,7 @@ graphs, and ``cli`` only parses, calls and prints)::
     transport   HTTP: pacing, one retry loop with one back-off policy, deadlines, size limits, same-origin
                 redirects; and a reading list fetched from a URL (the only module that does network I/O)
     pacing      the limiter, the back-off policy, a request's budget of attempts, the counters (no I/O)
-    answers     the shapes S2 promises, checked before anything is cached or used (pure)
+    schema      the shapes S2 promises, checked before anything is cached or used (pure)
     s2          S2's endpoints (batch, match, reference and citation pages) over the cache and a transport
     cache       S2's answers on disk (diskcache): keys, dated entries, age, refresh marks, notes (no HTTP)
     fetch       the fetch plan: which calls, in what order, checked against the counts -> corpus (plain dicts)

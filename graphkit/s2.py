@@ -10,7 +10,7 @@ Everything it returns is S2's JSON as plain dicts. The client owns what is S2's:
 * **a cache** (:mod:`graphkit.cache`): one entry per answer, keyed by base URL, method, path, sorted query and body —
   never the key — written the moment the answer arrives; a 404 where a 404 is an answer (a title S2 cannot match)
   is cached like any other, so a warm rebuild asks for nothing;
-* **every answer checked** against the shapes S2 promises (:mod:`graphkit.answers`) before it is cached: one of the
+* **every answer checked** against the shapes S2 promises (:mod:`graphkit.schema`) before it is cached: one of the
   wrong shape is asked again, by the transport's one retry loop, and never cached.
 
 HTTP itself — pacing, the retry loop, deadlines, size limits, same-origin redirects — is :mod:`graphkit.transport`'s.
@@ -26,7 +26,6 @@ from urllib.parse import quote, urlencode
 
 import orjson
 
-from .answers import check_answer
 from .cache import MISS, NOT_FOUND, ResponseCache
 from .clean import clean_text
 from .errors import (
@@ -40,8 +39,10 @@ from .errors import (
     S2Unavailable,
     SeedError,
 )
-from .transport import DEFAULT_API_URL, RETRY_AFTER_MAX, Counters, Retry, Transport, origin
+from .schema import check_answer
+from .transport import RETRY_AFTER_MAX, Counters, Retry, Transport, origin
 
+DEFAULT_API_URL = "https://api.semanticscholar.org/graph/v1"
 PAPER_FIELDS = (
     "paperId,externalIds,title,year,publicationDate,venue,authors,citationCount,influentialCitationCount,"
     "referenceCount,url"
@@ -87,7 +88,7 @@ class S2Client:
 
     Parameters
     ----------
-    base_url : the API root (default :data:`~graphkit.transport.DEFAULT_API_URL`); every URL is built from it. A
+    base_url : the API root (default :data:`DEFAULT_API_URL`); every URL is built from it. A
         ``user:password`` in it is sent as HTTP basic auth to that origin only, and kept out of messages and keys.
     api_key : sent as ``x-api-key`` to the base URL's origin and nowhere else.
     cache_dir : the diskcache directory (a read-only one is read from a copy when ``offline``).
@@ -127,6 +128,7 @@ class S2Client:
             headers={"x-api-key": self._key} if self._key else {},
             rps=rps,
             counters=self.counters,
+            example_url=DEFAULT_API_URL,
             retry_after_max=http.pop("retry_after_max", RETRY_AFTER_MAX),
             **http,
         )

@@ -36,7 +36,6 @@ from urllib3.util.retry import Retry as _Urllib3Retry
 from .errors import GraphkitError, S2Error, S2Unavailable, SeedError, source_too_big
 from .pacing import Backoff, Budget, Counters, Limiter
 
-DEFAULT_API_URL = "https://api.semanticscholar.org/graph/v1"
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 RETRY_AFTER_MAX = (
     30.0  # seconds: a longer Retry-After (99999, a date in 2099) is waited out for this long only
@@ -194,7 +193,7 @@ class Transport:
     Parameters
     ----------
     base_url : the API root (its origin is the only one requests and redirects may reach); a ``user:password`` in
-        it is sent as HTTP basic auth and kept out of messages.
+        it is sent as HTTP basic auth and kept out of messages. ``example_url`` is what an error suggests instead.
     headers : sent with every request (the client's ``x-api-key``).
     rps : requests per second (0: no pacing).
     """
@@ -214,8 +213,9 @@ class Transport:
         max_bytes: int | None = None,
         retry_after_max: float = RETRY_AFTER_MAX,
         counters: Counters | None = None,
+        example_url: str = "",
     ) -> None:
-        self.base_url, self._auth = check_base_url(base_url)
+        self.base_url, self._auth = check_base_url(base_url, example_url)
         self.origin = origin(self.base_url)
         self.headers = dict(headers or {})
         self.deadline = bound("S2_DEADLINE", deadline, DEADLINE, float)
@@ -451,24 +451,22 @@ def _why(e: Exception) -> str:
     return type(e).__name__
 
 
-def check_base_url(url: str) -> tuple[str, tuple[str, str] | None]:
+def check_base_url(url: str, example: str = "") -> tuple[str, tuple[str, str] | None]:
     """The base URL without user:password, and those credentials (for basic auth) apart.
 
     >>> check_base_url("http://me:secret@[::1]:8080/graph/v1/")
     ('http://[::1]:8080/graph/v1', ('me', 'secret'))
-    >>> check_base_url("http://[::1")
+    >>> check_base_url("http://[::1", "https://api.example.org/v1")
     Traceback (most recent call last):
-    graphkit.errors.GraphkitError: --api-url 'http://[::1' is not a valid URL (Invalid IPv6 URL); use e.g. https://api.semanticscholar.org/graph/v1
+    graphkit.errors.GraphkitError: --api-url 'http://[::1' is not a valid URL (Invalid IPv6 URL); use e.g. https://api.example.org/v1
     """
     try:
         parts = urlsplit(str(url).strip())
         host, port = parts.hostname, parts.port
     except ValueError as e:
-        raise GraphkitError(
-            f"--api-url {redact(url)!r} is not a valid URL ({e}); use e.g. {DEFAULT_API_URL}"
-        ) from None
+        raise GraphkitError(f"--api-url {redact(url)!r} is not a valid URL ({e}){_eg(example)}") from None
     if parts.scheme not in ("http", "https") or not host:
-        raise GraphkitError(f"--api-url {redact(url)!r} is not an http(s) URL; use e.g. {DEFAULT_API_URL}")
+        raise GraphkitError(f"--api-url {redact(url)!r} is not an http(s) URL{_eg(example)}")
     auth = (
         (unquote(parts.username or ""), unquote(parts.password or "")) if parts.username is not None else None
     )
@@ -477,6 +475,10 @@ def check_base_url(url: str) -> tuple[str, tuple[str, str] | None]:
         netloc += f":{port}"
     clean = parts._replace(netloc=netloc, query="", fragment="").geturl().rstrip("/")
     return clean, auth
+
+
+def _eg(example: str) -> str:
+    return f"; use e.g. {example}" if example else "; give an http(s) URL"
 
 
 def redact(url) -> str:
@@ -491,8 +493,8 @@ def redact(url) -> str:
 def origin(url: str, *, shown: bool = False) -> str:
     """scheme://host:port of a URL, with the default port made explicit (``shown``: as printable, no user).
 
-    >>> origin("https://api.semanticscholar.org/graph/v1"), origin("http://u:p@127.0.0.1:80/x")
-    ('https://api.semanticscholar.org:443', 'http://127.0.0.1:80')
+    >>> origin("https://api.example.org/graph/v1"), origin("http://u:p@127.0.0.1:80/x")
+    ('https://api.example.org:443', 'http://127.0.0.1:80')
     """
     try:
         parts = urlsplit(url)
