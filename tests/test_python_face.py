@@ -7,7 +7,7 @@ import graphkit
 from tests.conftest import POST
 
 
-def test_build_gives_the_seeds_graph_analyses_and_a_pyvis_network(post_server, tmp_path):
+def test_build_gives_the_seeds_graph_analyses_and_a_pyvis_network(post_server, tmp_path, monkeypatch):
     from pyvis.network import Network
 
     result = graphkit.build(str(POST), cache_dir=tmp_path / "cache", api_url=post_server.url, rps=0)
@@ -26,6 +26,10 @@ def test_build_gives_the_seeds_graph_analyses_and_a_pyvis_network(post_server, t
     net.write_html(str(tmp_path / "net.html"), notebook=False)
     page = (tmp_path / "net.html").read_text(encoding="utf-8")
     assert "vis.Network" in page and seeds[0] in page
+    # in Jupyter: net.show(name, notebook=True) writes the same page and returns the IFrame that shows it
+    monkeypatch.chdir(tmp_path)
+    frame = net.show("nb.html", notebook=True)
+    assert type(frame).__name__ == "IFrame" and (tmp_path / "nb.html").read_text(encoding="utf-8") == page
     # the files `graphkit build` writes
     site = result.write(tmp_path / "site")
     assert {p.rsplit("/", 1)[-1] for p in site["files"]} >= {
