@@ -41,6 +41,7 @@ import networkx as nx
 
 from .clean import clean_text, http_url
 from .files import atomic_write
+from .seeds.names import is_method_name
 
 YEARS = range(1600, 2101)  # the plausible years of a paper S2 knows
 S2_PAPER = "https://www.semanticscholar.org/paper/"  # a paper's page on Semantic Scholar: S2_PAPER + paperId
@@ -285,20 +286,6 @@ def node_key(G: nx.DiGraph, n: str) -> str:
 _METHOD = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9\-+]*[A-Za-z0-9+])(?:[:：,]|\s|$)")
 
 
-def _is_method_name(token: str) -> bool:
-    """``TSN``, ``I3D``, ``SlowFast``, ``DMC-Net``, ``R(2+1)D``-like: a capital or digit past the first letter,
-    at least three characters, not an ordinary hyphenated word (``CNN-based``).
-
-    >>> [t for t in ("SlowFast", "TSN", "3D", "Temporal", "CNN-based", "UntrimmedNets", "I") if _is_method_name(t)]
-    ['SlowFast', 'TSN', 'UntrimmedNets']
-    """
-    if len(token) < 3 or len(token) > 24 or not re.search(r"[A-Za-z]", token):
-        return False
-    if re.search(r"-(?:based|aware|level|wise|free|scale|time|stream|like)$", token, re.I):
-        return False
-    return bool(re.search(r"[A-Z0-9]", token[1:]))
-
-
 def _given_name(label: str, title: str) -> bool:
     """Whether a seed's label is a name its list gives it (``TSN: …``, ``(I3D)``, a note line), rather than the
     first words of its title."""
@@ -310,7 +297,7 @@ def _given_name(label: str, title: str) -> bool:
     rest = title[len(label) :].lstrip()
     if rest[:1] in (":", "："):
         return len(label.split()) <= 3
-    return all(_is_method_name(w) for w in label.split()) and len(label.split()) <= 2
+    return all(is_method_name(w, from_title=True) for w in label.split()) and len(label.split()) <= 2
 
 
 def author_year(d: dict) -> str | None:
@@ -353,7 +340,7 @@ def node_label(G: nx.DiGraph, n: str) -> str:
     if label and _given_name(label, title):
         return label
     m = _METHOD.match(title)
-    if m and _is_method_name(m.group("name")):
+    if m and is_method_name(m.group("name"), from_title=True):
         return m.group("name")
     ay = author_year(d)
     if ay:

@@ -18,10 +18,10 @@ from .model import SeedList, Skipped, _Candidate, _Entry, _Link, _short
 from .names import (
     _DATE,
     _NAME_BEFORE,
-    _is_name,
     _venue_hint,
     clean_title,
     is_link_word,
+    is_method_name,
     looks_like_title,
     make_label,
     repo_name,
@@ -469,7 +469,7 @@ def _prose_entries(t: _Text, line: int, path: list[str]) -> list[_Entry]:
             linked.add(m.group("id"))
             lk = _Link("arXiv:" + m.group("id"), "", "paper-id", {"arxiv": m.group("id")})
             named = _NAME_BEFORE.search(text[: m.start()])
-            name = named.group("name") if named and _is_name(named.group("name")) else ""
+            name = named.group("name") if named and is_method_name(named.group("name")) else ""
             out.append(_prose_entry(line, "", lk, {"arxiv": m.group("id")}, text, path, name=name))
     if not out and others:
         out.append(_prose_entry(line, "", others[0], {}, text, path, links=others))

@@ -44,12 +44,25 @@ _REPO_NAME = re.compile(
 )
 
 
-def _is_name(token: str) -> bool:
+def is_method_name(token: str, *, from_title: bool = False) -> bool:
     """A method name looks like ``TSN``, ``I3D``, ``StNet``, ``DMC-Net``: a letter and a capital or digit past
-    the first character."""
-    return (
-        len(token) <= 24 and _LETTER.search(token) is not None and _CAP_OR_DIGIT.search(token, 1) is not None
-    )
+    the first character, 24 characters at most. ``from_title`` (a name read off the start of a title): also three
+    characters at least, and not an ordinary hyphenated word (``CNN-based``). The one rule, for the list's names
+    and the map's.
+
+    >>> [t for t in ("SlowFast", "TSN", "3D", "Temporal", "CNN-based", "UntrimmedNets", "I") if is_method_name(t, from_title=True)]
+    ['SlowFast', 'TSN', 'UntrimmedNets']
+    >>> is_method_name("3D"), is_method_name("CNN-based")
+    (True, True)
+    """
+    if len(token) > 24 or _LETTER.search(token) is None or _CAP_OR_DIGIT.search(token, 1) is None:
+        return False
+    if from_title and (len(token) < 3 or _ORDINARY_HYPHEN.search(token)):
+        return False
+    return True
+
+
+_ORDINARY_HYPHEN = re.compile(r"-(?:based|aware|level|wise|free|scale|time|stream|like)$", re.IGNORECASE)
 
 
 def make_label(title: str, extra_lines: list[str] = (), context: str = "") -> tuple[str, int]:
@@ -70,7 +83,7 @@ def make_label(title: str, extra_lines: list[str] = (), context: str = "") -> tu
     """
     t = unicodedata.normalize("NFKC", (title or "").replace("$", "")).strip()
     m = _NAME_IS.match(t)
-    if m and _is_name(m.group("name")):
+    if m and is_method_name(m.group("name")):
         return m.group("name"), 2
     head = _COLON.split(t, maxsplit=1)
     if len(head) == 2:
@@ -78,28 +91,28 @@ def make_label(title: str, extra_lines: list[str] = (), context: str = "") -> tu
         words = name.split()
         if (
             name
-            and (len(words) == 1 or (len(words) <= 2 and all(_is_name(w) for w in words)))
+            and (len(words) == 1 or (len(words) <= 2 and all(is_method_name(w) for w in words)))
             and len(name) <= 24
         ):
             return name, 2
     m = _PAREN_ACRONYM.search(t)
-    if m and _is_name(m.group("name")):
+    if m and is_method_name(m.group("name")):
         return m.group("name"), 1
     if (
-        _is_name(t) and " " not in t and len(t) <= 16
+        is_method_name(t) and " " not in t and len(t) <= 16
     ):  # the item is named by its method (a table's first cell)
         return t, 1
     after = unicodedata.normalize("NFKC", context or "")
     after = after.split(t, 1)[1] if t and t in after else after
     m = _PAREN_ACRONYM.match(after.lstrip(" \t,;—–-")) if after else None
-    if m and _is_name(m.group("name")):
+    if m and is_method_name(m.group("name")):
         return m.group("name"), 1
     m = _AKA.search(" ".join((context, *extra_lines)))
-    if m and _is_name(m.group("name")):
+    if m and is_method_name(m.group("name")):
         return m.group("name"), 1
     for line in extra_lines:
         m = _ACRONYM_LINE.match(unicodedata.normalize("NFKC", line))
-        if m and _is_name(m.group("name")) and not _DIGITS.fullmatch(m.group("name")):
+        if m and is_method_name(m.group("name")) and not _DIGITS.fullmatch(m.group("name")):
             return m.group("name"), 1
     words, out = t.split(), ""
     for w in words:
