@@ -22,6 +22,7 @@ graphs, and ``cli`` only parses, calls and prints)::
     files       outputs written whole (atomic replace)
     pipeline    the stages joined: collect -> analyse -> write_site; build() and build_site()
     stamp       up-to-date builds: what the outputs depend on, hashed, kept in OUTDIR
+    settings    number settings (option, environment, default), checked in one place
     errors      one exception tree
     show        what the CLI prints: lines on stderr without secrets, tables, the summary, the progress bar
     cli         click commands: parse, call, print

@@ -10,6 +10,7 @@ import threading
 import time
 
 from .errors import GraphkitError
+from .settings import setting
 
 CONNECT_RETRIES = 2  # a refused connection is mostly a wrong --api-url: say so soon
 
@@ -84,15 +85,13 @@ class Backoff:
     ([0.0, 2.0, 4.0, 8.0, 10.0, 10.0], 7)
     >>> Backoff(factor=float("nan"))
     Traceback (most recent call last):
-    graphkit.errors.GraphkitError: S2_BACKOFF=nan is not a number of seconds >= 0; fix or unset it
+    graphkit.errors.GraphkitError: s2_backoff=nan is not a finite number ≥ 0; fix or unset it
     """
 
     def __init__(self, factor: float = 1.0, cap: float = 60.0, retries: int = 6, *, jitter: bool = True):
-        for name, v in (("S2_BACKOFF", factor), ("backoff_max", cap)):
-            if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
-                raise GraphkitError(f"{name}={v!r} is not a number of seconds >= 0; fix or unset it")
-        if not (isinstance(retries, int) and retries >= 0):
-            raise GraphkitError(f"S2_MAX_RETRIES={retries!r} is not a whole number >= 0; fix or unset it")
+        setting("S2_BACKOFF", factor), setting("backoff_max", cap)
+        if not isinstance(retries, int) or setting("S2_MAX_RETRIES", retries) is None:
+            raise GraphkitError(f"s2_max_retries={retries!r} is not a whole number ≥ 0; fix or unset it")
         self.factor, self.cap, self.retries, self.jitter = float(factor), float(cap), retries, jitter
 
     @property

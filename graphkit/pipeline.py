@@ -456,26 +456,6 @@ def build(
     return BuildResult(got.seeds, got.graph, got.corpus, analyses, [warning] if warning else [])
 
 
-def env_number(name: str, kind=float, default=None):
-    """A number setting from the environment: ``default`` when unset, else a finite number ≥ 0 (or one line
-    naming the variable)."""
-    import math
-    import os
-
-    from .errors import GraphkitError
-
-    raw = os.environ.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = kind(raw)
-    except ValueError:
-        value = -1
-    if not 0 <= value < math.inf:  # nan and inf too
-        raise GraphkitError(f"{name}={raw!r} is not a finite number ≥ 0; fix or unset it")
-    return value
-
-
 def open_client(
     *,
     api_url: str | None = None,
@@ -491,17 +471,18 @@ def open_client(
     import os
 
     from .s2 import S2Client
+    from .settings import setting
 
     return S2Client(
         base_url=api_url or os.environ.get("S2_API_URL") or None,
         api_key=os.environ.get("S2_API_KEY") or None,
         cache_dir=cache_dir if cache_dir is not None else os.environ.get("GRAPHKIT_CACHE") or "cache",
-        rps=rps if rps is not None else env_number("S2_RPS"),
+        rps=setting("S2_RPS", rps),
         offline=offline,
         refresh=refresh,
         max_age=max_age,
-        max_retries=env_number("S2_MAX_RETRIES", int, 6),
-        backoff=env_number("S2_BACKOFF", float, 1.0),
+        max_retries=setting("S2_MAX_RETRIES", kind=int, default=6),
+        backoff=setting("S2_BACKOFF", default=1.0),
     )
 
 

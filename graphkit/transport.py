@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import heapq
 import logging
-import math
-import os
 import re
 import socket
 import threading
@@ -35,6 +33,7 @@ from urllib3.util.retry import Retry as _Urllib3Retry
 
 from .errors import GraphkitError, S2Error, S2Unavailable, SeedError, source_too_big
 from .pacing import Backoff, Budget, Counters, Limiter
+from .settings import setting
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 RETRY_AFTER_MAX = (
@@ -218,8 +217,8 @@ class Transport:
         self.base_url, self._auth = check_base_url(base_url, example_url)
         self.origin = origin(self.base_url)
         self.headers = dict(headers or {})
-        self.deadline = bound("S2_DEADLINE", deadline, DEADLINE, float)
-        self.max_bytes = int(bound("S2_MAX_BYTES", max_bytes, MAX_BYTES, int))
+        self.deadline = setting("S2_DEADLINE", deadline, default=DEADLINE, above_zero=True)
+        self.max_bytes = int(setting("S2_MAX_BYTES", max_bytes, kind=int, default=MAX_BYTES, above_zero=True))
         self.timeout = (min(timeout[0], self.deadline), min(timeout[1], self.deadline))
         self.retry_after_max = float(retry_after_max)
         self.policy = Backoff(backoff, backoff_max, max_retries)
@@ -534,24 +533,6 @@ def redirect_origin(url: str) -> str | None:
     ours = origin(url)
     port = connected.port or {"http": 80, "https": 443}.get(connected.scheme or "", 0)
     return ours if ours == f"{connected.scheme}://{(connected.host or '').lower()}:{port}" else None
-
-
-def bound(env: str, given, default, kind):
-    """A bound from the caller, else the environment variable ``env``, else ``default``; must be a number > 0."""
-    if given is not None:
-        value, shown = given, f"{env.lower()}={given!r}"
-    else:
-        raw = os.environ.get(env)
-        if raw is None or not raw.strip():
-            return default
-        shown = f"{env}={raw!r}"
-        try:
-            value = kind(raw.strip())
-        except ValueError:
-            value = -1
-    if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
-        raise GraphkitError(f"{shown} is not a number > 0; fix or unset it")
-    return value
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -338,7 +338,7 @@ def test_bounds_from_the_environment(tmp_path, good, monkeypatch):
     assert (c.transport.deadline, c.transport.max_bytes) == (2.5, 1000)
     for bad in ("nan", "-1", "0", "soon"):
         monkeypatch.setenv("S2_DEADLINE", bad)
-        with pytest.raises(GraphkitError, match=f"S2_DEADLINE='{bad}' is not a number > 0"):
+        with pytest.raises(GraphkitError, match=f"S2_DEADLINE='{bad}' is not a finite number > 0"):
             client(good, tmp_path)
 
 
