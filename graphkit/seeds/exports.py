@@ -26,7 +26,9 @@ def export_candidate(line: int, title: str, ids: dict, *, year=None, venue=None,
         line, title, text_ids=ids, lines=[title], date=str(year) if year else None, venue=venue, raw=title
     )
     label, q = make_label(title)
-    return _Candidate(entry, ids, None, label, q, names=[key] if key else [])
+    return _Candidate(
+        entry=entry, ids=ids, anchor_target=None, label=label, label_q=q, names=[key] if key else []
+    )
 
 
 def export_ids(doi: str = "", urls=(), notes=()) -> dict:

@@ -24,5 +24,5 @@ def parse_id_list(text: str, source: str = "") -> SeedList:
         title = "" if ids else line
         entry = _Entry(n, title, text_ids=ids, lines=[title], raw=line)
         label, q = make_label(title) if title else (line[:24], 0)
-        cands.append(_Candidate(entry, ids, None, label, q))
+        cands.append(_Candidate(entry=entry, ids=ids, anchor_target=None, label=label, label_q=q))
     return SeedList(papers=merge(cands), skipped=[], source=source)

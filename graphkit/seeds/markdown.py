@@ -520,7 +520,9 @@ def _judge(entry: _Entry) -> tuple[_Candidate | None, Skipped | None]:
         label, label_q = make_label(entry.title, context=entry.lines[0] if entry.lines else "")
         if entry.name and label_q < 2:
             label, label_q = entry.name, 2
-        return _Candidate(entry, dict(entry.text_ids), None, label, label_q), None
+        return _Candidate(
+            entry=entry, ids=dict(entry.text_ids), anchor_target=None, label=label, label_q=label_q
+        ), None
     if entry.in_appendix:
         if not links:
             return None, None
@@ -557,7 +559,7 @@ def _judge(entry: _Entry) -> tuple[_Candidate | None, Skipped | None]:
     ):
         anchor = links[0].href[1:]
     if ids or anchor:
-        return _Candidate(entry, ids, anchor, label, label_q), None
+        return _Candidate(entry=entry, ids=ids, anchor_target=anchor, label=label, label_q=label_q), None
     paper_link = any(_is_paper_link(lk) for lk in links)
     if title_link is not None and title_link.kind == "non-paper" and not paper_link:
         return None, Skipped(entry.line, shown, title_link.reason)
@@ -570,13 +572,13 @@ def _judge(entry: _Entry) -> tuple[_Candidate | None, Skipped | None]:
             return None, Skipped(entry.line, shown, _link_reason(links))
         return None, Skipped(entry.line, shown, "no link and not a paper title")
     if paper_link or entry.cite or entry.owned:
-        return _Candidate(entry, {}, None, label, label_q), None
+        return _Candidate(entry=entry, ids={}, anchor_target=None, label=label, label_q=label_q), None
     if title_link is not None and title_link.kind == "other" and (looks_like_title(entry.title) or label_q):
-        return _Candidate(entry, {}, None, label, label_q), None
+        return _Candidate(entry=entry, ids={}, anchor_target=None, label=label, label_q=label_q), None
     if links and all(lk.kind == "non-paper" for lk in links) and not looks_like_title(entry.title):
         return None, Skipped(entry.line, shown, links[0].reason)
     if looks_like_title(entry.title):
-        return _Candidate(entry, {}, None, label, label_q), None
+        return _Candidate(entry=entry, ids={}, anchor_target=None, label=label, label_q=label_q), None
     if links:
         return None, Skipped(entry.line, shown, _link_reason(links))
     return None, Skipped(entry.line, shown, "no link and not a paper title")
