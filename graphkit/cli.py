@@ -534,6 +534,7 @@ def embed(outdir, height, asset_dir, copy_to):
 
     from .clean import clean_text
     from .errors import OutputError
+    from .files import copy_map
     from .pipeline import map_record
     from .render import embed_snippet
 
@@ -550,44 +551,8 @@ def embed(outdir, height, asset_dir, copy_to):
         )
     copied = None
     if copy_to is not None:
-        copied = str(_copy_map(Path(outdir), Path(copy_to), base))
+        copied = str(copy_map(Path(outdir), Path(copy_to), base))
     click.echo(embed_snippet(outdir, title=title, height=height, slug=slug, asset_dir=base, copied_to=copied))
-
-
-def _copy_map(outdir, blog, base: str):
-    """index.html and map.svg into the blog under ``base``: regular files only (a symlink in OUTDIR is not
-    followed), each written whole through :func:`graphkit.files.atomic_write` (a symlink at the destination is
-    replaced, never written through), and only inside the blog folder."""
-    import stat
-
-    from .errors import OutputError
-    from .files import atomic_write
-
-    if not blog.is_dir():
-        raise OutputError(f"{blog} is not a folder; give the root folder of your blog to --copy-to")
-    dest = blog / base.strip("/")
-    try:
-        dest.mkdir(parents=True, exist_ok=True)
-        if not dest.resolve().is_relative_to(blog.resolve()):
-            raise OutputError(
-                f"{dest} leads outside the blog at {blog} (through a symlink); remove the link or pick "
-                "another --asset-dir"
-            )
-        for name in ("index.html", "map.svg"):
-            src = outdir / name
-            if not src.exists() and not src.is_symlink():
-                continue
-            if not stat.S_ISREG(os.lstat(src).st_mode):
-                raise OutputError(
-                    f"{src} is not a regular file (a symlink?); rebuild OUTDIR with `graphkit build`"
-                )
-            with atomic_write(dest / name, "wb") as f:
-                f.write(src.read_bytes())
-    except OSError as e:
-        raise OutputError(
-            f"cannot copy the map into {dest}: {e.strerror}; check the blog folder is writable"
-        ) from None
-    return dest
 
 
 def main() -> None:

@@ -187,3 +187,34 @@ def read_small_text(path: str | Path, what: str, error: type[Exception], max_byt
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise error(f"{p}: cannot read it as UTF-8 text; save it as UTF-8") from None
+
+
+def copy_map(outdir: Path, blog: Path, base: str) -> Path:
+    """index.html and map.svg into the blog under ``base``: regular files only (a symlink in OUTDIR is not
+    followed), each written whole through :func:`graphkit.files.atomic_write` (a symlink at the destination is
+    replaced, never written through), and only inside the blog folder."""
+    if not blog.is_dir():
+        raise OutputError(f"{blog} is not a folder; give the root folder of your blog to --copy-to")
+    dest = blog / base.strip("/")
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+        if not dest.resolve().is_relative_to(blog.resolve()):
+            raise OutputError(
+                f"{dest} leads outside the blog at {blog} (through a symlink); remove the link or pick "
+                "another --asset-dir"
+            )
+        for name in ("index.html", "map.svg"):
+            src = outdir / name
+            if not src.exists() and not src.is_symlink():
+                continue
+            if not stat.S_ISREG(os.lstat(src).st_mode):
+                raise OutputError(
+                    f"{src} is not a regular file (a symlink?); rebuild OUTDIR with `graphkit build`"
+                )
+            with atomic_write(dest / name, "wb") as f:
+                f.write(src.read_bytes())
+    except OSError as e:
+        raise OutputError(
+            f"cannot copy the map into {dest}: {e.strerror}; check the blog folder is writable"
+        ) from None
+    return dest
