@@ -337,7 +337,18 @@ def place(
                 ws = chain or ws
                 target.append(sum(a * w for a, w in ws) / sum(w for _, w in ws) if ws else y[n])
             y.update(zip(col, _pav(target, gaps(col), band[k]), strict=True))
-    # drawings wider than their column's room: keep the next columns' drawings clear of them
+    _clear_wide_drawings(order, xs, extent, y)
+    return {n: (xs[col_of[n]], y[n]) for n in col_of}, xs
+
+
+def _clear_wide_drawings(
+    order: list[list[str]],
+    xs: list[float],
+    extent: Mapping[str, tuple[float, float, float]],
+    y: dict[str, float],
+) -> None:
+    """Drawings wider than their column's room: the next columns' drawings are moved down clear of them (in
+    ``y``), the column's order kept."""
     for k in range(1, len(order)):
         col = order[k]
         reach = xs[k] - max(extent[n][0] for n in col) / 2
@@ -365,7 +376,6 @@ def place(
                 yy = max(hit) + GAP + up
             placed.append(yy)
         y.update(zip(col, placed, strict=True))
-    return {n: (xs[col_of[n]], y[n]) for n in col_of}, xs
 
 
 def compute_layout(
