@@ -36,8 +36,10 @@ def collect(
     chains: list[list[str]] | None = None,
     detail: str = "lists",
     max_bytes: int | None = None,
+    seedlist: SeedList | None = None,
 ) -> Collected:
-    """Parse SOURCE, fetch (or read from the cache) what S2 knows of its seeds, and build the graph.
+    """Parse SOURCE (unless ``seedlist`` is its parse already), fetch (or read from the cache) what S2 knows of
+    its seeds, and build the graph.
 
     ``chains``: the declared lineages, whose links get their edge details fetched; ``detail``: ``"lists"`` (edge
     details for those only) or ``"full"`` (every seed's pages, every edge's details) — see :mod:`graphkit.fetch`.
@@ -46,7 +48,7 @@ def collect(
     from .lineage import chain_targets
 
     t0 = time.perf_counter()
-    sl = parse_seeds(source, max_bytes=max_bytes)
+    sl = seedlist if seedlist is not None else parse_seeds(source, max_bytes=max_bytes)
     if not sl.papers:
         from .errors import SeedError
 
@@ -209,14 +211,14 @@ def front_matter(source: str) -> dict:
     return split_front_matter(head)[0]
 
 
-def source_slug(source: str) -> str:
+def source_slug(source: str, front: dict | None = None) -> str:
     """The asset name of a post's map (see :func:`graphkit.render.post_slug`), from its front matter or file name."""
     from .render import post_slug
 
-    return post_slug(source, front_matter(source))
+    return post_slug(source, front if front is not None else front_matter(source))
 
 
-def post_settings(source: str) -> tuple[list[list[str]], dict[str, str]]:
+def post_settings(source: str, front: dict | None = None) -> tuple[list[list[str]], dict[str, str]]:
     """The lineages and names a post declares in its front matter, under a ``graphkit:`` key::
 
         graphkit:
@@ -230,7 +232,7 @@ def post_settings(source: str) -> tuple[list[list[str]], dict[str, str]]:
     from .errors import LineageError
     from .lineage import parse_lineage_lines
 
-    conf = front_matter(source).get("graphkit")
+    conf = (front if front is not None else front_matter(source)).get("graphkit")
     if conf is None:
         return [], {}
     where = f"{source}: front matter graphkit:"
@@ -321,12 +323,15 @@ def named_chains(chains: list[list[str]], aliases: dict) -> list[list[str]]:
     return [[aliases.get(name, name) for name in chain] for chain in chains]
 
 
-def read_chains(source: str, lineages: str | None = None, lineage=()) -> tuple[list[list[str]], dict]:
-    """The declared chains and names: the post's front matter (``graphkit:``), then a lineages file, then
-    ``lineage`` (chains as text, ``"TSN -> TRN"``). Returns ``(chains, aliases)``."""
+def read_chains(
+    source: str, lineages: str | None = None, lineage=(), front: dict | None = None
+) -> tuple[list[list[str]], dict]:
+    """The declared chains and names: the post's front matter (``graphkit:``; ``front`` when the post was read
+    already), then a lineages file, then ``lineage`` (chains as text, ``"TSN -> TRN"``). Returns
+    ``(chains, aliases)``."""
     from .lineage import parse_chain, read_lineages
 
-    chains, aliases = post_settings(source)
+    chains, aliases = post_settings(source, front)
     if lineages:
         chains += read_lineages(lineages, aliases)
     chains += [parse_chain(text) for text in lineage]
@@ -416,10 +421,12 @@ def build(
     top: int = 20,
     progress: Callable[[dict], None] | None = None,
     client=None,
+    seedlist: SeedList | None = None,
 ) -> BuildResult:
-    """Read SOURCE, fetch (or read from the cache) what Semantic Scholar knows of its seeds, build the graph and
-    its analyses — what ``graphkit build`` does before it writes. Settings not given come from the environment,
-    as for the CLI (see :func:`open_client`).
+    """Read SOURCE (once: its seeds and its front matter; ``seedlist`` when it was read already), fetch (or read
+    from the cache) what Semantic Scholar knows of its seeds, build the graph and its analyses — what ``graphkit
+    build`` does before it writes. Settings not given come from the environment, as for the CLI (see
+    :func:`open_client`).
 
     Raises
     ------
@@ -432,8 +439,8 @@ def build(
     >>> callable(graphkit.build)
     True
     """
-
-    chains, aliases = read_chains(source, lineages, lineage)
+    sl = seedlist if seedlist is not None else parse_seeds(source, max_bytes=max_bytes)
+    chains, aliases = read_chains(source, lineages, lineage, front=sl.front_matter)
     own = client is None
     if own:
         client = open_client(
@@ -446,7 +453,7 @@ def build(
             progress,
             chains=named_chains(chains, aliases),
             detail=detail,
-            max_bytes=max_bytes,
+            seedlist=sl,
         )
     finally:
         if own:
@@ -507,7 +514,8 @@ def build_site(
     :func:`build` and :meth:`BuildResult.write`, and stamp OUTDIR. Returns ``{"summary", "up_to_date"}``."""
     from .stamp import save_stamp, stamp_for, up_to_date
 
-    read_chains(source, lineages)  # a bad lineages file is named before anything else
+    sl = parse_seeds(source, max_bytes=max_bytes)  # read once: the seeds and the front matter
+    read_chains(source, lineages, front=sl.front_matter)  # a bad lineages file is named before any fetch
     check_writable(outdir)  # before a long fetch, not after it
     options = {"title": title, "max_nodes": max_nodes, "detail": detail, "formats": list(formats)}
     stamp = stamp_for(source, lineages, options, client)
@@ -525,12 +533,12 @@ def build_site(
                 f"{what} ({path}) is inside the Jekyll site at {site_root} and would be published; add it to "
                 f"exclude: in _config.yml, or {fix}"
             )
-    result = build(
-        source, lineages=lineages, client=client, progress=progress, detail=detail, max_bytes=max_bytes
-    )
+    result = build(source, lineages=lineages, client=client, progress=progress, detail=detail, seedlist=sl)
     for w in result.warnings:
         warn(w)
-    site = result.write(outdir, title=title, max_nodes=max_nodes, slug=source_slug(source), formats=formats)
+    site = result.write(
+        outdir, title=title, max_nodes=max_nodes, slug=source_slug(source, sl.front_matter), formats=formats
+    )
     s = summary(result, site)
     if stamp is not None:
         save_stamp(outdir, stamp(), s)

@@ -501,6 +501,7 @@ def parse_markdown(text: str, source: str = "", meta: dict | None = None) -> See
         date=_front_date(meta),
         source=source,
         links=walk.links,
+        front_matter=dict(meta or {}),
     )
 
 

@@ -55,6 +55,7 @@ class SeedList:
     date: str | None = None  # the post's front-matter date (ISO, date part)
     source: str = ""
     links: int = 0  # links seen in the source (a post), papers or not
+    front_matter: dict = field(default_factory=dict)  # a post's Jekyll front matter, read once with the post
 
     def to_dict(self) -> dict:
         return {"papers": [p.to_dict() for p in self.papers], "skipped": [s.to_dict() for s in self.skipped]}
