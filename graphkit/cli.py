@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import math
 import os
 import re
 import signal
@@ -211,7 +210,7 @@ def fetch_options(f):
     @click.option("--offline", is_flag=True, help="Never touch the network; use the cache only.")
     @click.option(
         "--rps",
-        type=click.FloatRange(min=0, max=1000),
+        type=float,
         callback=_rps,
         envvar="S2_RPS",
         default=None,
@@ -254,11 +253,12 @@ def fetch_options(f):
 
 
 def _rps(ctx, param, value: float | None) -> float | None:
-    """--rps: 0 (no pacing), or a finite pace of one request per 1,000 s at the slowest."""
-    if value is not None and (math.isnan(value) or 0 < value < 1e-3):
-        raise click.BadParameter(
-            f"{value!r} is no pace; give requests per second from 0.001 to 1000 (0 turns pacing off)"
-        )
+    """--rps: the pacing rule (:func:`graphkit.pacing.pace_problem`), as a usage error."""
+    from .pacing import pace_problem
+
+    problem = pace_problem(value) if value is not None else None
+    if problem:
+        raise click.BadParameter(f"{value!r} {problem}")
     return value
 
 

@@ -15,6 +15,20 @@ from .settings import setting
 CONNECT_RETRIES = 2  # a refused connection is mostly a wrong --api-url: say so soon
 
 
+MAX_RPS = 1000.0  # requests per second, at most (0 turns pacing off)
+
+
+def pace_problem(rps: float) -> str | None:
+    """What is wrong with a pace (requests per second), or None: 0 (no pacing), or from 0.001 to :data:`MAX_RPS`.
+
+    >>> pace_problem(0), pace_problem(2.5), pace_problem(1e-300)
+    (None, None, 'is no pace; give requests per second from 0.001 to 1000 (0 turns pacing off)')
+    """
+    if rps == 0 or (isinstance(rps, (int, float)) and math.isfinite(rps) and 1e-3 <= rps <= MAX_RPS):
+        return None
+    return f"is no pace; give requests per second from 0.001 to {MAX_RPS:g} (0 turns pacing off)"
+
+
 class Limiter:
     """Spaces request *starts* at least ``margin / rps`` seconds apart, for any number of threads.
 
@@ -29,8 +43,9 @@ class Limiter:
     """
 
     def __init__(self, rps: float, margin: float = 1.04, clock=time.monotonic, sleep=time.sleep):
-        if not (rps == 0 or (math.isfinite(rps) and 1e-3 <= rps <= 1e6)):
-            raise GraphkitError(f"rps {rps!r} is no pace; give requests per second from 0.001 (0: no pacing)")
+        problem = pace_problem(rps)
+        if problem:
+            raise GraphkitError(f"rps {rps!r} {problem}")
         self.base = (margin / rps) if rps else 0.0
         self.interval = self.base
         self.clock = clock
