@@ -102,7 +102,6 @@ EDGE_STYLE = {  # drawn cited -> citing (knowledge flows left to right, like tim
 MAP_NODES = 120  # the default map: the seeds and the top missing papers that fit
 MAP_MAX_SEEDS = 500  # a longer list is drawn up to its first 500 seeds unless --max-nodes says otherwise
 MAP_LABELLED = 5  # missing papers named per kind, the best ranked first (the rest are named on hover)
-SHAPE_RADIUS = 7
 RADIUS_RANGE = (6.0, 11.0)  # a missing paper's shape, from the least to the most influential of its kind
 FONT_GROWTH = 2.0  # px a seed's name grows from the least to the most influential seed (legible either way)
 
