@@ -71,3 +71,38 @@ def heavy_lists_build(heavy_post_corpus, tmp_path_factory):
     with FakeS2(heavy_post_corpus) as srv:
         got = collect(str(POST), S2Client(srv.url, cache_dir=cache, rps=0, backoff=0.01))
         return got, list(srv.log)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium per worker, for the browser tests (tests/browsing.py says why)."""
+    from tests.browsing import ARGS, CHROMIUM, sync_api
+
+    with sync_api().sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def _tab(chromium):
+    return chromium.new_page()
+
+
+@pytest.fixture
+def browser(_tab):
+    """The worker's one tab, listening for what this test's pages say; blank again after the test."""
+    from tests.browsing import Tab
+
+    tab = Tab(_tab)
+    yield tab
+    tab.release()
+
+
+@pytest.fixture(scope="session")
+def example_map(tmp_path_factory, post_corpus):
+    """The example post's map (FIXTURE corpus, declared lineages), built once per worker; read, never changed,
+    by the tests that open it (tests/test_readers.py adds the page of a post around it)."""
+    from tests.browsing import post_map
+
+    return post_map(tmp_path_factory, "example", corpus=post_corpus)

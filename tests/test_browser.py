@@ -2,36 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
 from graphkit.mapview import map_view
 from graphkit.render import write_html
+from tests.browsing import ARTIFACTS, SECOND_POST, open_map, post_map, second_corpus
 from tests.mapdata import HOSTILE_TITLE, demo_analyses, demo_graph
 from tests.mapmeasure import embed_page, measure
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError("CI must run the browser tests: install Debian's chromium (.ci/run does)")
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-default-apps",
-]
 
 
 @pytest.fixture(scope="module")
@@ -55,55 +32,6 @@ def site(tmp_path_factory):
         encoding="utf-8",
     )
     return {"dir": d, "view": view, "info": info, "G": G}
-
-
-@pytest.fixture(scope="module")
-def _tab():
-    """One Chromium and one tab for the module: each test loads its page into the same tab (a new tab costs
-    Chromium a new renderer process, about 0.9 CPU-seconds a page on this machine)."""
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b.new_page()
-        b.close()
-
-
-class _Tab:
-    """The module's tab, with what a test's pages say: console errors, requests, dialogs (dismissed)."""
-
-    def __init__(self, page):
-        self.page = page
-        self.seen = {"errors": [], "requests": [], "dialogs": []}
-        seen = self.seen
-        self._handlers = [
-            ("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None),
-            ("pageerror", lambda e: seen["errors"].append(str(e))),
-            ("request", lambda r: seen["requests"].append(r.url)),
-            ("dialog", lambda dlg: (seen["dialogs"].append(dlg.message), dlg.dismiss())),
-        ]
-        for event, handler in self._handlers:
-            page.on(event, handler)
-
-    def release(self) -> None:
-        """Stop listening, leave the page, park the mouse: the next test starts from a blank tab."""
-        for event, handler in self._handlers:
-            self.page.remove_listener(event, handler)
-        self.page.goto("about:blank")
-        self.page.mouse.move(0, 0)
-
-
-@pytest.fixture
-def browser(_tab):
-    tab = _Tab(_tab)
-    yield tab
-    tab.release()
-
-
-def open_map(browser, url, width=1280):
-    """Load ``url`` into the test's tab at ``width`` × 800; the page and what it says (errors, requests, dialogs)."""
-    page = browser.page
-    page.set_viewport_size({"width": width, "height": 800})
-    page.goto(url)
-    return page, browser.seen
 
 
 def test_drawn_offline_silent_and_settled(site, browser):
@@ -187,33 +115,17 @@ def test_works_in_a_700px_iframe(site, browser):
     assert all(u.startswith(("file:", "data:")) for u in seen["requests"])
 
 
-@pytest.fixture(scope="module")
-def post_site(tmp_path_factory, post_seeds, post_corpus):
+def test_example_post_map_acceptance(example_map, browser):
     """The example post's map, built end to end from its FIXTURE corpus (with hostile strings) on loopback."""
-    from graphkit.pipeline import analyse, collect, write_site
-    from graphkit.s2 import S2Client
-    from tests.s2server import FakeS2
-
-    d = tmp_path_factory.mktemp("post")
-    with FakeS2(post_corpus) as srv:
-        got = collect(
-            str(Path(__file__).resolve().parents[1] / "examples" / "video-classification" / "post.md"),
-            S2Client(srv.url, cache_dir=d / "cache", rps=0),
-        )
-    results = analyse(got.graph, chains=[["C3D", "I3D"], ["TSN", "ECO"]])
-    site = write_site(got.graph, d / "site", results, title=got.seeds.title)
-    return {"dir": d / "site", "G": got.graph, "missing": results["missing"], "html": site["html"]}
-
-
-def test_example_post_map_acceptance(post_site, browser):
-    page, seen = open_map(browser, (post_site["dir"] / "index.html").as_uri())
+    page, seen = open_map(browser, (example_map["dir"] / "index.html").as_uri())
     page.wait_for_function("() => window.graphkit && window.graphkit.stabilized", timeout=20_000)
     drawn = set(page.evaluate("graphkit.nodes.getIds()"))
-    G = post_site["G"]
+    G = example_map["G"]
     seeds = {n for n, d in G.nodes(data=True) if d.get("seed")}
-    top = {m["paperId"] for m in post_site["missing"] if m["score"] >= 10}  # the planted, clearly-ranked ones
+    # the planted, clearly-ranked ones
+    top = {m["paperId"] for m in example_map["results"]["missing"] if m["score"] >= 10}
     assert seeds <= drawn and top <= drawn and len(drawn) <= 130
-    assert post_site["html"]["bytes"] <= 800_000  # one file: vis-network, the data and the page
+    assert example_map["html"]["bytes"] <= 800_000  # one file: vis-network, the data and the page
     assert page.evaluate("graphkit.network.physics.physicsEnabled") is False
     assert page.evaluate("window.__pwned") is None and seen["dialogs"] == []
     assert page.evaluate("document.querySelectorAll('img, script[src], link').length") == 0
@@ -224,40 +136,9 @@ def test_example_post_map_acceptance(post_site, browser):
 
 # ----------------------------------------------------------------------------------------------------------------
 # What a reader sees, measured in the page at the embedded size (760×640 iframe) and at full width (1280×800).
-def _post_map(tmp_path_factory, name, *, corpus=None, built=None):
-    """The example post's map, with its declared lineages: built from ``corpus`` on loopback, or from a graph
-    ``built`` already (a copy of it: analysing names papers)."""
-    from graphkit.lineage import read_lineages
-    from graphkit.pipeline import analyse, collect, named_chains, write_site
-    from graphkit.s2 import S2Client
-    from tests.s2server import FakeS2
-
-    root = Path(__file__).resolve().parents[1] / "examples" / "video-classification"
-    d = tmp_path_factory.mktemp(name)
-    aliases: dict = {}
-    chains = read_lineages(root / "lineages.txt", aliases)
-    if built is None:  # as `graphkit build --lineages` does: the declared links' details fetched
-        with FakeS2(corpus) as srv:
-            built = collect(
-                str(root / "post.md"),
-                S2Client(srv.url, cache_dir=d / "cache", rps=0),
-                chains=named_chains(chains, aliases),
-            )
-    G = built.graph.copy()
-    results = analyse(G, chains=chains, aliases=aliases)
-    site = write_site(G, d / "site", results, title=built.seeds.title)
-    (d / "site" / "embed.html").write_text(embed_page(), encoding="utf-8")
-    return {"dir": d / "site", "G": G, "results": results, "html": site["html"]}
-
-
-@pytest.fixture(scope="module")
-def example_map(tmp_path_factory, post_corpus):
-    return _post_map(tmp_path_factory, "example", corpus=post_corpus)
-
-
 @pytest.fixture(scope="module")
 def heavy_map(tmp_path_factory, heavy_lists_build):
-    m = _post_map(tmp_path_factory, "heavy", built=heavy_lists_build[0])
+    m = post_map(tmp_path_factory, "heavy", built=heavy_lists_build[0])
     assert m["G"].number_of_nodes() > 25_000  # the field as it is: four seeds cited thousands of times
     return m
 
@@ -289,21 +170,6 @@ def second_map(tmp_path_factory):
     (d / "site" / "embed.html").write_text(embed_page(), encoding="utf-8")
     assert 110 <= site["html"]["nodes"] <= 125 and len(result.seeds.papers) == 82
     return {"dir": d / "site", "G": result.graph, "results": result.analyses, "html": site["html"]}
-
-
-SECOND_POST = Path(__file__).resolve().parent / "fixtures" / "lists" / "second-post.md"
-
-
-def second_corpus():
-    from graphkit.pipeline import post_settings
-    from graphkit.seeds import parse_seeds
-    from tests.corpus import SECOND_FOLLOWUPS, SECOND_FOUNDATIONS, from_seedlist
-
-    sl = parse_seeds(str(SECOND_POST))
-    chains, _ = post_settings(str(SECOND_POST))
-    key = {p.label: p.key for p in sl.papers}
-    pairs = [(key[a], key[b]) for chain in chains for a, b in zip(chain, chain[1:], strict=False)]
-    return from_seedlist(sl, lineage=pairs, foundations=SECOND_FOUNDATIONS, followups=SECOND_FOLLOWUPS)
 
 
 @pytest.mark.parametrize("which", ["example_map", "heavy_map", "second_map"])

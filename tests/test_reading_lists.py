@@ -361,10 +361,15 @@ def test_the_seeds_table_shows_whole_keys_and_counts_skips():
 
 def test_a_source_over_the_size_limit_or_not_a_file_is_refused(tmp_path):
     big = tmp_path / "big.md"
-    big.write_text("# x\n" + "- [Paper](https://arxiv.org/abs/1608.00859)\n" * 30_000, encoding="utf-8")
+    # 1.3 MB: one entry, then a comment (the limit is on bytes; what fills them does not matter)
+    big.write_text(
+        "# x\n- [Paper](https://arxiv.org/abs/1608.00859)\n<!--\n" + ("x" * 70 + "\n") * 18_000 + "-->\n",
+        encoding="utf-8",
+    )
     r = CliRunner().invoke(cli, ["seeds", str(big), "--max-size", "1MB"])
     assert r.exit_code == 1 and "over the 1 MB limit for a source; raise it with --max-size" in r.stderr
-    assert CliRunner().invoke(cli, ["seeds", str(big), "--max-size", "2MB"]).exit_code == 0
+    r = CliRunner().invoke(cli, ["seeds", str(big), "--max-size", "2MB"])
+    assert r.exit_code == 0 and "1608.00859" in r.stdout
     fifo = tmp_path / "fifo.md"
     os.mkfifo(fifo)
     with pytest.raises(SeedError, match="not a regular file"):

@@ -41,11 +41,11 @@ def graph_bytes(corpus, tmp_path, name) -> bytes:
 
 @pytest.fixture(scope="module")
 def binned():
-    """24 seeds cited 1,100 times each (26,400 FIXTURE citers): the batch plan asks a handful of calls (one for the
-    metadata, then bins of citation lists under S2's 9,999 a call), not 48 pages."""
+    """12 seeds cited 1,100 times each (13,200 FIXTURE citers): the batch plan asks three calls (one for the
+    metadata, then two bins of citation lists under S2's 9,999 a call), not 24 pages."""
     fc = FixtureCorpus()
     lines = []
-    for i in range(24):
+    for i in range(12):
         a = fc.add(f"b{i}", f"Binned seed {i}", 2016, arxiv=f"1609.{10000 + i:05d}")
         lines.append(f"arXiv:1609.{10000 + i:05d}")
         for j in range(1100):
@@ -207,7 +207,7 @@ def _wait_for(srv, n, proc, limit=60):
 @pytest.mark.parametrize("detail", ["lists", "full"])
 def test_sigkill_then_rerun_resumes_without_asking_again(small, binned, tmp_path, detail):
     fc, lines = binned if detail == "lists" else small
-    wait, latency = (3, 0.3) if detail == "lists" else (25, 0.03)
+    wait, latency = (2, 0.3) if detail == "lists" else (25, 0.03)
     post = tmp_path / "ids.txt"
     post.write_text(lines, encoding="utf-8")
     with FakeS2(fc) as clean:
