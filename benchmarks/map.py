@@ -27,20 +27,10 @@ from graphkit.lineage import read_lineages
 from graphkit.pipeline import analyse, collect, write_site
 from graphkit.s2 import S2Client
 from graphkit.seeds import parse_seeds
+from tests.browsing import ARGS
 from tests.corpus import from_seedlist, synthetic, with_heavy_citers
 from tests.mapmeasure import embed_page, measure
 from tests.s2server import FakeS2
-
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-default-apps",
-]
 
 OLD_RENDER = """
 import pickle, sys

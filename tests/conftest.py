@@ -10,6 +10,7 @@ import pytest
 
 from graphkit.seeds import parse_seeds
 from tests.corpus import from_seedlist, with_heavy_citers
+from tests.helpers import TWO_PAPER_POST, two_paper_corpus
 from tests.s2server import FakeS2
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,6 +53,20 @@ def post_corpus(post_seeds):
 def post_server(post_corpus):
     with FakeS2(post_corpus) as srv:
         yield srv
+
+
+@pytest.fixture(scope="session")
+def two_papers():
+    """TSN and TRN (FIXTURE): the smallest corpus a command needs."""
+    return two_paper_corpus()
+
+
+@pytest.fixture
+def two_paper_post(tmp_path):
+    """A two-paper post (TSN and TRN, by their arXiv links) in the test's folder."""
+    p = tmp_path / "post.md"
+    p.write_text(TWO_PAPER_POST, encoding="utf-8")
+    return p
 
 
 @pytest.fixture(scope="session")

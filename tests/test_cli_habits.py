@@ -12,25 +12,15 @@ from click.testing import CliRunner
 
 import graphkit
 from graphkit.cli import cli
-from tests.helpers import EXE, TWO_PAPER_POST, two_paper_corpus
+from tests.helpers import EXE
 from tests.s2server import FakeS2
 
 KEY = "habit-key-" + "7e" * 12
 
 
-@pytest.fixture(scope="module")
-def corpus():
-    return two_paper_corpus()
-
-
 @pytest.fixture
-def post(tmp_path):
-    p = tmp_path / "post.md"
-    p.write_text(
-        TWO_PAPER_POST,
-        encoding="utf-8",
-    )
-    return p
+def post(two_paper_post):
+    return two_paper_post
 
 
 def run(args, env=None):
@@ -76,8 +66,8 @@ def test_version_comes_from_the_package_metadata(flag):
     assert re.search(rf'^version = "{re.escape(graphkit.__version__)}"$', pyproject, re.M)  # the one place
 
 
-def test_quiet_prints_results_and_errors_only(corpus, post, tmp_path):
-    with FakeS2(corpus) as srv:
+def test_quiet_prints_results_and_errors_only(two_papers, post, tmp_path):
+    with FakeS2(two_papers) as srv:
         loud = run(build_args(post, srv, tmp_path, "loud"))
         assert loud.exit_code == 0 and "seeds: 2" in loud.stderr and "wrote " in loud.stderr
         quiet = run(["-q", *build_args(post, srv, tmp_path, "quiet"), "--json"])
@@ -97,8 +87,8 @@ def test_quiet_prints_results_and_errors_only(corpus, post, tmp_path):
     assert err.exit_code == 1 and err.stderr.startswith("graphkit: error: ") and "nope.md" in err.stderr
 
 
-def test_verbose_logs_each_request_and_cache_hit_without_the_key(corpus, post, tmp_path):
-    with FakeS2(corpus, api_key=KEY) as srv:
+def test_verbose_logs_each_request_and_cache_hit_without_the_key(two_papers, post, tmp_path):
+    with FakeS2(two_papers, api_key=KEY) as srv:
         cold = run(["-v", *build_args(post, srv, tmp_path), "--detail", "full"], env={"S2_API_KEY": KEY})
         assert cold.exit_code == 0, cold.output
         sent = [ln for ln in cold.stderr.splitlines() if ln.startswith(("graphkit: GET ", "graphkit: POST "))]

@@ -94,6 +94,18 @@ def _swipe(cdp, page, x, y, dy, steps=12):
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
 
 
+def _seed_where(frame, where: str):
+    """The first seed drawn where ``where`` holds (JS over x, y: its place in the map's pane; w, h: the pane's
+    size): its id, x, y, and the pane's left and top in the frame."""
+    return frame.evaluate(
+        "() => { const g = graphkit, r = document.getElementById('gk-network').getBoundingClientRect();"
+        " const w = r.width, h = r.height;"
+        " const ids = g.data.info.filter(i => i.kind === 'seed').map(i => i.id), pos = g.network.getPositions(ids);"
+        " for (const id of ids) { const d = g.network.canvasToDOM(pos[id]), x = d.x, y = d.y;"
+        f"   if ({where}) return {{id, x, y, left: r.left, top: r.top}}; }} }}"
+    )
+
+
 def _frame_box(page):
     return page.locator(f"#{FRAME}").bounding_box()
 
@@ -177,12 +189,8 @@ def test_on_a_phone_one_finger_scrolls_the_post_and_the_first_view_is_legible(ch
         page.wait_for_function(STILL)  # the swipe's fling comes to rest
         page.evaluate(f"document.getElementById('{FRAME}').scrollIntoView({{block: 'center'}})")
         page.wait_for_function(STILL)
-        seed = frame.evaluate(
-            "() => { const r = document.getElementById('gk-network').getBoundingClientRect(), g = graphkit;"
-            " const ids = g.data.info.filter(i => i.kind === 'seed').map(i => i.id), pos = g.network.getPositions(ids);"
-            " for (const id of ids) { const d = g.network.canvasToDOM(pos[id]);"
-            "   if (d.x > 30 && d.x < r.width - 30 && d.y > 60 && d.y < r.height / 2) return {id, x: d.x + r.left, y: d.y + r.top}; } }"
-        )
+        seed = _seed_where(frame, "x > 30 && x < w - 30 && y > 60 && y < h / 2")
+        seed = {"x": seed["x"] + seed["left"], "y": seed["y"] + seed["top"]}
         for _ in range(3):  # the page may still be settling after the swipe: tap where the paper is now
             box = _frame_box(page)
             page.touchscreen.tap(box["x"] + seed["x"], box["y"] + seed["y"])
@@ -220,6 +228,9 @@ def test_the_post_and_the_map_point_at_each_other(browser, served):
         " return t >= 0 && t <= innerHeight; }",
         timeout=5_000,
     )
+    page.wait_for_function(STILL)
+    top = page.evaluate("document.querySelector('[data-graphkit-shown]').getBoundingClientRect().top")
+    assert 0 <= top <= page.evaluate("innerHeight")
     # a link in the post to #map:TSM: the map shows TSM and its card
     page.evaluate("window.scrollTo(0, 0)")
     page.click("#to-map")
@@ -267,12 +278,7 @@ def test_the_lineage_tells_its_story_and_papers_show_their_neighbours(browser, s
     borders = frame.evaluate("graphkit.nodes.get().map(n => n.color && n.color.border)")
     assert "#0f766e" in borders and "#7e22ce" in borders
     # a click opens the card on the side away from the paper; the tooltip goes; the card lists neighbours
-    right = frame.evaluate(
-        "() => { const g = graphkit, r = document.getElementById('gk-network').getBoundingClientRect();"
-        " const ids = g.data.info.filter(i => i.kind === 'seed').map(i => i.id), pos = g.network.getPositions(ids);"
-        " for (const id of ids) { const d = g.network.canvasToDOM(pos[id]);"
-        "   if (d.x > r.width * 0.7 && d.x < r.width - 10 && d.y > 40 && d.y < r.height - 30) return {id, x: d.x, y: d.y}; } }"
-    )
+    right = _seed_where(frame, "x > w * 0.7 && x < w - 10 && y > 40 && y < h - 30")
     box = _frame_box(page)
     page.mouse.click(box["x"] + right["x"], box["y"] + right["y"])
     page.wait_for_timeout(200)

@@ -13,24 +13,15 @@ from click.testing import CliRunner
 
 from graphkit.cli import cli
 from tests.corpus import synthetic
-from tests.helpers import EXE, TWO_PAPER_POST, two_paper_corpus
+from tests.helpers import EXE
 from tests.s2server import FakeS2
 
 FAST = {"S2_MAX_RETRIES": "1", "S2_BACKOFF": "0.01"}
 
 
-@pytest.fixture(scope="module")
-def corpus():
-    return two_paper_corpus()
-
-
 @pytest.fixture
-def files(tmp_path):
-    post = tmp_path / "post.md"
-    post.write_text(
-        TWO_PAPER_POST,
-        encoding="utf-8",
-    )
+def files(tmp_path, two_paper_post):
+    """post.md (two papers) and broken sources beside it."""
     (tmp_path / "empty.md").write_text("", encoding="utf-8")
     (tmp_path / "binary.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     (tmp_path / "latin1.md").write_bytes(
@@ -89,9 +80,9 @@ def test_empty_source_is_nothing_to_fetch(files, command):
     assert "no papers found" in one_line(invoke(args))
 
 
-def test_unknown_id_is_named_not_fatal(files, corpus):
+def test_unknown_id_is_named_not_fatal(files, two_papers):
     (files / "ids.txt").write_text("arXiv:1608.00859\narXiv:2999.99999\n", encoding="utf-8")
-    with FakeS2(corpus) as srv:
+    with FakeS2(two_papers) as srv:
         r = invoke(
             [
                 "build",
@@ -110,8 +101,8 @@ def test_unknown_id_is_named_not_fatal(files, corpus):
     assert "unresolved: arXiv:2999.99999 — not found in S2" in r.stderr
 
 
-def test_lineage_names_and_forms(files, corpus):
-    with FakeS2(corpus) as srv:
+def test_lineage_names_and_forms(files, two_papers):
+    with FakeS2(two_papers) as srv:
         base = ["lineage", files / "post.md", "--api-url", srv.url, "--cache-dir", files / "c", "--rps", "0"]
         assert "'NoSuch' is not in the graph" in one_line(invoke(base + ["--lineage", "TSN -> NoSuch"]))
         assert "malformed lineage" in one_line(invoke(base + ["--lineage", "TSN -> -> x"]))
@@ -154,8 +145,8 @@ def test_api_url_problems(files, command):
         (404, {"error": "Not found"}, "404"),
     ],
 )
-def test_api_errors(files, corpus, status, body, says):
-    with FakeS2(corpus) as srv:
+def test_api_errors(files, two_papers, status, body, says):
+    with FakeS2(two_papers) as srv:
         srv.script("/paper/batch", (status, body, {}))
         line = one_line(
             invoke(
@@ -177,8 +168,8 @@ def test_api_errors(files, corpus, status, body, says):
     assert says in line and "/paper/batch" in line and "k-123456" not in line
 
 
-def test_unwritable_output_loses_nothing_fetched(files, corpus):
-    with FakeS2(corpus) as srv:
+def test_unwritable_output_loses_nothing_fetched(files, two_papers):
+    with FakeS2(two_papers) as srv:
         args = ["build", files / "post.md", "--api-url", srv.url, "--cache-dir", files / "c", "--rps", "0"]
         line = one_line(invoke(args + ["-o", files / "a-file" / "site"]))
         assert "cannot create output directory" in line and "-o" in line
@@ -278,8 +269,8 @@ def read_only_dir(tmp_path):
     d.chmod(0o755)
 
 
-def test_read_only_output_dir_is_found_before_any_fetch(files, corpus, read_only_dir):
-    with FakeS2(corpus) as srv:
+def test_read_only_output_dir_is_found_before_any_fetch(files, two_papers, read_only_dir):
+    with FakeS2(two_papers) as srv:
         for out in (read_only_dir, read_only_dir / "site"):  # writable checked, not just creatable
             line = one_line(
                 invoke(
