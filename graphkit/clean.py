@@ -20,9 +20,8 @@ def clean_text(value, *, lines: bool = False):
     >>> clean_text("a\\nb\\tc"), clean_text("a\\nb", lines=True), clean_text(2016)
     ('a b c', 'a\\nb', 2016)
     """
-    if (
-        not isinstance(value, str) or value.isprintable()
-    ):  # no control, format or separator character: as it is
+    # no control, format or separator character: as it is
+    if not isinstance(value, str) or value.isprintable():
         return value
     value = _CONTROL.sub("", value)
     return value if lines else _LINE_BREAKS.sub(" ", value)

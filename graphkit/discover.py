@@ -110,10 +110,10 @@ def is_survey_title(title: str | None) -> bool:
     return any(w in t for w in _SURVEY_WORDS) and bool(SURVEY_TITLE.search(t))  # the cheap test first
 
 
-def _n(x: float) -> str:
+def _count_text(x: float) -> str:
     """A count for a sentence: thousands separated, small rates with one decimal.
 
-    >>> _n(1150), _n(191.6), _n(0.25), _n(0)
+    >>> _count_text(1150), _count_text(191.6), _count_text(0.25), _count_text(0)
     ('1,150', '192', '0.2', '0')
     """
     if x and x < 1:
@@ -146,10 +146,10 @@ def _row(G: nx.DiGraph, n: str, c: int, i: int | None, kind: str, n_seeds: int, 
     if cites is None:
         cited = "citations unknown"
     else:
-        extra = [f"{_n(per_year)} a year"] if per_year is not None else []
+        extra = [f"{_count_text(per_year)} a year"] if per_year is not None else []
         if icites:
-            extra.append(f"{_n(icites)} influential")
-        cited = f"cited {_n(cites)} times" + (f" ({', '.join(extra)})" if extra else "")
+            extra.append(f"{_count_text(icites)} influential")
+        cited = f"cited {_count_text(cites)} times" + (f" ({', '.join(extra)})" if extra else "")
     coverage = c / n_seeds if n_seeds else 0.0
     if kind == "survey":
         link = f"covers {coverage:.0%} of the list: " + link

@@ -74,9 +74,8 @@ def atomic_write(
             # against a kill (what this guards); an fsync per output cost 0.3 s a build on 8 files
         try:
             st = os.stat(target, follow_symlinks=False)
-            if stat.S_ISREG(
-                st.st_mode
-            ):  # a rewritten file keeps its permissions (a link's target lends none)
+            # a rewritten file keeps its permissions (a link's target lends none)
+            if stat.S_ISREG(st.st_mode):
                 os.chmod(tmp, st.st_mode & 0o7777)
         except FileNotFoundError:
             pass

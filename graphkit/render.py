@@ -111,9 +111,8 @@ def network(view: dict, *, height: str = "640px"):
     for e in view["edges"]:
         if e["from"] not in seen or e["to"] not in seen:
             raise OutputError(f"the map has an edge {e['from']} -> {e['to']} to a paper it does not draw")
-        if (
-            e["kind"] == "other"
-        ):  # hidden until hovered: the page styles it from its kind (a third of the bytes)
+        # hidden until hovered: the page styles it from its kind (a third of the bytes)
+        if e["kind"] == "other":
             net.add_edge(e["from"], e["to"], kind="other", **({"link": e["link"]} if "link" in e else {}))
         else:
             net.add_edge(e["from"], e["to"], **{k: v for k, v in e.items() if k not in ("from", "to")})

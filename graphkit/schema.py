@@ -59,9 +59,8 @@ def _bad_paper(p, where: str, *, need_id: bool) -> str | None:
     if need_id and p.get("paperId") is None:
         return f"{where}.paperId is missing"
     for k, v in p.items():
-        if v is None or (
-            type(v) is str and k in _TEXT_FIELDS
-        ):  # every field may be null; text is the common case
+        # every field may be null; text is the common case
+        if v is None or (type(v) is str and k in _TEXT_FIELDS):
             continue
         check = _PAPER_CHECKS.get(k)
         if check is not None and not check[0](v):

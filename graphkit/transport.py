@@ -240,9 +240,8 @@ class Transport:
         """
         budget = Budget(self.policy.attempts)
         while True:
-            if (
-                budget.cut >= MAX_CUT
-            ):  # a server that trickles stays slow: no third attempt of a deadline's length
+            # a server that trickles stays slow: no third attempt of a deadline's length
+            if budget.cut >= MAX_CUT:
                 raise S2Unavailable(
                     f"{shown} did not finish answering within the {self.deadline:g} s deadline, {MAX_CUT} times; "
                     "rerun later to resume from the cache (or raise S2_DEADLINE)",

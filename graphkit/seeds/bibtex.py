@@ -60,10 +60,11 @@ def parse_bibtex(text: str, source: str = "") -> SeedList:
     import bibtexparser
     from bibtexparser.middlewares import LatexDecodingMiddleware
 
+    # what does not parse is in `skipped`, not in log lines
     with (
         _quiet("bibtexparser"),
         _quiet("pylatexenc"),
-    ):  # what does not parse is in `skipped`, not in log lines
+    ):
         lib = bibtexparser.parse_string(text)
         # LaTeX is decoded (bibtexparser's own middleware) only in the entries that hold a macro: decoding costs a
         # millisecond an entry and makes reference cycles, and most entries have nothing to decode

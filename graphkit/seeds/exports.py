@@ -40,9 +40,8 @@ def export_ids(doi: str = "", urls=(), notes=()) -> dict:
     ids: dict = {}
     if doi:
         found = id_line(str(doi).strip()).get("doi")
-        if found and not found.lower().startswith(
-            "10.48550/arxiv."
-        ):  # arXiv's own DOI: the arXiv id says more
+        # arXiv's own DOI: the arXiv id says more
+        if found and not found.lower().startswith("10.48550/arxiv."):
             ids["doi"] = found
         elif found:
             ids["arxiv"] = found[len("10.48550/arxiv.") :]

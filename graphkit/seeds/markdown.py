@@ -134,9 +134,8 @@ class _Text:
                     self.links.append(_Link(href, "", kind_, ids, reason))
                 if bits.br:
                     self._break()
-            elif (
-                kind != "image"
-            ):  # strikethrough and the like: their text counts; an image's alt text does not
+            elif kind != "image":
+                # strikethrough and the like: their text counts; an image's alt text does not
                 self._walk(n.children, link, strong, em)
 
     def _text(self, content: str, link, strong, em) -> None:

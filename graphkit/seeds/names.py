@@ -98,9 +98,8 @@ def make_label(title: str, extra_lines: list[str] = (), context: str = "") -> tu
     m = _PAREN_ACRONYM.search(t)
     if m and is_method_name(m.group("name")):
         return m.group("name"), 1
-    if (
-        is_method_name(t) and " " not in t and len(t) <= 16
-    ):  # the item is named by its method (a table's first cell)
+    # the item is named by its method (a table's first cell)
+    if is_method_name(t) and " " not in t and len(t) <= 16:
         return t, 1
     after = unicodedata.normalize("NFKC", context or "")
     after = after.split(t, 1)[1] if t and t in after else after
