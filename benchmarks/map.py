@@ -27,7 +27,7 @@ from graphkit.lineage import read_lineages
 from graphkit.pipeline import analyse, collect, write_site
 from graphkit.s2 import S2Client
 from graphkit.seeds import parse_seeds
-from tests.browsing import ARGS
+from tests.browsing import ARGS, CHROMIUM
 from tests.corpus import from_seedlist, synthetic, with_heavy_citers
 from tests.mapmeasure import embed_page, measure
 from tests.s2server import FakeS2
@@ -113,7 +113,6 @@ def main() -> None:
     a = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
     work = Path(tempfile.mkdtemp(prefix="graphkit-map-"))
     old = None
     if not a.no_baseline:
@@ -125,7 +124,7 @@ def main() -> None:
     print(machine())
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=ARGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             for k, (name, fc, source, (chains, aliases)) in enumerate(corpora(a.only)):
                 d = work / f"m{k}"
                 with FakeS2(fc) as srv:

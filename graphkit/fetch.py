@@ -35,7 +35,6 @@ references (allenai/s2-folks #142); the batch plan takes a nested reference list
 from __future__ import annotations
 
 import difflib
-import json
 import math
 import time
 from collections.abc import Callable
@@ -461,8 +460,11 @@ class _CitationBook:
             ):
                 held[pid] = v["where"]
         client, plan = self.plan.client, self.plan
-        for where in {json.dumps(w) for w in held.values() if w and w[0] == "batch"}:
-            ids_bin = json.loads(where)[1]
+        bins: list = []  # each bin once, in the seeds' order (a handful: compared as they are)
+        for w in held.values():
+            if w and w[0] == "batch" and w[1] not in bins:
+                bins.append(w[1])
+        for ids_bin in bins:
             self.take(
                 ids_bin,
                 client.batch_lists(ids_bin, ("citations",), fields="paperId", ageless=True),

@@ -40,7 +40,7 @@ from .errors import (
     SeedError,
 )
 from .schema import check_answer
-from .transport import RETRY_AFTER_MAX, Counters, Retry, Transport, origin
+from .transport import Counters, Retry, Transport, origin
 
 DEFAULT_API_URL = "https://api.semanticscholar.org/graph/v1"
 PAPER_FIELDS = (
@@ -129,7 +129,6 @@ class S2Client:
             rps=rps,
             counters=self.counters,
             example_url=DEFAULT_API_URL,
-            retry_after_max=http.pop("retry_after_max", RETRY_AFTER_MAX),
             **http,
         )
         self.base_url = self.transport.base_url
@@ -223,22 +222,21 @@ class S2Client:
         fetched again.
         """
         ckey = self.responses.key(method, path, params, body)
+        query = urlencode(sorted(params.items()))
+        shown = f"{self.base_url}{path}?{query}"
         if not self.refresh:
             hit = self.responses.get(ckey, check, ageless=ageless)
             if hit is NOT_FOUND and not ok404:
                 hit = MISS  # a 404 cached for a call that accepts it does not answer one that does not
             if hit is not MISS:
                 self.counters.add("cache_hits")
-                logging.getLogger("graphkit.s2").debug(
-                    "cache hit: %s %s%s?%s", method, self.base_url, path, urlencode(sorted(params.items()))
-                )
+                logging.getLogger("graphkit.s2").debug("cache hit: %s %s", method, shown)
                 return None if hit is NOT_FOUND else hit
         if self.offline:
             raise OfflineMiss(
-                f"not in the cache for {self.base_url}: {method} {path}?{urlencode(sorted(params.items()))}; "
+                f"not in the cache for {self.base_url}: {method} {path}?{query}; "
                 "run once without --offline to fetch it (or give the --api-url it was fetched from)"
             )
-        shown = f"{self.base_url}{path}?{urlencode(sorted(params.items()))}"
 
         def accept(status: int, raw: bytes):
             if status == 200:
@@ -280,30 +278,44 @@ class S2Client:
         Ids go in the JSON body, so they need no escaping. A call S2 refuses (400) is split in halves until the
         id it refuses is found: that id becomes ``None`` and ``on_refused(id, message)`` is told, the rest resolve.
         """
+        return self._batches(ids, {"fields": fields}, on_refused)
+
+    def _batches(self, ids: list[str], params: dict, on_refused, *, ageless=False, too_big=None):
+        """``POST /paper/batch`` with ``params``, in calls of at most 500 ids (see :meth:`_batch_call`)."""
         out: list[dict | None] = []
         for i in range(0, len(ids), BATCH_MAX):
-            out.extend(self._batch_chunk([str(x) for x in ids[i : i + BATCH_MAX]], fields, on_refused))
+            chunk = [str(x) for x in ids[i : i + BATCH_MAX]]
+            out.extend(self._batch_call(chunk, params, on_refused, ageless, too_big))
         return out
 
-    def _batch_chunk(self, chunk: list[str], fields: str, on_refused) -> list[dict | None]:
+    def _batch_call(
+        self, chunk: list[str], params: dict, on_refused, ageless: bool, too_big
+    ) -> list[dict | None]:
+        """One batch call; a 400 splits it in halves until the one id it is about is found. That id is ``None``
+        (``on_refused(id, message)`` told), or, when its answer alone passes S2's 10 MB and ``too_big`` is given,
+        ``too_big(id)``. A 400 naming our own fields is raised."""
         try:
             got = self.request(
                 "POST",
                 "/paper/batch",
-                {"fields": fields},
+                params,
                 {"ids": chunk},
                 check=lambda d: check_answer("batch", d, n=len(chunk)),
+                ageless=ageless,
             )
         except BadRequest as e:
-            if "fields" in str(e).lower() and "unrecognized" in str(e).lower():
+            text = str(e).lower()
+            if "unrecognized" in text and "fields" in text:
                 raise  # our own mistake, not an id's
             if len(chunk) == 1:
+                if too_big is not None and "maximum size" in text:
+                    return too_big(chunk[0])
                 if on_refused is not None:
                     on_refused(chunk[0], str(e))
                 return [None]
             half = len(chunk) // 2
-            return self._batch_chunk(chunk[:half], fields, on_refused) + self._batch_chunk(
-                chunk[half:], fields, on_refused
+            return self._batch_call(chunk[:half], params, on_refused, ageless, too_big) + self._batch_call(
+                chunk[half:], params, on_refused, ageless, too_big
             )
         return [p if isinstance(p, dict) and p.get("paperId") else None for p in got]
 
@@ -328,44 +340,14 @@ class S2Client:
             if kind not in ("references", "citations"):
                 raise ValueError(kind)
         nested = ",".join(f"{kind}.{f}" for kind in kinds for f in PAPER_FIELDS.split(","))
-        out: list[dict | None] = []
-        for i in range(0, len(ids), BATCH_MAX):
-            out.extend(
-                self._lists_chunk(
-                    [str(x) for x in ids[i : i + BATCH_MAX]], kinds, fields, nested, on_refused, ageless
-                )
-            )
-        return out
 
-    def _lists_chunk(
-        self, chunk: list[str], kinds, fields: str, nested: str, on_refused, ageless: bool = False
-    ) -> list[dict | None]:
-        try:
-            got = self.request(
-                "POST",
-                "/paper/batch",
-                {"fields": f"{fields},{nested}"},
-                {"ids": chunk},
-                check=lambda d: check_answer("batch", d, n=len(chunk)),
-                ageless=ageless,
-            )
-        except BadRequest as e:
-            text = str(e).lower()
-            if "unrecognized" in text and "fields" in text:
-                raise  # our own mistake, not an id's
-            too_big = "maximum size" in text
-            if len(chunk) == 1:
-                if too_big:  # one paper's lists alone pass 10 MB: its metadata now, its lists page by page
-                    papers = self._batch_chunk(chunk, fields, on_refused)
-                    return [None if p is None else {**p, **{k: None for k in kinds}} for p in papers]
-                if on_refused is not None:
-                    on_refused(chunk[0], str(e))
-                return [None]
-            half = len(chunk) // 2
-            return self._lists_chunk(
-                chunk[:half], kinds, fields, nested, on_refused, ageless
-            ) + self._lists_chunk(chunk[half:], kinds, fields, nested, on_refused, ageless)
-        return [p if isinstance(p, dict) and p.get("paperId") else None for p in got]
+        def metadata_only(pid: str) -> list[dict | None]:
+            """One paper whose lists alone pass 10 MB: its metadata now, its lists page by page."""
+            papers = self.batch([pid], fields, on_refused=on_refused)
+            return [None if p is None else {**p, **{k: None for k in kinds}} for p in papers]
+
+        params = {"fields": f"{fields},{nested}"}
+        return self._batches(ids, params, on_refused, ageless=ageless, too_big=metadata_only)
 
     def match_title(self, title: str) -> dict | None:
         """``GET /paper/search/match``: S2's best match for a title (with ``matchScore``), None if none."""

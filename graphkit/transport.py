@@ -42,6 +42,7 @@ RETRY_AFTER_MAX = (
 DEADLINE = 60.0  # seconds per attempt, headers and body together (S2_DEADLINE)
 MAX_BYTES = 64 * 2**20  # per response, read streamed (S2_MAX_BYTES); S2's own answers stay under 10 MB
 MAX_REDIRECTS = 5  # same-origin hops followed per request
+USER_AGENT = "graphkit (+citation-graph explorer)"
 MAX_CUT = 2  # attempts of one request the deadline may cut before it is given up
 
 
@@ -158,6 +159,9 @@ class _WatchedHTTPSPool(HTTPSConnectionPool):
     ConnectionCls = _WatchedHTTPSConnection
 
 
+_WATCHED_POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+
+
 class _WatchedAdapter(HTTPAdapter):
     """requests' adapter with watched connections (direct or through an HTTP(S)_PROXY) and urllib3's retries off:
     the transport's loop is the one that retries."""
@@ -177,13 +181,30 @@ class _WatchedAdapter(HTTPAdapter):
 
     def init_poolmanager(self, *args, **kw):
         super().init_poolmanager(*args, **kw)
-        self.poolmanager.pool_classes_by_scheme = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+        self.poolmanager.pool_classes_by_scheme = dict(_WATCHED_POOLS)
 
     def proxy_manager_for(self, proxy, **kw):
         manager = super().proxy_manager_for(proxy, **kw)
         if hasattr(manager, "pool_classes_by_scheme"):
-            manager.pool_classes_by_scheme = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+            manager.pool_classes_by_scheme = dict(_WATCHED_POOLS)
         return manager
+
+
+def read_capped(resp, max_bytes: int, too_big, *, end: float | None = None) -> bytes:
+    """A streamed body, read 64 KB at a time: ``too_big(size, past)`` is raised when its declared size passes
+    ``max_bytes`` (``past`` False) or the bytes read do (``past`` True); ``requests.Timeout`` once the monotonic
+    clock passes ``end``."""
+    declared = resp.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise too_big(int(declared), False)
+    buf = bytearray()
+    for chunk in resp.iter_content(65536):
+        buf += chunk
+        if len(buf) > max_bytes:
+            raise too_big(len(buf), True)
+        if end is not None and time.monotonic() > end:
+            raise requests.Timeout("deadline")
+    return bytes(buf)
 
 
 class Transport:
@@ -385,15 +406,7 @@ class Transport:
         return target
 
     def _read_body(self, resp, shown: str) -> bytes:
-        declared = resp.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            raise self._too_big(shown, int(declared))
-        buf = bytearray()
-        for chunk in resp.iter_content(65536):
-            buf += chunk
-            if len(buf) > self.max_bytes:
-                raise self._too_big(shown, None)
-        return bytes(buf)
+        return read_capped(resp, self.max_bytes, lambda n, past: self._too_big(shown, None if past else n))
 
     def _too_big(self, shown: str, size: int | None) -> S2Error:
         said = f"{size:,} bytes" if size is not None else "more than that"
@@ -429,7 +442,7 @@ def _own_session(given: requests.Session | None) -> requests.Session:
         own.proxies.update(given.proxies)
         own.verify, own.cert, own.trust_env, own.auth = given.verify, given.cert, given.trust_env, given.auth
         own.cookies.update(given.cookies)
-    own.headers["User-Agent"] = "graphkit (+citation-graph explorer)"
+    own.headers["User-Agent"] = USER_AGENT
     return own
 
 
@@ -553,7 +566,7 @@ def fetch_source(url: str, max_bytes: int, *, deadline: float = SOURCE_DEADLINE)
     target = github_raw(url)
     end = time.monotonic() + deadline
     with requests.Session() as session:
-        session.headers["User-Agent"] = "graphkit (+citation-graph explorer)"
+        session.headers["User-Agent"] = USER_AGENT
         for _hop in range(MAX_REDIRECTS + 1):
             if urlsplit(target).scheme not in ("http", "https"):
                 raise SeedError(
@@ -574,17 +587,12 @@ def fetch_source(url: str, max_bytes: int, *, deadline: float = SOURCE_DEADLINE)
                         raise SeedError(
                             f"{shown} answered HTTP {resp.status_code}; check the URL, or download the file and give its path"
                         )
-                    size = resp.headers.get("content-length", "")
-                    if size.isdigit() and int(size) > max_bytes:
-                        raise source_too_big(shown, int(size), max_bytes)
-                    data = bytearray()
-                    for chunk in resp.iter_content(65536):
-                        data += chunk
-                        if len(data) > max_bytes:
-                            raise source_too_big(shown, len(data), max_bytes, at_least=True)
-                        if time.monotonic() > end:
-                            raise requests.Timeout("deadline")
-                    return bytes(data)
+                    return read_capped(
+                        resp,
+                        max_bytes,
+                        lambda n, past: source_too_big(shown, n, max_bytes, at_least=past),
+                        end=end,
+                    )
                 finally:
                     resp.close()
             except requests.RequestException as e:

@@ -44,7 +44,8 @@ def sync_api():
 
 
 class Tab:
-    """The worker's tab, with what a test's pages say: console errors, requests, dialogs (dismissed)."""
+    """A tab (the worker's, or the phone test's), with what its pages say: console errors, requests, dialogs
+    (dismissed)."""
 
     def __init__(self, page):
         self.page = page

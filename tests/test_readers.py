@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browsing import ARTIFACTS, open_map
+from tests.browsing import ARTIFACTS, Tab, open_map
 
 ROOT = Path(__file__).resolve().parents[1]
 FRAME = "graphkit-map-video-classification"
@@ -160,9 +160,7 @@ def test_on_a_phone_one_finger_scrolls_the_post_and_the_first_view_is_legible(ch
         viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, device_scale_factor=2
     )
     page = ctx.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    errors = Tab(page).seen["errors"]
     try:
         page.goto(served["url"] + "/post.html")
         frame = _map_in(page)
